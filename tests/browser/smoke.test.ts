@@ -1,0 +1,17 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { launchChromium, newPage } from "../support/browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+it("serves the SPA", async () => {
+  const { page } = await newPage(browser);
+  await page.goto("/");
+  await expect(page.locator("h1").first().textContent()).resolves.toContain("Laurel");
+});

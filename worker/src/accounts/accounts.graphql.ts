@@ -1,0 +1,147 @@
+import { asc, eq } from "drizzle-orm";
+import { builder } from "../graphql/builder";
+import { ForbiddenError, InvalidCodeError, InvalidCredentialsError, RateLimitedError } from "../lib/errors";
+import { SignedIn } from "../sessions/sessions.graphql";
+import {
+  activateAccount,
+  register,
+  requestPasswordReset,
+  resendActivationCode,
+  resetPassword,
+  signIn,
+  updateName,
+} from "./accounts.service";
+import { type Email, emails, type User } from "./accounts.table";
+
+export const UserType = builder.objectRef<User>("User").implement({
+  description: "A Laurel account.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    firstName: t.exposeString("firstName"),
+    lastName: t.exposeString("lastName"),
+    name: t.string({ resolve: (u) => `${u.firstName} ${u.lastName}` }),
+    isStaff: t.boolean({ resolve: (u) => u.role === "staff" }),
+    hasPassword: t.boolean({ resolve: (u) => u.passwordHash !== null }),
+    createdAt: t.field({ type: "DateTime", resolve: (u) => u.createdAt }),
+    emails: t.field({
+      type: [EmailType],
+      resolve: (u, _args, ctx) => ctx.db.select().from(emails).where(eq(emails.userId, u.id)).orderBy(asc(emails.createdAt)).all(),
+    }),
+    primaryEmail: t.string({
+      resolve: async (u, _args, ctx) => {
+        const row = await ctx.db.query.emails.findFirst({ where: (e, { and, eq }) => and(eq(e.userId, u.id), eq(e.isPrimary, true)) });
+        return row?.address ?? "";
+      },
+    }),
+  }),
+});
+
+export const EmailType = builder.objectRef<Email>("Email").implement({
+  description: "A verified email address of the account.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    address: t.exposeString("address"),
+    isPrimary: t.exposeBoolean("isPrimary"),
+    verifiedAt: t.field({ type: "DateTime", resolve: (e) => e.verifiedAt }),
+  }),
+});
+
+const CodeSent = builder.objectRef<{ email: string }>("CodeSent").implement({
+  description: "A code is on its way to `email` (sent the same way whether or not an account uses it).",
+  fields: (t) => ({ email: t.exposeString("email") }),
+});
+
+const AccountActivated = builder.objectRef<{ email: string; reconnected: boolean }>("AccountActivated").implement({
+  fields: (t) => ({
+    email: t.exposeString("email"),
+    reconnected: t.exposeBoolean("reconnected", { description: "True when the code reconnected an existing account." }),
+  }),
+});
+
+const PasswordReset = builder.objectRef<{ email: string }>("PasswordReset").implement({
+  fields: (t) => ({ email: t.exposeString("email") }),
+});
+
+builder.queryField("me", (t) =>
+  t.field({ type: UserType, nullable: true, description: "The signed-in user, or null.", resolve: (_root, _args, ctx) => ctx.user }),
+);
+
+builder.queryField("termsVersion", (t) =>
+  t.string({
+    description: "The version of the End user terms and Privacy policy a registration accepts.",
+    resolve: (_r, _a, ctx) => ctx.config.termsVersion,
+  }),
+);
+
+builder.mutationField("register", (t) =>
+  t.field({
+    type: CodeSent,
+    errors: { types: [RateLimitedError] },
+    args: {
+      firstName: t.arg.string(),
+      lastName: t.arg.string(),
+      email: t.arg.string(),
+      password: t.arg.string(),
+      acceptTerms: t.arg.boolean(),
+    },
+    resolve: (_root, args, ctx) => register(ctx, args),
+  }),
+);
+
+builder.mutationField("resendActivationCode", (t) =>
+  t.field({
+    type: CodeSent,
+    errors: { types: [RateLimitedError] },
+    args: { email: t.arg.string() },
+    resolve: (_root, args, ctx) => resendActivationCode(ctx, args.email),
+  }),
+);
+
+builder.mutationField("activateAccount", (t) =>
+  t.field({
+    type: AccountActivated,
+    errors: { types: [InvalidCodeError] },
+    args: { email: t.arg.string(), code: t.arg.string() },
+    resolve: (_root, args, ctx) => activateAccount(ctx, args),
+  }),
+);
+
+builder.mutationField("signIn", (t) =>
+  t.field({
+    type: SignedIn,
+    errors: { types: [InvalidCredentialsError, RateLimitedError] },
+    args: { email: t.arg.string(), password: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const outcome = await signIn(ctx, args);
+      return outcome.user;
+    },
+  }),
+);
+
+builder.mutationField("requestPasswordReset", (t) =>
+  t.field({
+    type: CodeSent,
+    errors: { types: [RateLimitedError] },
+    args: { email: t.arg.string() },
+    resolve: (_root, args, ctx) => requestPasswordReset(ctx, args.email),
+  }),
+);
+
+builder.mutationField("resetPassword", (t) =>
+  t.field({
+    type: PasswordReset,
+    errors: { types: [InvalidCodeError, ForbiddenError] },
+    args: { email: t.arg.string(), code: t.arg.string(), password: t.arg.string() },
+    resolve: (_root, args, ctx) => resetPassword(ctx, args),
+  }),
+);
+
+builder.mutationField("updateName", (t) =>
+  t.field({
+    type: UserType,
+    authScopes: { signedIn: true },
+    errors: {},
+    args: { firstName: t.arg.string(), lastName: t.arg.string() },
+    resolve: (_root, args, ctx) => updateName(ctx, ctx.user!, args),
+  }),
+);

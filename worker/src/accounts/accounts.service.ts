@@ -1,0 +1,286 @@
+import { and, eq } from "drizzle-orm";
+import { auditInsert } from "../audit/audit";
+import type { AppContext } from "../context";
+import { ForbiddenError, InvalidCredentialsError, Problems, RateLimitedError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { MINUTE } from "../lib/time";
+import { revokeAllSessions } from "../sessions/sessions.service";
+import { completeFirstFactor, type SignInOutcome } from "../sessions/sign-in";
+import { type AttemptPolicy, clearFailures, getLockedUntil, recordFailure } from "../throttling/attempts";
+import {
+  accountLockedEmail,
+  activationEmail,
+  noAccountResetEmail,
+  passwordChangedEmail,
+  passwordResetEmail,
+  reconnectEmail,
+} from "./accounts.emails";
+import { emails, type User, users } from "./accounts.table";
+import { consumeCode, issueCode, reissueCode } from "./codes";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
+import { checkCode, checkEmail, checkName, checkPassword } from "./validation";
+
+export const ACCOUNT_SIGN_IN_POLICY: AttemptPolicy = { maxFailures: 10, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxPerHour: 100 };
+export const IP_SIGN_IN_POLICY: AttemptPolicy = { maxFailures: 50, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxPerHour: 200 };
+
+export async function getUserByEmail(ctx: Pick<AppContext, "db">, address: string): Promise<User | null> {
+  const row = await ctx.db
+    .select({ user: users })
+    .from(emails)
+    .innerJoin(users, eq(users.id, emails.userId))
+    .where(and(eq(emails.address, address), eq(users.status, "active")))
+    .get();
+  return row?.user ?? null;
+}
+
+export async function getUserById(ctx: Pick<AppContext, "db">, id: string): Promise<User | null> {
+  return (await ctx.db.query.users.findFirst({ where: eq(users.id, id) })) ?? null;
+}
+
+export async function getPrimaryEmail(ctx: Pick<AppContext, "db">, userId: string): Promise<string> {
+  const row = await ctx.db.query.emails.findFirst({ where: and(eq(emails.userId, userId), eq(emails.isPrimary, true)) });
+  if (!row) throw new Error(`user ${userId} has no primary email`);
+  return row.address;
+}
+
+export interface RegisterInput {
+  firstName: string;
+  lastName: string;
+  email: string;
+  password: string;
+  acceptTerms: boolean;
+}
+
+/**
+ * Starts a registration: nothing is written to `users` until the emailed code comes back.
+ * Whether or not the address has an account, the answer is the same; only the email differs.
+ */
+export async function register(ctx: AppContext, input: RegisterInput): Promise<{ email: string }> {
+  const problems = new Problems();
+  const firstName = checkName(problems, "firstName", "first name", input.firstName);
+  const lastName = checkName(problems, "lastName", "last name", input.lastName);
+  const email = checkEmail(problems, "email", input.email);
+  checkPassword(problems, "password", input.password);
+  if (!input.acceptTerms) problems.add("acceptTerms", "Agree to the End user terms and Privacy policy to register.");
+  problems.throwIfAny();
+
+  const now = ctx.now();
+  const payload = {
+    firstName,
+    lastName,
+    passwordHash: await hashPassword(input.password),
+    termsVersion: ctx.config.termsVersion,
+    termsAcceptedAt: now,
+  };
+  const code = await issueCode(ctx, "register", email, payload, now);
+  const existing = await getUserByEmail(ctx, email);
+  await ctx.mailer.send(
+    existing
+      ? reconnectEmail(email, ctx.config.appUrl, existing.firstName, code)
+      : activationEmail(email, ctx.config.appUrl, firstName, code),
+  );
+  return { email };
+}
+
+export async function resendActivationCode(ctx: AppContext, rawEmail: string): Promise<{ email: string }> {
+  const problems = new Problems();
+  const email = checkEmail(problems, "email", rawEmail);
+  problems.throwIfAny();
+  const now = ctx.now();
+  const code = await reissueCode(ctx, "register", email, now);
+  if (code) {
+    const existing = await getUserByEmail(ctx, email);
+    const pending = await ctx.db.query.emailCodes.findFirst({
+      where: (t, { and, eq }) => and(eq(t.purpose, "register"), eq(t.address, email)),
+    });
+    const firstName = String(pending?.payload.firstName ?? "");
+    await ctx.mailer.send(
+      existing
+        ? reconnectEmail(email, ctx.config.appUrl, existing.firstName, code)
+        : activationEmail(email, ctx.config.appUrl, firstName, code),
+    );
+  }
+  return { email };
+}
+
+interface RegistrationPayload {
+  firstName: string;
+  lastName: string;
+  passwordHash: string;
+  termsVersion: string;
+  termsAcceptedAt: number;
+}
+
+/**
+ * Activates a registration. A new address gets a new account; an address that already
+ * has one is reconnected to it: its data stays, the new password replaces the old one.
+ */
+export async function activateAccount(ctx: AppContext, input: { email: string; code: string }) {
+  const problems = new Problems();
+  const email = checkEmail(problems, "email", input.email);
+  const code = checkCode(problems, "code", input.code);
+  problems.throwIfAny();
+  const now = ctx.now();
+  const payload = (await consumeCode(ctx, "register", email, code, now)) as unknown as RegistrationPayload;
+  const existing = await getUserByEmail(ctx, email);
+  if (existing) {
+    await ctx.db.batch([
+      ctx.db
+        .update(users)
+        .set({ passwordHash: payload.passwordHash, credentialsChangedAt: new Date(now), updatedAt: new Date(now) })
+        .where(eq(users.id, existing.id)),
+      auditInsert(
+        ctx.db,
+        { actorUserId: existing.id, action: "account.reconnected", subjectType: "user", subjectId: existing.id, ip: ctx.ip },
+        now,
+      ),
+    ]);
+    await afterCredentialsChanged(ctx, existing, email);
+    return { email, reconnected: true };
+  }
+  const userId = newId();
+  await ctx.db.batch([
+    ctx.db.insert(users).values({
+      id: userId,
+      firstName: payload.firstName,
+      lastName: payload.lastName,
+      passwordHash: payload.passwordHash,
+      termsVersion: payload.termsVersion,
+      termsAcceptedAt: new Date(payload.termsAcceptedAt),
+      credentialsChangedAt: new Date(now),
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    }),
+    ctx.db
+      .insert(emails)
+      .values({ id: newId(), userId, address: email, isPrimary: true, verifiedAt: new Date(now), createdAt: new Date(now) }),
+    auditInsert(
+      ctx.db,
+      { actorUserId: userId, action: "account.registered", subjectType: "user", subjectId: userId, data: { email }, ip: ctx.ip },
+      now,
+    ),
+  ]);
+  return { email, reconnected: false };
+}
+
+export async function signIn(ctx: AppContext, input: { email: string; password: string }): Promise<SignInOutcome> {
+  const problems = new Problems();
+  const email = checkEmail(problems, "email", input.email);
+  if (!input.password) problems.add("password", "Enter your password.");
+  problems.throwIfAny();
+
+  const now = ctx.now();
+  // Counters key on the typed address, not the account, so unknown addresses lock the same way.
+  const accountKey = `sign-in:email:${email}`;
+  const ipKey = ctx.ip ? `sign-in:ip:${ctx.ip}` : null;
+  const lockedUntil = Math.max(
+    (await getLockedUntil(ctx.db, accountKey, now)) ?? 0,
+    (ipKey && (await getLockedUntil(ctx.db, ipKey, now))) || 0,
+  );
+  if (lockedUntil > now) throw lockedError(lockedUntil, now);
+
+  const user = await getUserByEmail(ctx, email);
+  const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await burnPasswordCheck(input.password);
+  if (!ok || !user) {
+    const outcome = await recordFailure(ctx.db, accountKey, ACCOUNT_SIGN_IN_POLICY, now);
+    if (ipKey) await recordFailure(ctx.db, ipKey, IP_SIGN_IN_POLICY, now);
+    if (outcome.justLocked && user) {
+      await ctx.mailer.send(accountLockedEmail(email, ctx.config.appUrl, user.firstName, ACCOUNT_SIGN_IN_POLICY.lockMs / MINUTE));
+      await ctx.db.batch([
+        auditInsert(
+          ctx.db,
+          { actorUserId: null, action: "account.sign-in-locked", subjectType: "user", subjectId: user.id, ip: ctx.ip },
+          now,
+        ),
+      ]);
+    }
+    if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil, now);
+    throw new InvalidCredentialsError();
+  }
+  await clearFailures(ctx.db, accountKey);
+  return completeFirstFactor(ctx, user);
+}
+
+function lockedError(until: number, now: number) {
+  const minutes = Math.max(1, Math.ceil((until - now) / MINUTE));
+  return new RateLimitedError(
+    `Too many unsuccessful sign-in attempts. Sign-in is paused for ${minutes} ${minutes === 1 ? "minute" : "minutes"}; you can also reset your password.`,
+    Math.ceil((until - now) / 1000),
+  );
+}
+
+export async function requestPasswordReset(ctx: AppContext, rawEmail: string): Promise<{ email: string }> {
+  const problems = new Problems();
+  const email = checkEmail(problems, "email", rawEmail);
+  problems.throwIfAny();
+  const now = ctx.now();
+  const user = await getUserByEmail(ctx, email);
+  // A code row exists either way, so throttling (and so every answer) looks the same.
+  const code = await issueCode(ctx, "reset-password", email, { userId: user?.id ?? null }, now);
+  await ctx.mailer.send(
+    user ? passwordResetEmail(email, ctx.config.appUrl, user.firstName, code) : noAccountResetEmail(email, ctx.config.appUrl),
+  );
+  return { email };
+}
+
+export async function resetPassword(ctx: AppContext, input: { email: string; code: string; password: string }) {
+  const problems = new Problems();
+  const email = checkEmail(problems, "email", input.email);
+  const code = checkCode(problems, "code", input.code);
+  checkPassword(problems, "password", input.password);
+  problems.throwIfAny();
+  const now = ctx.now();
+  const payload = await consumeCode(ctx, "reset-password", email, code, now);
+  const user = typeof payload.userId === "string" ? await getUserById(ctx, payload.userId) : null;
+  if (user?.status !== "active") throw new ForbiddenError("This account can no longer be reset.");
+  await ctx.db.batch([
+    ctx.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(input.password), credentialsChangedAt: new Date(now), updatedAt: new Date(now) })
+      .where(eq(users.id, user.id)),
+    auditInsert(
+      ctx.db,
+      { actorUserId: user.id, action: "account.password-reset", subjectType: "user", subjectId: user.id, ip: ctx.ip },
+      now,
+    ),
+  ]);
+  await clearFailures(ctx.db, `sign-in:email:${email}`);
+  await afterCredentialsChanged(ctx, user, email);
+  return { email };
+}
+
+/** A new password ends every session and tells the owner. */
+async function afterCredentialsChanged(ctx: AppContext, user: User, email: string) {
+  await revokeAllSessions(ctx, user.id);
+  await ctx.mailer.send(passwordChangedEmail(email, ctx.config.appUrl, user.firstName));
+}
+
+export async function updateName(ctx: AppContext, user: User, input: { firstName: string; lastName: string }): Promise<User> {
+  const problems = new Problems();
+  const firstName = checkName(problems, "firstName", "first name", input.firstName);
+  const lastName = checkName(problems, "lastName", "last name", input.lastName);
+  problems.throwIfAny();
+  const now = ctx.now();
+  const [, updated] = await ctx.db.batch([
+    auditInsert(
+      ctx.db,
+      {
+        actorUserId: user.id,
+        action: "account.name-changed",
+        subjectType: "user",
+        subjectId: user.id,
+        data: { firstName, lastName },
+        ip: ctx.ip,
+      },
+      now,
+    ),
+    ctx.db
+      .update(users)
+      .set({ firstName, lastName, updatedAt: new Date(now) })
+      .where(eq(users.id, user.id))
+      .returning(),
+  ]);
+  const row = updated[0];
+  if (!row) throw new Error(`user ${user.id} vanished during update`);
+  return row;
+}

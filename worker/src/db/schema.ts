@@ -1,0 +1,6 @@
+// Every table, for drizzle's relational queries. Tables are defined beside their domain.
+export * from "../accounts/accounts.table";
+export * from "../accounts/codes.table";
+export * from "../audit/audit.table";
+export * from "../email/outbox.table";
+export * from "../throttling/attempts.table";

@@ -1,0 +1,8 @@
+// Only imports: each domain registers its own types on the builder.
+import "./scalars.graphql";
+import "./errors.graphql";
+import "../accounts/accounts.graphql";
+import "../sessions/sessions.graphql";
+import { builder } from "./builder";
+
+export const schema = builder.toSchema();

@@ -1,0 +1,53 @@
+import { createMiddleware } from "hono/factory";
+import { getUserById } from "../accounts/accounts.service";
+import type { AppContext } from "../context";
+import { createDb } from "../db/client";
+import { createMailer } from "../email/transports";
+import { getConfig } from "../env";
+import { now } from "../lib/time";
+import { getSession } from "../sessions/sessions.service";
+import { cookieWriter, readCookie, SESSION_COOKIE } from "./cookies";
+
+export type AppEnv = { Bindings: Env; Variables: { app: AppContext } };
+
+/** Builds the per-request context: config, a fresh D1 client, the mailer and the signed-in user. */
+export function requestContext() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const config = getConfig(c.env);
+    const db = createDb(c.env.DB);
+    const responseHeaders = new Headers();
+    const app: AppContext = {
+      env: c.env,
+      config,
+      db,
+      kv: c.env.KV,
+      mailer: createMailer(config, c.env, db),
+      now,
+      ip: c.req.header("cf-connecting-ip") ?? null,
+      userAgent: c.req.header("user-agent") ?? null,
+      session: null,
+      user: null,
+      cookies: cookieWriter(responseHeaders),
+      responseHeaders,
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
+    };
+    const token = readCookie(c, SESSION_COOKIE);
+    const session = token ? await getSession(app, token, app.now()) : null;
+    if (session) {
+      const user = await getUserById(app, session.userId);
+      // A password change ends older sessions even before KV's deletes reach every edge.
+      if (user && user.status === "active" && user.credentialsChangedAt.getTime() <= session.createdAt) {
+        app.session = session;
+        app.user = user;
+      }
+    }
+    c.set("app", app);
+    await next();
+    const cookies = responseHeaders.getSetCookie();
+    if (cookies.length > 0) {
+      // Re-wrap: a Response from elsewhere may have immutable headers.
+      c.res = new Response(c.res.body, c.res);
+      for (const cookie of cookies) c.res.headers.append("set-cookie", cookie);
+    }
+  });
+}

@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { devRoutes } from "./dev/dev.routes";
+import { yoga } from "./graphql/yoga";
+import { csrfProtection } from "./http/csrf";
+import { reportError } from "./http/report-error";
+import { type AppEnv, requestContext } from "./http/request-context";
+
+const app = new Hono<AppEnv>();
+
+app.use("/graphql", csrfProtection(), requestContext());
+app.use("/dev/api/*", csrfProtection(), requestContext());
+
+app.on(["GET", "POST"], "/graphql", (c) => yoga.fetch(c.req.raw, { app: c.var.app }));
+app.route("/dev/api", devRoutes);
+
+app.get("/api/health", (c) => c.json({ ok: true }));
+
+app.notFound((c) => c.json({ error: "Not found" }, 404));
+app.onError((error, c) => {
+  reportError(error, `${c.req.method} ${new URL(c.req.url).pathname}`);
+  return c.json({ error: "Something went wrong on our side. Please try again." }, 500);
+});
+
+export default app;

@@ -1,0 +1,63 @@
+// Expected failures. Services throw these; the GraphQL layer returns them as typed union
+// members (Pothos errors plugin). Anything else is unexpected and gets masked.
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends Error {
+  override name = "ValidationError";
+  constructor(readonly fieldErrors: FieldProblem[]) {
+    super(fieldErrors.map((f) => f.message).join(" "));
+  }
+  static field(field: string, message: string) {
+    return new ValidationError([{ field, message }]);
+  }
+}
+
+export class RateLimitedError extends Error {
+  override name = "RateLimitedError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidCredentialsError extends Error {
+  override name = "InvalidCredentialsError";
+  constructor() {
+    super("The email or password is not correct.");
+  }
+}
+
+export class InvalidCodeError extends Error {
+  override name = "InvalidCodeError";
+  constructor(
+    message: string,
+    readonly attemptsLeft: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+export class ForbiddenError extends Error {
+  override name = "ForbiddenError";
+}
+
+/** Collects field problems so a form gets every message at once. */
+export class Problems {
+  private readonly list: FieldProblem[] = [];
+  add(field: string, message: string) {
+    this.list.push({ field, message });
+  }
+  throwIfAny() {
+    if (this.list.length > 0) throw new ValidationError(this.list);
+  }
+}

@@ -1,0 +1,91 @@
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { DAY, HOUR } from "../lib/time";
+
+/** A session ends after a week without use, and in any case 30 days after sign-in. */
+export const SESSION_IDLE_MS = 7 * DAY;
+export const SESSION_ABSOLUTE_MS = 30 * DAY;
+/** Last-seen is written back at most this often: KV allows one write a second per key. */
+const TOUCH_INTERVAL_MS = HOUR;
+
+export interface Session {
+  /** SHA-256 of the cookie token: the only form in which the token is stored. */
+  id: string;
+  userId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+interface SessionDeps {
+  kv: KVNamespace;
+}
+
+const sessionKey = (id: string) => `session:${id}`;
+const userIndexPrefix = (userId: string) => `user-sessions:${userId}:`;
+
+export async function createSession(
+  { kv }: SessionDeps,
+  input: { userId: string; userAgent: string | null; ip: string | null },
+  now: number,
+): Promise<{ token: string; session: Session }> {
+  const token = randomToken(32);
+  const session: Session = {
+    id: await sha256Hex(token),
+    userId: input.userId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: now + SESSION_ABSOLUTE_MS,
+    userAgent: input.userAgent?.slice(0, 300) ?? null,
+    ip: input.ip,
+  };
+  await writeSession(kv, session, now);
+  return { token, session };
+}
+
+/** The live session for a cookie token, or null. Refreshes its idle expiry now and then. */
+export async function getSession({ kv }: SessionDeps, token: string, now: number): Promise<Session | null> {
+  if (!token) return null;
+  const id = await sha256Hex(token);
+  const session = await kv.get<Session>(sessionKey(id), "json");
+  if (!session || session.expiresAt <= now || session.lastSeenAt + SESSION_IDLE_MS <= now) return null;
+  if (now - session.lastSeenAt > TOUCH_INTERVAL_MS) {
+    session.lastSeenAt = now;
+    await writeSession(kv, session, now);
+  }
+  return session;
+}
+
+export async function listSessions({ kv }: SessionDeps, userId: string): Promise<Session[]> {
+  const sessions: Session[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list<Session>({ prefix: userIndexPrefix(userId), cursor });
+    for (const key of page.keys) if (key.metadata) sessions.push(key.metadata);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return sessions.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+}
+
+export async function revokeSession({ kv }: SessionDeps, userId: string, id: string): Promise<void> {
+  await Promise.all([kv.delete(sessionKey(id)), kv.delete(`${userIndexPrefix(userId)}${id}`)]);
+}
+
+/** Ends every session of the user but `keepId` (password change, reset, "sign out everywhere else"). */
+export async function revokeAllSessions(deps: SessionDeps, userId: string, keepId?: string): Promise<number> {
+  const sessions = await listSessions(deps, userId);
+  const doomed = sessions.filter((s) => s.id !== keepId);
+  await Promise.all(doomed.map((s) => revokeSession(deps, userId, s.id)));
+  return doomed.length;
+}
+
+async function writeSession(kv: KVNamespace, session: Session, now: number): Promise<void> {
+  // KV expiry is the idle limit, capped by the absolute one; both keys expire together.
+  const ttlMs = Math.min(session.lastSeenAt + SESSION_IDLE_MS, session.expiresAt) - now;
+  const expirationTtl = Math.max(60, Math.ceil(ttlMs / 1000));
+  await Promise.all([
+    kv.put(sessionKey(session.id), JSON.stringify(session), { expirationTtl }),
+    kv.put(`${userIndexPrefix(session.userId)}${session.id}`, "", { expirationTtl, metadata: session }),
+  ]);
+}

@@ -1,0 +1,67 @@
+import { env, exports } from "cloudflare:workers";
+
+type Variables = Record<string, unknown>;
+
+/** A browser-like GraphQL client for integration tests: keeps cookies, sends the CSRF header. */
+export class TestClient {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("cf-connecting-ip", this.ip);
+    if (this.cookies.size > 0) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const response = await exports.default.fetch(new Request(`http://127.0.0.1:8787${path}`, { ...init, headers }));
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ""] = cookie.split(";");
+      const index = pair.indexOf("=");
+      const name = pair.slice(0, index);
+      const value = pair.slice(index + 1);
+      if (/max-age=0/i.test(cookie) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return response;
+  }
+
+  async gql<T = any>(query: string, variables: Variables = {}): Promise<T> {
+    const response = await this.request("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-laurel-csrf": "1" },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+    if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+    return body.data as T;
+  }
+}
+
+export function uniqueEmail(label = "user"): string {
+  return `${label}-${crypto.randomUUID().slice(0, 8)}@example.org`;
+}
+
+export interface SentMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export async function mailTo(address: string): Promise<SentMail[]> {
+  const { results } = await env.DB.prepare('select * from email_outbox where "to" = ? order by created_at asc, rowid asc')
+    .bind(address)
+    .all<SentMail>();
+  return results;
+}
+
+export async function lastMailTo(address: string): Promise<SentMail> {
+  const messages = await mailTo(address);
+  const last = messages.at(-1);
+  if (!last) throw new Error(`no mail to ${address}`);
+  return last;
+}
+
+export function codeIn(mail: SentMail): string {
+  const match = /Your code: (\d{6})/.exec(mail.text);
+  if (!match?.[1]) throw new Error(`no code in mail "${mail.subject}"`);
+  return match[1];
+}

@@ -1,0 +1,31 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "../migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "../wrangler.toml" },
+        miniflare: {
+          // Tests run as the "test" environment with throwaway keys; see test/env.ts.
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ENVIRONMENT: "test",
+            APP_URL: "http://127.0.0.1:8787",
+            EMAIL_TRANSPORT: "outbox",
+            EMAIL_FROM: "Laurel <no-reply@laurel.test>",
+            APP_SECRET: "dGVzdC1hcHAtc2VjcmV0LWF0LWxlYXN0LTMyLWJ5dGVzLWxvbmc=",
+            MFA_ENCRYPTION_KEY: "dGVzdC1tZmEta2V5LWV4YWN0bHktMzItYnl0ZXMhISE=",
+            EMAIL_API_KEY: "",
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      setupFiles: ["./test/apply-migrations.ts"],
+    },
+  };
+});
