@@ -4,8 +4,9 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const state = path.join(root, "tests/.artifacts/wrangler-state");
-export const PORT = 8790;
+// LAUREL_TEST_PORT lets several checkouts (or developers) run browser tests side by side.
+export const PORT = Number(process.env.LAUREL_TEST_PORT ?? 8790);
+const state = path.join(root, `tests/.artifacts/wrangler-state-${PORT}`);
 
 let server: ChildProcess | undefined;
 
@@ -17,7 +18,7 @@ export async function setup(project: TestProject) {
   rmSync(state, { recursive: true, force: true });
   mkdirSync(state, { recursive: true });
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
-  const varsFile = path.join(root, "tests/.artifacts/test.vars");
+  const varsFile = path.join(root, `tests/.artifacts/test-${PORT}.vars`);
   writeFileSync(
     varsFile,
     [
