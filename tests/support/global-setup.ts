@@ -39,7 +39,20 @@ export async function setup(project: TestProject) {
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
   server = spawn(
     "pnpm",
-    ["exec", "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", state, "--env-file", varsFile, "--show-interactive-dev-session=false"],
+    [
+      "exec",
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(PORT),
+      "--persist-to",
+      state,
+      "--env-file",
+      varsFile,
+      "--show-interactive-dev-session=false",
+    ],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let log = "";

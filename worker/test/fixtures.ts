@@ -20,24 +20,28 @@ export interface TestUser {
  * Inserts an active account directly, for tests about something other than registration.
  * Tests of sign-up and sign-in go through the real mutations instead.
  */
-export async function createUser(options: { email?: string; password?: string; role?: "learner" | "staff"; firstName?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  options: { email?: string; password?: string; role?: "learner" | "staff"; firstName?: string } = {},
+): Promise<TestUser> {
   const id = newId();
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? "correct horse battery staple";
   const now = new Date();
   await db().batch([
-    db().insert(users).values({
-      id,
-      firstName: options.firstName ?? "Test",
-      lastName: "User",
-      role: options.role ?? "learner",
-      passwordHash: await hashPassword(password),
-      termsVersion: "test",
-      termsAcceptedAt: now,
-      credentialsChangedAt: new Date(now.getTime() - 1000),
-      createdAt: now,
-      updatedAt: now,
-    }),
+    db()
+      .insert(users)
+      .values({
+        id,
+        firstName: options.firstName ?? "Test",
+        lastName: "User",
+        role: options.role ?? "learner",
+        passwordHash: await hashPassword(password),
+        termsVersion: "test",
+        termsAcceptedAt: now,
+        credentialsChangedAt: new Date(now.getTime() - 1000),
+        createdAt: now,
+        updatedAt: now,
+      }),
     db().insert(emails).values({ id: newId(), userId: id, address: email, isPrimary: true, verifiedAt: now, createdAt: now }),
   ]);
   return { id, email, password };

@@ -1,0 +1,184 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ACTIVATE, ME, REGISTER, RESEND, registerAndActivate, registration, SIGN_IN, STRONG_PASSWORD } from "../../test/accounts";
+import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
+import { createUser } from "../../test/fixtures";
+
+const rows = async (sql: string, ...args: unknown[]) =>
+  (
+    await env.DB.prepare(sql)
+      .bind(...args)
+      .all<Record<string, any>>()
+  ).results;
+
+describe("register", () => {
+  it("rejects bad input field by field and changes nothing", async () => {
+    const client = new TestClient();
+    const email = "not-an-email";
+    const { register } = await client.gql(REGISTER, registration(email, { firstName: " ", password: "short", acceptTerms: false }));
+    expect(register.__typename).toBe("ValidationError");
+    expect(register.fieldErrors.map((f: { field: string }) => f.field).sort()).toEqual(["acceptTerms", "email", "firstName", "password"]);
+    expect(await rows("select * from email_codes where address = ?", email)).toHaveLength(0);
+    expect(await mailTo(email)).toHaveLength(0);
+  });
+
+  it.each([
+    ["too short", "abc1234"],
+    ["among the most common", "password123"],
+    ["common in any case", "QWERTYUIOP"],
+    ["too long", "x".repeat(129)],
+  ])("refuses a password that is %s", async (_why, password) => {
+    const { register } = await new TestClient().gql(REGISTER, registration(uniqueEmail(), { password }));
+    expect(register.__typename).toBe("ValidationError");
+    expect(register.fieldErrors).toEqual([{ field: "password", message: expect.any(String) }]);
+  });
+
+  it("accepts 8 and 128 characters", async () => {
+    for (const password of ["Zq8#kd!m", `${"y".repeat(127)}Q`]) {
+      const { register } = await new TestClient().gql(REGISTER, registration(uniqueEmail(), { password }));
+      expect(register.__typename).toBe("CodeSent");
+    }
+  });
+
+  it("sends an activation email with a 6-digit code and a text and HTML part", async () => {
+    const email = uniqueEmail();
+    const { register } = await new TestClient().gql(REGISTER, registration(email.toUpperCase()));
+    expect(register).toEqual({ __typename: "CodeSent", email });
+    const mail = await lastMailTo(email);
+    expect(mail.subject).toBe("Activate your Laurel account");
+    expect(codeIn(mail)).toMatch(/^\d{6}$/);
+    expect(mail.html).toContain(codeIn(mail));
+    expect(await rows("select * from users u join emails e on e.user_id = u.id where e.address = ?", email)).toHaveLength(0);
+  });
+
+  it("activates with the code, records the accepted terms, and lets the user sign in", async () => {
+    const client = new TestClient();
+    const email = uniqueEmail();
+    const before = Date.now();
+    expect(await registerAndActivate(client, email)).toEqual({ __typename: "AccountActivated", email, reconnected: false });
+    const [user] = await rows("select u.* from users u join emails e on e.user_id = u.id where e.address = ?", email);
+    expect(user?.terms_version).toBe("2026-11-01");
+    expect(user?.terms_accepted_at).toBeGreaterThanOrEqual(before);
+    expect(user?.password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
+    const audit = await rows("select action from audit_log where subject_id = ?", user?.id);
+    expect(audit.map((a) => a.action)).toContain("account.registered");
+    const signIn = await client.gql(SIGN_IN, { email, password: STRONG_PASSWORD });
+    expect(signIn.signIn.__typename).not.toMatch(/Error$/);
+  });
+});
+
+describe("activation codes", () => {
+  async function pending() {
+    const client = new TestClient();
+    const email = uniqueEmail();
+    await client.gql(REGISTER, registration(email));
+    return { client, email, code: codeIn(await lastMailTo(email)) };
+  }
+  const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+
+  it("says how many tries are left, and kills the code after 5 wrong ones", async () => {
+    const { client, email, code } = await pending();
+    for (let left = 4; left >= 1; left--) {
+      const { activateAccount } = await client.gql(ACTIVATE, { email, code: wrong(code) });
+      expect(activateAccount).toMatchObject({ __typename: "InvalidCodeError", attemptsLeft: left });
+    }
+    const fifth = await client.gql(ACTIVATE, { email, code: wrong(code) });
+    expect(fifth.activateAccount.message).toMatch(/no longer works/);
+    const right = await client.gql(ACTIVATE, { email, code });
+    expect(right.activateAccount.__typename).toBe("InvalidCodeError");
+  });
+
+  it("refuses an expired code", async () => {
+    const { client, email, code } = await pending();
+    await env.DB.prepare("update email_codes set expires_at = ? where address = ?")
+      .bind(Date.now() - 1, email)
+      .run();
+    const { activateAccount } = await client.gql(ACTIVATE, { email, code });
+    expect(activateAccount).toMatchObject({ __typename: "InvalidCodeError", message: expect.stringMatching(/expired/) });
+  });
+
+  it("refuses a reused code, also when two requests race", async () => {
+    const { email, code } = await pending();
+    const results = await Promise.all([new TestClient().gql(ACTIVATE, { email, code }), new TestClient().gql(ACTIVATE, { email, code })]);
+    expect(results.map((r) => r.activateAccount.__typename).sort()).toEqual(["AccountActivated", "InvalidCodeError"]);
+    const again = await new TestClient().gql(ACTIVATE, { email, code });
+    expect(again.activateAccount.__typename).toBe("InvalidCodeError");
+    expect(await rows("select * from emails where address = ?", email)).toHaveLength(1);
+  });
+
+  it("rejects a malformed code without spending a try", async () => {
+    const { client, email, code } = await pending();
+    const { activateAccount } = await client.gql(ACTIVATE, { email, code: "12ab" });
+    expect(activateAccount.__typename).toBe("ValidationError");
+    expect((await rows("select failed_attempts from email_codes where address = ?", email))[0]?.failed_attempts).toBe(0);
+    expect((await client.gql(ACTIVATE, { email, code })).activateAccount.__typename).toBe("AccountActivated");
+  });
+
+  it("throttles resending: once a minute, five an hour, and a resent code replaces the old one", async () => {
+    const { client, email, code } = await pending();
+    const tooSoon = await client.gql(RESEND, { email });
+    expect(tooSoon.resendActivationCode).toMatchObject({ __typename: "RateLimitedError", retryAfterSeconds: expect.any(Number) });
+    // Pretend the last send was two minutes ago.
+    await env.DB.prepare("update email_codes set last_sent_at = ? where address = ?")
+      .bind(Date.now() - 120_000, email)
+      .run();
+    expect((await client.gql(RESEND, { email })).resendActivationCode.__typename).toBe("CodeSent");
+    const newCode = codeIn(await lastMailTo(email));
+    if (newCode !== code) expect((await client.gql(ACTIVATE, { email, code })).activateAccount.__typename).toBe("InvalidCodeError");
+    for (let i = 0; i < 3; i++) {
+      await env.DB.prepare("update email_codes set last_sent_at = ? where address = ?")
+        .bind(Date.now() - 120_000, email)
+        .run();
+      expect((await client.gql(RESEND, { email })).resendActivationCode.__typename).toBe("CodeSent");
+    }
+    await env.DB.prepare("update email_codes set last_sent_at = ? where address = ?")
+      .bind(Date.now() - 120_000, email)
+      .run();
+    const capped = await client.gql(RESEND, { email });
+    expect(capped.resendActivationCode).toMatchObject({ __typename: "RateLimitedError", message: expect.stringMatching(/Too many codes/) });
+    expect(await mailTo(email)).toHaveLength(5);
+  });
+});
+
+describe("re-registering an existing email", () => {
+  it("reconnects to the old account: no duplicate, data kept, new password set", async () => {
+    const user = await createUser({ firstName: "Grace" });
+    const client = new TestClient();
+    await client.gql(REGISTER, registration(user.email, { firstName: "Someone", password: "a brand new passphrase" }));
+    const mail = await lastMailTo(user.email);
+    expect(mail.subject).toBe("Reconnect to your Laurel account");
+    // Until the code comes back, the old password still works and the new one does not.
+    expect((await client.gql(SIGN_IN, { email: user.email, password: "a brand new passphrase" })).signIn.__typename).toBe(
+      "InvalidCredentialsError",
+    );
+    const { activateAccount } = await client.gql(ACTIVATE, { email: user.email, code: codeIn(mail) });
+    expect(activateAccount).toEqual({ __typename: "AccountActivated", email: user.email, reconnected: true });
+    expect(await rows("select * from emails where address = ?", user.email)).toHaveLength(1);
+    const [row] = await rows("select * from users where id = ?", user.id);
+    expect(row?.first_name).toBe("Grace");
+    expect((await client.gql(SIGN_IN, { email: user.email, password: user.password })).signIn.__typename).toBe("InvalidCredentialsError");
+    expect((await client.gql(SIGN_IN, { email: user.email, password: "a brand new passphrase" })).signIn.__typename).not.toMatch(/Error$/);
+  });
+});
+
+describe("no account enumeration", () => {
+  it("answers register identically for a new and an existing email", async () => {
+    const existing = await createUser();
+    const fresh = uniqueEmail();
+    const a = await new TestClient().gql(REGISTER, registration(existing.email));
+    const b = await new TestClient().gql(REGISTER, registration(fresh));
+    expect(a.register).toEqual({ __typename: "CodeSent", email: existing.email });
+    expect(b.register).toEqual({ __typename: "CodeSent", email: fresh });
+    expect(await mailTo(existing.email)).toHaveLength(1);
+    expect(await mailTo(fresh)).toHaveLength(1);
+  });
+
+  it("does not sign in before activation, and then says the same as for a wrong password", async () => {
+    const client = new TestClient();
+    const email = uniqueEmail();
+    await client.gql(REGISTER, registration(email));
+    const { signIn } = await client.gql(SIGN_IN, { email, password: STRONG_PASSWORD });
+    expect(signIn).toEqual({ __typename: "InvalidCredentialsError", message: "The email or password is not correct." });
+    expect((await client.gql(ME)).me).toBeNull();
+  });
+});

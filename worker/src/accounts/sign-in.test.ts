@@ -1,0 +1,114 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ME, SIGN_IN } from "../../test/accounts";
+import { mailTo, TestClient, uniqueEmail } from "../../test/client";
+import { createUser } from "../../test/fixtures";
+
+const wrong = { password: "not the password at all" };
+
+async function failTimes(client: TestClient, email: string, times: number) {
+  const answers = [];
+  for (let i = 0; i < times; i++) answers.push((await client.gql(SIGN_IN, { email, ...wrong })).signIn);
+  return answers;
+}
+
+describe("sign in", () => {
+  it("rejects a wrong password and an unknown email with the same answer", async () => {
+    const user = await createUser();
+    const a = await new TestClient().gql(SIGN_IN, { email: user.email, ...wrong });
+    const b = await new TestClient().gql(SIGN_IN, { email: uniqueEmail(), ...wrong });
+    expect(a).toEqual(b);
+    expect(a.signIn.__typename).toBe("InvalidCredentialsError");
+  });
+
+  it("validates input before checking anything", async () => {
+    const { signIn } = await new TestClient().gql(SIGN_IN, { email: "nope", password: "" });
+    expect(signIn.__typename).toBe("ValidationError");
+    expect(signIn.fieldErrors.map((f: { field: string }) => f.field)).toEqual(["email", "password"]);
+  });
+
+  it("is case-insensitive about the email", async () => {
+    const user = await createUser();
+    const { signIn } = await new TestClient().gql(SIGN_IN, { email: ` ${user.email.toUpperCase()} `, password: user.password });
+    expect(signIn.__typename).not.toMatch(/Error$/);
+  });
+});
+
+describe("brute-force protection", () => {
+  it("locks password sign-in for 15 minutes after 10 failures, says so, and emails the owner once", async () => {
+    const user = await createUser();
+    const client = new TestClient();
+    const answers = await failTimes(client, user.email, 10);
+    expect(answers.slice(0, 9).every((a) => a.__typename === "InvalidCredentialsError")).toBe(true);
+    expect(answers[9]).toMatchObject({ __typename: "RateLimitedError", message: expect.stringMatching(/paused for 15 minutes/) });
+    // Even the right password is refused while locked.
+    const locked = await client.gql(SIGN_IN, { email: user.email, password: user.password });
+    expect(locked.signIn.__typename).toBe("RateLimitedError");
+    expect(locked.signIn.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    const mails = (await mailTo(user.email)).filter((m) => m.subject.includes("paused"));
+    expect(mails).toHaveLength(1);
+    // The counter is in D1, not KV.
+    const row = await env.DB.prepare("select * from attempt_counters where key = ?")
+      .bind(`sign-in:email:${user.email}`)
+      .first<{ locked_until: number }>();
+    expect(row?.locked_until).toBeGreaterThan(Date.now());
+  });
+
+  it("unlocks when the lock has passed", async () => {
+    const user = await createUser();
+    const client = new TestClient();
+    await failTimes(client, user.email, 10);
+    await env.DB.prepare("update attempt_counters set locked_until = ? where key = ?")
+      .bind(Date.now() - 1, `sign-in:email:${user.email}`)
+      .run();
+    const { signIn } = await client.gql(SIGN_IN, { email: user.email, password: user.password });
+    expect(signIn.__typename).not.toMatch(/Error$/);
+  });
+
+  it("locks an unknown email exactly like a known one (no enumeration through the lock)", async () => {
+    const client = new TestClient();
+    const answers = await failTimes(client, uniqueEmail(), 10);
+    expect(answers[9]?.__typename).toBe("RateLimitedError");
+  });
+
+  it("counts racing failures exactly and sends one lock email", async () => {
+    const user = await createUser();
+    await Promise.all(Array.from({ length: 12 }, () => new TestClient().gql(SIGN_IN, { email: user.email, ...wrong })));
+    expect((await mailTo(user.email)).filter((m) => m.subject.includes("paused"))).toHaveLength(1);
+  });
+
+  it("never allows more than 100 failures an hour per account", async () => {
+    const user = await createUser();
+    const key = `sign-in:email:${user.email}`;
+    const now = Date.now();
+    await env.DB.prepare(
+      "insert into attempt_counters (key, failures, window_started_at, hour_failures, hour_started_at, locked_until) values (?, 0, ?, 99, ?, null)",
+    )
+      .bind(key, now, now - 30 * 60_000)
+      .run();
+    const [answer] = await failTimes(new TestClient(), user.email, 1);
+    expect(answer?.__typename).toBe("RateLimitedError");
+    expect(answer?.retryAfterSeconds).toBeGreaterThanOrEqual(15 * 60);
+  });
+
+  it("limits failures per IP address across many accounts", async () => {
+    const client = new TestClient("203.0.113.77");
+    for (let i = 0; i < 50; i++) await client.gql(SIGN_IN, { email: uniqueEmail(), ...wrong });
+    const user = await createUser();
+    const { signIn } = await client.gql(SIGN_IN, { email: user.email, password: user.password });
+    expect(signIn.__typename).toBe("RateLimitedError");
+    // Another address is not affected.
+    const other = await new TestClient("203.0.113.78").gql(SIGN_IN, { email: user.email, password: user.password });
+    expect(other.signIn.__typename).not.toMatch(/Error$/);
+  });
+});
+
+describe("sign out", () => {
+  it("ends the session", async () => {
+    const user = await createUser();
+    const client = new TestClient();
+    await client.gql(SIGN_IN, { email: user.email, password: user.password });
+    await client.gql("mutation { signOut }");
+    expect((await client.gql(ME)).me).toBeNull();
+  });
+});
