@@ -73,12 +73,7 @@ export async function register(ctx: AppContext, input: RegisterInput): Promise<{
     termsAcceptedAt: now,
   };
   const code = await issueCode(ctx, "register", email, payload, now);
-  const existing = await getUserByEmail(ctx, email);
-  await ctx.mailer.send(
-    existing
-      ? reconnectEmail(email, ctx.config.appUrl, existing.firstName, code)
-      : activationEmail(email, ctx.config.appUrl, firstName, code),
-  );
+  await sendRegistrationCode(ctx, email, firstName, code);
   return { email };
 }
 
@@ -87,20 +82,19 @@ export async function resendActivationCode(ctx: AppContext, rawEmail: string): P
   const email = checkEmail(problems, "email", rawEmail);
   problems.throwIfAny();
   const now = ctx.now();
-  const code = await reissueCode(ctx, "register", email, now);
-  if (code) {
-    const existing = await getUserByEmail(ctx, email);
-    const pending = await ctx.db.query.emailCodes.findFirst({
-      where: (t, { and, eq }) => and(eq(t.purpose, "register"), eq(t.address, email)),
-    });
-    const firstName = String(pending?.payload.firstName ?? "");
-    await ctx.mailer.send(
-      existing
-        ? reconnectEmail(email, ctx.config.appUrl, existing.firstName, code)
-        : activationEmail(email, ctx.config.appUrl, firstName, code),
-    );
-  }
+  const reissued = await reissueCode(ctx, "register", email, now);
+  if (reissued) await sendRegistrationCode(ctx, email, String(reissued.payload.firstName), reissued.code);
   return { email };
+}
+
+/** The same code either activates a new account or reconnects the existing one; only the wording differs. */
+async function sendRegistrationCode(ctx: AppContext, email: string, firstName: string, code: string) {
+  const existing = await getUserByEmail(ctx, email);
+  await ctx.mailer.send(
+    existing
+      ? reconnectEmail(email, ctx.config.appUrl, existing.firstName, code)
+      : activationEmail(email, ctx.config.appUrl, firstName, code),
+  );
 }
 
 interface RegistrationPayload {

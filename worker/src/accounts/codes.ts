@@ -60,13 +60,18 @@ export async function issueCode(
   return code;
 }
 
-/** Re-sends the live code's purpose with a new code and the same payload; null when none is pending. */
-export async function reissueCode(deps: CodeDeps, purpose: CodePurpose, address: string, now: number): Promise<string | null> {
+/** Replaces a pending code with a new one for the same payload; null when nothing is pending. */
+export async function reissueCode(
+  deps: CodeDeps,
+  purpose: CodePurpose,
+  address: string,
+  now: number,
+): Promise<{ code: string; payload: Record<string, unknown> } | null> {
   const existing = await deps.db.query.emailCodes.findFirst({
     where: and(eq(emailCodes.purpose, purpose), eq(emailCodes.address, address)),
   });
   if (!existing) return null;
-  return issueCode(deps, purpose, address, existing.payload, now);
+  return { code: await issueCode(deps, purpose, address, existing.payload, now), payload: existing.payload };
 }
 
 /**
