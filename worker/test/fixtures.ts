@@ -1,9 +1,8 @@
 import { env } from "cloudflare:workers";
-import { emails, users } from "../src/accounts/accounts.table";
+import { newAccountInserts } from "../src/accounts/new-account";
 import { hashPassword } from "../src/accounts/password";
 import { createDb } from "../src/db/client";
 import { SESSION_COOKIE } from "../src/http/cookies";
-import { newId } from "../src/lib/ids";
 import { createSession } from "../src/sessions/sessions.service";
 import type { TestClient } from "./client";
 import { uniqueEmail } from "./client";
@@ -23,27 +22,23 @@ export interface TestUser {
 export async function createUser(
   options: { email?: string; password?: string; role?: "learner" | "staff"; firstName?: string } = {},
 ): Promise<TestUser> {
-  const id = newId();
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? "correct horse battery staple";
-  const now = new Date();
-  await db().batch([
-    db()
-      .insert(users)
-      .values({
-        id,
-        firstName: options.firstName ?? "Test",
-        lastName: "User",
-        role: options.role ?? "learner",
-        passwordHash: await hashPassword(password),
-        termsVersion: "test",
-        termsAcceptedAt: now,
-        credentialsChangedAt: new Date(now.getTime() - 1000),
-        createdAt: now,
-        updatedAt: now,
-      }),
-    db().insert(emails).values({ id: newId(), userId: id, address: email, isPrimary: true, verifiedAt: now, createdAt: now }),
-  ]);
+  const now = Date.now();
+  const { userId: id, statements } = newAccountInserts(
+    db(),
+    {
+      firstName: options.firstName ?? "Test",
+      lastName: "User",
+      email,
+      role: options.role ?? "learner",
+      passwordHash: await hashPassword(password),
+      termsVersion: "test",
+      termsAcceptedAt: now,
+    },
+    now - 1000,
+  );
+  await db().batch([...statements]);
   return { id, email, password };
 }
 

@@ -2,7 +2,6 @@ import { and, eq } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { ForbiddenError, InvalidCredentialsError, Problems, RateLimitedError } from "../lib/errors";
-import { newId } from "../lib/ids";
 import { MINUTE } from "../lib/time";
 import { revokeAllSessions } from "../sessions/sessions.service";
 import { completeFirstFactor, type SignInOutcome } from "../sessions/sign-in";
@@ -17,6 +16,7 @@ import {
 } from "./accounts.emails";
 import { emails, type User, users } from "./accounts.table";
 import { consumeCode, issueCode, reissueCode } from "./codes";
+import { newAccountInserts } from "./new-account";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 import { checkCode, checkEmail, checkName, checkPassword } from "./validation";
 
@@ -132,22 +132,9 @@ export async function activateAccount(ctx: AppContext, input: { email: string; c
     await afterCredentialsChanged(ctx, existing, email);
     return { email, reconnected: true };
   }
-  const userId = newId();
+  const { userId, statements } = newAccountInserts(ctx.db, { ...payload, email }, now);
   await ctx.db.batch([
-    ctx.db.insert(users).values({
-      id: userId,
-      firstName: payload.firstName,
-      lastName: payload.lastName,
-      passwordHash: payload.passwordHash,
-      termsVersion: payload.termsVersion,
-      termsAcceptedAt: new Date(payload.termsAcceptedAt),
-      credentialsChangedAt: new Date(now),
-      createdAt: new Date(now),
-      updatedAt: new Date(now),
-    }),
-    ctx.db
-      .insert(emails)
-      .values({ id: newId(), userId, address: email, isPrimary: true, verifiedAt: new Date(now), createdAt: new Date(now) }),
+    ...statements,
     auditInsert(
       ctx.db,
       { actorUserId: userId, action: "account.registered", subjectType: "user", subjectId: userId, data: { email }, ip: ctx.ip },

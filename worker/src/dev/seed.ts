@@ -1,9 +1,8 @@
 import { getUserByEmail } from "../accounts/accounts.service";
-import { emails, users } from "../accounts/accounts.table";
+import { newAccountInserts } from "../accounts/new-account";
 import { hashPassword } from "../accounts/password";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
-import { newId } from "../lib/ids";
 
 export const DEMO_PASSWORD = "laurel-demo-2026";
 
@@ -19,23 +18,13 @@ export async function seedDemoData(ctx: AppContext) {
   const now = ctx.now();
   for (const account of DEMO_ACCOUNTS) {
     if (await getUserByEmail(ctx, account.email)) continue;
-    const userId = newId();
+    const { userId, statements } = newAccountInserts(
+      ctx.db,
+      { ...account, passwordHash: await hashPassword(DEMO_PASSWORD), termsVersion: ctx.config.termsVersion, termsAcceptedAt: now },
+      now,
+    );
     await ctx.db.batch([
-      ctx.db.insert(users).values({
-        id: userId,
-        firstName: account.firstName,
-        lastName: account.lastName,
-        role: account.role,
-        passwordHash: await hashPassword(DEMO_PASSWORD),
-        termsVersion: ctx.config.termsVersion,
-        termsAcceptedAt: new Date(now),
-        credentialsChangedAt: new Date(now),
-        createdAt: new Date(now),
-        updatedAt: new Date(now),
-      }),
-      ctx.db
-        .insert(emails)
-        .values({ id: newId(), userId, address: account.email, isPrimary: true, verifiedAt: new Date(now), createdAt: new Date(now) }),
+      ...statements,
       auditInsert(ctx.db, { actorUserId: null, action: "account.seeded", subjectType: "user", subjectId: userId }, now),
     ]);
     created.push(account.email);
