@@ -10,20 +10,35 @@ try {
     body: JSON.stringify({ query, variables }),
   });
   // A real session, through the real sign-in mutation.
-  const signIn = await fetch(`${laurel.url}/graphql`, gql("mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { __typename } }", { e: "learner@laurel.local", p: "laurel-demo-2026" }));
-  const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const signIn = await fetch(
+    `${laurel.url}/graphql`,
+    gql("mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { __typename } }", {
+      e: "learner@laurel.local",
+      p: "laurel-demo-2026",
+    }),
+  );
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 
   const baseline = await load("static asset /favicon.svg", { url: `${laurel.url}/favicon.svg` });
   const results = [
     baseline,
     await load("GraphQL { termsVersion } (no session)", { url: `${laurel.url}/graphql`, ...gql("{ termsVersion }") }),
-    await load("GraphQL { me } with a session (KV + D1)", { url: `${laurel.url}/graphql`, ...gql("{ me { id primaryEmail } }", {}, { cookie }) }),
+    await load("GraphQL { me } with a session (KV + D1)", {
+      url: `${laurel.url}/graphql`,
+      ...gql("{ me { id primaryEmail } }", {}, { cookie }),
+    }),
     // PBKDF2 at 100,000 iterations is the point: few connections, it is CPU-bound by design.
     await load("signIn, wrong password (PBKDF2 100k)", {
       url: `${laurel.url}/graphql`,
       connections: 4,
       duration: 5,
-      ...gql("mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { __typename } }", { e: "nobody@laurel.local", p: "wrong password here" }),
+      ...gql("mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { __typename } }", {
+        e: "nobody@laurel.local",
+        p: "wrong password here",
+      }),
     }),
   ];
   report(results, baseline);

@@ -27,11 +27,30 @@ export async function startLaurel({ port = 8797 } = {}) {
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
   const build = spawnSync("pnpm", ["--filter", "web", "build"], { cwd: root, env, encoding: "utf8" });
   if (build.status !== 0) throw new Error(build.stderr);
-  const migrate = spawnSync("pnpm", ["exec", "wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: root, env, encoding: "utf8" });
+  const migrate = spawnSync("pnpm", ["exec", "wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+  });
   if (migrate.status !== 0) throw new Error(migrate.stderr);
   const server = spawn(
     "pnpm",
-    ["exec", "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--env-file", vars, "--show-interactive-dev-session=false", "--log-level", "error"],
+    [
+      "exec",
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      state,
+      "--env-file",
+      vars,
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "error",
+    ],
     { cwd: root, env, stdio: "ignore", detached: true },
   );
   const url = `http://127.0.0.1:${port}`;
