@@ -13,5 +13,6 @@ afterAll(async () => {
 it("serves the SPA", async () => {
   const { page } = await newPage(browser);
   await page.goto("/");
-  await expect(page.locator("h1").first().textContent()).resolves.toContain("Laurel");
+  await page.locator("h1").first().waitFor();
+  expect(await page.title()).toContain("Laurel");
 });

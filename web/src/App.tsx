@@ -1,7 +1,40 @@
+import { Route, Router } from "@solidjs/router";
+import { type Component, lazy } from "solid-js";
+import { Layout } from "./components/Layout";
+import { RequireUser } from "./components/RequireUser";
+import Home from "./pages/Home";
+import NotFound from "./pages/NotFound";
+
+const SignIn = lazy(() => import("./pages/SignIn"));
+const Register = lazy(() => import("./pages/Register"));
+const VerifyRegistration = lazy(() => import("./pages/VerifyRegistration"));
+const ForgotPassword = lazy(() => import("./pages/ForgotPassword"));
+const ResetPassword = lazy(() => import("./pages/ResetPassword"));
+const Account = lazy(() => import("./pages/Account"));
+const Mailbox = lazy(() => import("./pages/Mailbox"));
+const Terms = lazy(() => import("./pages/Terms"));
+const Privacy = lazy(() => import("./pages/Privacy"));
+
+const signedIn = (Page: Component) => () => (
+  <RequireUser>
+    <Page />
+  </RequireUser>
+);
+
 export function App() {
   return (
-    <main>
-      <h1>Laurel</h1>
-    </main>
+    <Router root={Layout}>
+      <Route path="/" component={Home} />
+      <Route path="/sign-in" component={SignIn} />
+      <Route path="/register" component={Register} />
+      <Route path="/register/verify" component={VerifyRegistration} />
+      <Route path="/forgot-password" component={ForgotPassword} />
+      <Route path="/reset-password" component={ResetPassword} />
+      <Route path="/account" component={signedIn(Account)} />
+      <Route path="/dev/mailbox" component={Mailbox} />
+      <Route path="/terms" component={Terms} />
+      <Route path="/privacy" component={Privacy} />
+      <Route path="*404" component={NotFound} />
+    </Router>
   );
 }

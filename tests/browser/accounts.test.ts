@@ -1,0 +1,109 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchChromium, newPage, uniqueEmail } from "../support/browser";
+import { codeFrom, readMailInMailbox, screenshot, scrollsSideways, signInWithPassword } from "../support/pages";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const PASSWORD = "copper kettle meadow 42";
+
+it("registers, activates with the code from the Mailbox page, signs in, signs out and signs in again", async () => {
+  const email = uniqueEmail("browser-register");
+  const { page } = await newPage(browser);
+
+  await page.goto("/register");
+  await page.getByLabel("First name").fill("Ada");
+  await page.getByLabel("Last name").fill("Lovelace");
+  await page.getByLabel("Email").fill(email);
+  await expect(page.getByText(`We'll send the activation code to ${email}`).isVisible()).resolves.toBe(true);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel(/I agree to the/).check();
+  await page.getByRole("button", { name: "Submit" }).click();
+  await page.getByRole("heading", { name: "Thank you for registering" }).waitFor();
+  const verifyUrl = page.url();
+
+  const text = await readMailInMailbox(page, email, "Activate your Laurel account");
+  await screenshot(page, "mailbox");
+  const code = codeFrom(text);
+
+  await page.goto(verifyUrl);
+  await page.getByLabel("Verification code").fill(code);
+  await page.getByRole("button", { name: "Next" }).click();
+  await screenshot(page, "after-next");
+  const success = page.locator(".alert--success");
+  await success.waitFor({ timeout: 5000 }).catch(async (e) => {
+    await screenshot(page, "activation-failed");
+    throw e;
+  });
+  expect(await success.textContent()).toContain("Your account has now been activated and you can log in");
+  const green = await success.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(green).toBe("rgb(230, 244, 234)");
+  await screenshot(page, "activated");
+
+  await signInWithPassword(page, email, PASSWORD);
+  await page.getByRole("heading", { name: "Welcome, Ada" }).waitFor();
+
+  await page.getByRole("link", { name: "Account", exact: true }).click();
+  await page.getByTestId("session").first().waitFor();
+  expect(await page.getByText("This device").count()).toBe(1);
+  await screenshot(page, "account");
+
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  await page.getByText("You are signed out.").waitFor();
+  await page.goto("/account");
+  await page.waitForURL(/\/sign-in\?next=%2Faccount/);
+
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/account$/);
+  await page.getByRole("heading", { name: "Account" }).waitFor();
+});
+
+it("shows the API's field errors beside the fields and keeps the user on the form", async () => {
+  const { page } = await newPage(browser);
+  await page.goto("/register");
+  await page.getByLabel("First name").fill("Grace");
+  await page.getByLabel("Last name").fill("Hopper");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("password");
+  await page.getByRole("button", { name: "Submit" }).click();
+  const errors = page.locator(".field__error");
+  await errors.first().waitFor();
+  const messages = await errors.allTextContents();
+  expect(messages.join(" | ")).toMatch(/email/i);
+  expect(messages.join(" | ")).toMatch(/common/i);
+  expect(messages.join(" | ")).toMatch(/terms/i);
+  expect(await page.getByLabel("Email").getAttribute("aria-invalid")).toBe("true");
+  expect(page.url()).toMatch(/\/register$/);
+});
+
+it("tells the user a wrong password is wrong without saying whether the email exists", async () => {
+  const { page } = await newPage(browser);
+  await signInWithPassword(page, "learner@laurel.local", "not the password at all");
+  const known = await page.getByRole("alert").textContent();
+  await signInWithPassword(page, uniqueEmail("nobody"), "not the password at all");
+  await page.getByRole("alert").waitFor();
+  expect(await page.getByRole("alert").textContent()).toBe(known);
+});
+
+it("is usable at 375 px wide without sideways scrolling", async () => {
+  const { page } = await newPage(browser, { width: 375 });
+  for (const path of ["/", "/register", "/sign-in", "/forgot-password", "/register/verify?email=someone%40example.org", "/dev/mailbox"]) {
+    await page.goto(path);
+    await page.locator("h1").first().waitFor();
+    expect(await scrollsSideways(page), path).toBe(false);
+  }
+  await signInWithPassword(page, "learner@laurel.local", "laurel-demo-2026");
+  await page.getByRole("heading", { name: /Welcome/ }).waitFor();
+  await page.goto("/account");
+  await page.getByTestId("session").first().waitFor();
+  expect(await scrollsSideways(page)).toBe(false);
+  await screenshot(page, "account-375");
+});

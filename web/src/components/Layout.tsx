@@ -1,0 +1,50 @@
+import { A, useNavigate } from "@solidjs/router";
+import { type JSX, Show } from "solid-js";
+import { client } from "../lib/graphql";
+import { currentUser, setCurrentUser } from "../lib/session";
+
+export function Layout(props: { children?: JSX.Element }) {
+  const navigate = useNavigate();
+  async function signOut() {
+    await client.mutation("mutation { signOut }", {}).toPromise();
+    setCurrentUser(null);
+    navigate("/sign-in?signedOut=1");
+  }
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="site-header">
+        <A href="/" class="brand" aria-label="Laurel home">
+          <img src="/favicon.svg" alt="" width="28" height="28" /> Laurel
+        </A>
+        <nav aria-label="Main">
+          <Show
+            when={currentUser()}
+            fallback={
+              <>
+                <A href="/sign-in">Sign in</A>
+                <A href="/register" class="nav-cta">
+                  Register
+                </A>
+              </>
+            }
+          >
+            <A href="/" end>
+              Home
+            </A>
+            <A href="/account">Account</A>
+            <button type="button" class="button button--link" onClick={signOut}>
+              Sign out
+            </button>
+          </Show>
+        </nav>
+      </header>
+      <main id="main">{props.children}</main>
+      <footer class="site-footer">
+        <A href="/terms">End user terms</A> · <A href="/privacy">Privacy policy</A>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import { createSignal } from "solid-js";
+import type { Outcome } from "./graphql";
+
+/** State for one form: submitting flag, field messages and a form-level message. */
+export function createFormState() {
+  const [submitting, setSubmitting] = createSignal(false);
+  const [fieldErrors, setFieldErrors] = createSignal<Record<string, string>>({});
+  const [message, setMessage] = createSignal<string | null>(null);
+  async function run<T>(action: () => Promise<Outcome<T>>, onSuccess: (data: T) => unknown) {
+    setSubmitting(true);
+    setMessage(null);
+    setFieldErrors({});
+    try {
+      const outcome = await action();
+      if (outcome.ok) await onSuccess(outcome.data);
+      else {
+        setFieldErrors(outcome.fieldErrors);
+        // Field problems speak for themselves; other failures get one message above the form.
+        if (Object.keys(outcome.fieldErrors).length === 0) setMessage(outcome.message);
+      }
+      return outcome;
+    } finally {
+      setSubmitting(false);
+    }
+  }
+  return { submitting, fieldErrors, message, setMessage, run };
+}
+
+export function formValues(form: HTMLFormElement): Record<string, string> {
+  const data = new FormData(form);
+  return Object.fromEntries([...data.entries()].map(([k, v]) => [k, String(v)]));
+}

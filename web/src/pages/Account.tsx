@@ -1,0 +1,214 @@
+import { createResource, createSignal, For, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Field } from "../components/Field";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { client, mutate, query, withErrors } from "../lib/graphql";
+import { currentUser, type Me, setCurrentUser } from "../lib/session";
+
+interface Session {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+interface Email {
+  id: string;
+  address: string;
+  isPrimary: boolean;
+  verifiedAt: string;
+}
+
+const UPDATE_NAME = `mutation ($firstName: String!, $lastName: String!) {
+  updateName(firstName: $firstName, lastName: $lastName) { ${withErrors("... on User { id firstName lastName name primaryEmail isStaff }")} }
+}`;
+const REVOKE = `mutation ($id: ID!) { revokeSession(id: $id) { ${withErrors("... on SessionRevoked { id }")} } }`;
+const SESSIONS = "{ mySessions { id current createdAt lastSeenAt userAgent ip } }";
+const EMAILS = "{ me { emails { id address isPrimary verifiedAt } } }";
+
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** A readable device name from a user agent, good enough to recognise one's own browsers. */
+function deviceName(userAgent: string | null): string {
+  if (!userAgent) return "Unknown device";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Firefox\//.test(userAgent)
+      ? "Firefox"
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? "Chrome"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : "Browser";
+  const os = /Windows/.test(userAgent)
+    ? "Windows"
+    : /Android/.test(userAgent)
+      ? "Android"
+      : /iPhone|iPad/.test(userAgent)
+        ? "iOS"
+        : /Mac OS X/.test(userAgent)
+          ? "macOS"
+          : /Linux/.test(userAgent)
+            ? "Linux"
+            : "";
+  return os ? `${browser} on ${os}` : browser;
+}
+
+function NameForm(props: { user: Me }) {
+  const form = createFormState();
+  const [saved, setSaved] = createSignal(false);
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    form.run(
+      () => mutate<Me>(UPDATE_NAME, formValues(event.currentTarget as HTMLFormElement)),
+      (user) => {
+        setCurrentUser(user);
+        setSaved(true);
+      },
+    );
+  };
+  return (
+    <section class="panel" aria-labelledby="name-heading">
+      <h2 id="name-heading">Your name</h2>
+      <p>This is the name on the badges you earn.</p>
+      <Show when={form.message()}>
+        <Alert kind="error">{form.message()}</Alert>
+      </Show>
+      <Show when={saved()}>
+        <Alert kind="success">Your name is saved.</Alert>
+      </Show>
+      <form onSubmit={onSubmit} novalidate>
+        <div class="field-row">
+          <Field
+            label="First name"
+            name="firstName"
+            autocomplete="given-name"
+            value={props.user.firstName}
+            required
+            error={form.fieldErrors().firstName}
+          />
+          <Field
+            label="Last name"
+            name="lastName"
+            autocomplete="family-name"
+            value={props.user.lastName}
+            required
+            error={form.fieldErrors().lastName}
+          />
+        </div>
+        <Button busy={form.submitting()} busyLabel="Saving…">
+          Save name
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+function Emails() {
+  const [emails] = createResource(async () => (await query<{ me: { emails: Email[] } | null }>(EMAILS)).me?.emails ?? []);
+  return (
+    <section class="panel" aria-labelledby="emails-heading">
+      <h2 id="emails-heading">Emails</h2>
+      <p>Badges awarded to any of these verified addresses appear in your backpack.</p>
+      <ul class="list">
+        <For each={emails()}>
+          {(email) => (
+            <li class="list__item">
+              <span class="list__main">{email.address}</span>
+              <Show when={email.isPrimary}>
+                <span class="tag">Primary</span>
+              </Show>
+              <span class="list__meta">Verified {when(email.verifiedAt)}</span>
+            </li>
+          )}
+        </For>
+      </ul>
+    </section>
+  );
+}
+
+function Sessions() {
+  const [sessions, { refetch }] = createResource(async () => (await query<{ mySessions: Session[] }>(SESSIONS)).mySessions);
+  const revoke = createFormState();
+  const others = createFormState();
+  const otherCount = () => (sessions() ?? []).filter((s) => !s.current).length;
+  const signOutOthers = () =>
+    others.run(
+      async () => {
+        const result = await client.mutation("mutation { signOutOtherSessions }", {}).toPromise();
+        return result.error
+          ? { ok: false as const, typename: "Error", message: "Could not sign out other sessions.", fieldErrors: {} }
+          : { ok: true as const, data: null };
+      },
+      () => refetch(),
+    );
+  return (
+    <section class="panel" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">Where you're signed in</h2>
+      <p>If you don't recognise a session, sign it out and change your password.</p>
+      <Show when={revoke.message() ?? others.message()}>
+        <Alert kind="error">{revoke.message() ?? others.message()}</Alert>
+      </Show>
+      <ul class="list" aria-busy={sessions.loading ? "true" : undefined}>
+        <For each={sessions()}>
+          {(session) => (
+            <li class="list__item" data-testid="session">
+              <span class="list__main">
+                {deviceName(session.userAgent)}
+                <Show when={session.current}>
+                  {" "}
+                  <span class="tag tag--current">This device</span>
+                </Show>
+              </span>
+              <span class="list__meta">
+                Signed in {when(session.createdAt)} · last active {when(session.lastSeenAt)}
+                {session.ip ? ` · ${session.ip}` : ""}
+              </span>
+              <Show when={!session.current}>
+                <Button
+                  type="button"
+                  variant="secondary"
+                  busy={revoke.submitting()}
+                  onClick={() =>
+                    revoke.run(
+                      () => mutate(REVOKE, { id: session.id }),
+                      () => refetch(),
+                    )
+                  }
+                >
+                  Sign out
+                </Button>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={otherCount() > 0}>
+        <Button type="button" variant="danger" busy={others.submitting()} busyLabel="Signing out…" onClick={signOutOthers}>
+          Sign out all other sessions
+        </Button>
+      </Show>
+    </section>
+  );
+}
+
+export default function Account() {
+  return (
+    <Page title="Account">
+      <Show when={currentUser()}>
+        {(user) => (
+          <div class="stack">
+            <NameForm user={user()} />
+            <Emails />
+            <Sessions />
+          </div>
+        )}
+      </Show>
+    </Page>
+  );
+}

@@ -1,0 +1,39 @@
+import { A, useNavigate } from "@solidjs/router";
+import { Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Field } from "../components/Field";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { mutate, withErrors } from "../lib/graphql";
+
+const REQUEST = `mutation ($email: String!) { requestPasswordReset(email: $email) { ${withErrors("... on CodeSent { email }")} } }`;
+
+export default function ForgotPassword() {
+  const navigate = useNavigate();
+  const form = createFormState();
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const { email } = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(
+      () => mutate<{ email: string }>(REQUEST, { email }),
+      (sent) => navigate(`/reset-password?email=${encodeURIComponent(sent.email)}&sent=1`),
+    );
+  };
+  return (
+    <Page title="Forgot your password?" narrow lead="Enter the email of your account. We'll email you a code to choose a new password.">
+      <Show when={form.message()}>
+        <Alert kind="error">{form.message()}</Alert>
+      </Show>
+      <form onSubmit={onSubmit} novalidate>
+        <Field label="Email" name="email" type="email" autocomplete="email" required error={form.fieldErrors().email} />
+        <Button busy={form.submitting()} busyLabel="Sending…">
+          Email me a code
+        </Button>
+      </form>
+      <p class="form-links">
+        Remembered it? <A href="/sign-in">Sign in</A>
+      </p>
+    </Page>
+  );
+}

@@ -1,0 +1,39 @@
+import { A } from "@solidjs/router";
+import { Show } from "solid-js";
+import { Page } from "../components/Page";
+import { currentUser } from "../lib/session";
+
+export default function Home() {
+  return (
+    <Show
+      when={currentUser()}
+      fallback={
+        <Page
+          title="Micro-credentials that travel with you"
+          lead="Earn competency-based, evidence-backed badges, keep them in one backpack, and share them anywhere."
+        >
+          <p>
+            <A class="button button--primary" href="/register">
+              Create an account
+            </A>{" "}
+            <A class="button button--secondary" href="/sign-in">
+              Sign in
+            </A>
+          </p>
+        </Page>
+      }
+    >
+      {(user) => (
+        <Page title={`Welcome, ${user().firstName}`} lead="This is your Laurel home.">
+          <ul class="cards">
+            <li class="card">
+              <h2>Your account</h2>
+              <p>Your name, emails and signed-in devices.</p>
+              <A href="/account">Account settings</A>
+            </li>
+          </ul>
+        </Page>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,84 @@
+import { A, useNavigate, useSearchParams } from "@solidjs/router";
+import { createSignal, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Checkbox, Field } from "../components/Field";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { mutate, withErrors } from "../lib/graphql";
+
+const REGISTER = `mutation ($firstName: String!, $lastName: String!, $email: String!, $password: String!, $acceptTerms: Boolean!) {
+  register(firstName: $firstName, lastName: $lastName, email: $email, password: $password, acceptTerms: $acceptTerms) {
+    ${withErrors("... on CodeSent { email }")}
+  }
+}`;
+
+export default function Register() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const form = createFormState();
+  const [email, setEmail] = createSignal(typeof params.email === "string" ? params.email : "");
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const values = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(
+      () => mutate<{ email: string }>(REGISTER, { ...values, acceptTerms: values.acceptTerms === "on" }),
+      (sent) => navigate(`/register/verify?email=${encodeURIComponent(sent.email)}`),
+    );
+  };
+  return (
+    <Page title="Create your Laurel account" narrow lead="Your badges, from every issuer, in one place.">
+      <Show when={form.message()}>
+        <Alert kind="error">{form.message()}</Alert>
+      </Show>
+      <form onSubmit={onSubmit} novalidate>
+        <div class="field-row">
+          <Field label="First name" name="firstName" autocomplete="given-name" required error={form.fieldErrors().firstName} />
+          <Field label="Last name" name="lastName" autocomplete="family-name" required error={form.fieldErrors().lastName} />
+        </div>
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autocomplete="email"
+          required
+          value={email()}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+          error={form.fieldErrors().email}
+          hint={
+            <Show when={email().includes("@")} fallback="We'll send an activation code to this address.">
+              We'll send the activation code to <strong>{email().trim()}</strong>. Check it's right: you need to open that inbox.
+            </Show>
+          }
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autocomplete="new-password"
+          required
+          minLength={8}
+          maxLength={128}
+          hint="8 to 128 characters. A few unrelated words make a strong password; common passwords are refused."
+          error={form.fieldErrors().password}
+        />
+        <Checkbox name="acceptTerms" error={form.fieldErrors().acceptTerms}>
+          Yes, I agree to the{" "}
+          <A href="/terms" target="_blank">
+            End user terms
+          </A>{" "}
+          and{" "}
+          <A href="/privacy" target="_blank">
+            Privacy policy
+          </A>
+        </Checkbox>
+        <Button busy={form.submitting()} busyLabel="Submitting…">
+          Submit
+        </Button>
+      </form>
+      <p class="form-links">
+        Already registered? <A href="/sign-in">Sign in</A>
+      </p>
+    </Page>
+  );
+}

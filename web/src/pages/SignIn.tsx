@@ -1,0 +1,65 @@
+import { A, useNavigate, useSearchParams } from "@solidjs/router";
+import { Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Field } from "../components/Field";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { mutate, withErrors } from "../lib/graphql";
+import { continueAfterSignIn, type SignInResult } from "../lib/sign-in-flow";
+
+const SIGN_IN = `mutation ($email: String!, $password: String!) {
+  signIn(email: $email, password: $password) { ${withErrors("... on SignedIn { userId }")} }
+}`;
+
+export default function SignIn() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const form = createFormState();
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const { email, password } = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(
+      () => mutate<SignInResult>(SIGN_IN, { email, password }),
+      (result) => continueAfterSignIn(result, navigate, typeof params.next === "string" ? params.next : "/"),
+    );
+  };
+  return (
+    <Page title="Sign in" narrow>
+      <Show when={params.signedOut}>
+        <Alert kind="info">You are signed out.</Alert>
+      </Show>
+      <Show when={params.reset}>
+        <Alert kind="success">Your password was changed. Sign in with the new one.</Alert>
+      </Show>
+      <Show when={form.message()}>
+        <Alert kind="error">{form.message()}</Alert>
+      </Show>
+      <form onSubmit={onSubmit} novalidate>
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autocomplete="username"
+          required
+          value={typeof params.email === "string" ? params.email : ""}
+          error={form.fieldErrors().email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          error={form.fieldErrors().password}
+        />
+        <Button busy={form.submitting()} busyLabel="Signing in…">
+          Sign in
+        </Button>
+      </form>
+      <p class="form-links">
+        <A href="/forgot-password">Forgot password?</A> · New to Laurel? <A href="/register">Register</A>
+      </p>
+    </Page>
+  );
+}

@@ -1,0 +1,100 @@
+import { A, useSearchParams } from "@solidjs/router";
+import { createSignal, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Field } from "../components/Field";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { mutate, withErrors } from "../lib/graphql";
+
+const ACTIVATE = `mutation ($email: String!, $code: String!) {
+  activateAccount(email: $email, code: $code) { ${withErrors("... on AccountActivated { email reconnected }")} }
+}`;
+const RESEND = `mutation ($email: String!) { resendActivationCode(email: $email) { ${withErrors("... on CodeSent { email }")} } }`;
+
+export default function VerifyRegistration() {
+  const [params] = useSearchParams();
+  const email = () => (typeof params.email === "string" ? params.email : "");
+  const form = createFormState();
+  const resend = createFormState();
+  const [activated, setActivated] = createSignal<{ email: string; reconnected: boolean } | null>(null);
+  const [resent, setResent] = createSignal(false);
+
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const values = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(() => mutate<{ email: string; reconnected: boolean }>(ACTIVATE, values), setActivated);
+  };
+  const onResend = () => {
+    setResent(false);
+    return resend.run(
+      () => mutate(RESEND, { email: email() }),
+      () => setResent(true),
+    );
+  };
+
+  return (
+    <Page title="Thank you for registering" narrow>
+      <Show
+        when={activated()}
+        fallback={
+          <>
+            <p>
+              We sent an activation email with a verification code to <strong>{email() || "your address"}</strong>. Copy the code from the
+              email and paste it here. It works for 10 minutes.
+            </p>
+            <Show when={form.message()}>
+              <Alert kind="error">{form.message()}</Alert>
+            </Show>
+            <form onSubmit={onSubmit} novalidate>
+              <Show when={!params.email}>
+                <Field label="Email" name="email" type="email" autocomplete="email" required error={form.fieldErrors().email} />
+              </Show>
+              <Show when={params.email}>
+                <input type="hidden" name="email" value={email()} />
+              </Show>
+              <Field
+                label="Verification code"
+                name="code"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                required
+                maxLength={12}
+                error={form.fieldErrors().code}
+              />
+              <Button busy={form.submitting()} busyLabel="Checking…">
+                Next
+              </Button>
+            </form>
+            <div class="resend">
+              <Show when={resent()}>
+                <Alert kind="info">A new code is on its way. The previous code no longer works.</Alert>
+              </Show>
+              <Show when={resend.message()}>
+                <Alert kind="error">{resend.message()}</Alert>
+              </Show>
+              <Button type="button" variant="link" busy={resend.submitting()} busyLabel="Sending…" onClick={onResend} disabled={!email()}>
+                Resend code
+              </Button>
+            </div>
+          </>
+        }
+      >
+        <Alert kind="success" title="Thank you for registering your account.">
+          <Show
+            when={activated()?.reconnected}
+            fallback="Your account has now been activated and you can log in using your email and password."
+          >
+            You are connected back to your existing account, with the password you just chose. You can log in using your email and that
+            password.
+          </Show>
+        </Alert>
+        <p>
+          <A class="button button--primary" href={`/sign-in?email=${encodeURIComponent(activated()?.email ?? "")}`}>
+            Sign in
+          </A>
+        </p>
+      </Show>
+    </Page>
+  );
+}
