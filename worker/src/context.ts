@@ -2,7 +2,7 @@ import type { User } from "./accounts/accounts.table";
 import type { Db } from "./db/client";
 import type { Mailer } from "./email/message";
 import type { Config } from "./env";
-import type { CookieWriter } from "./http/cookies";
+import type { CookieJar } from "./http/cookies";
 import type { Session } from "./sessions/sessions.service";
 
 /** What every service may use: built once per request by the `requestContext()` middleware. */
@@ -17,7 +17,7 @@ export interface AppContext {
   userAgent: string | null;
   session: Session | null;
   user: User | null;
-  cookies: CookieWriter;
+  cookies: CookieJar;
   responseHeaders: Headers;
   waitUntil(promise: Promise<unknown>): void;
 }

@@ -29,6 +29,7 @@ export const RESEND = `mutation ($email: String!) {
 export const SIGN_IN = `mutation ($email: String!, $password: String!) {
   signIn(email: $email, password: $password) {
     __typename
+    ... on SignInStep { status userId pendingExpiresAt }
     ... on Error { message }
     ... on RateLimitedError { retryAfterSeconds }
     ... on ValidationError { fieldErrors { field message } }

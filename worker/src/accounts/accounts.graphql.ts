@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, InvalidCodeError, InvalidCredentialsError, RateLimitedError } from "../lib/errors";
-import { SignedIn } from "../sessions/sessions.graphql";
+import { SignInStepType } from "../sessions/sessions.graphql";
 import {
   activateAccount,
   register,
@@ -108,13 +108,10 @@ builder.mutationField("activateAccount", (t) =>
 
 builder.mutationField("signIn", (t) =>
   t.field({
-    type: SignedIn,
+    type: SignInStepType,
     errors: { types: [InvalidCredentialsError, RateLimitedError] },
     args: { email: t.arg.string(), password: t.arg.string() },
-    resolve: async (_root, args, ctx) => {
-      const outcome = await signIn(ctx, args);
-      return outcome.user;
-    },
+    resolve: (_root, args, ctx) => signIn(ctx, args),
   }),
 );
 

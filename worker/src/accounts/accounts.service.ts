@@ -3,8 +3,9 @@ import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { ForbiddenError, InvalidCredentialsError, Problems, RateLimitedError } from "../lib/errors";
 import { MINUTE } from "../lib/time";
+import { forgetAllDevices } from "../mfa/remembered-devices";
 import { revokeAllSessions } from "../sessions/sessions.service";
-import { completeFirstFactor, type SignInOutcome } from "../sessions/sign-in";
+import { completeFirstFactor, type SignInStep } from "../sessions/sign-in";
 import { type AttemptPolicy, clearFailures, getLockedUntil, recordFailure } from "../throttling/attempts";
 import {
   accountLockedEmail,
@@ -144,7 +145,7 @@ export async function activateAccount(ctx: AppContext, input: { email: string; c
   return { email, reconnected: false };
 }
 
-export async function signIn(ctx: AppContext, input: { email: string; password: string }): Promise<SignInOutcome> {
+export async function signIn(ctx: AppContext, input: { email: string; password: string }): Promise<SignInStep> {
   const problems = new Problems();
   const email = checkEmail(problems, "email", input.email);
   if (!input.password) problems.add("password", "Enter your password.");
@@ -179,7 +180,7 @@ export async function signIn(ctx: AppContext, input: { email: string; password: 
     throw new InvalidCredentialsError();
   }
   await clearFailures(ctx.db, accountKey);
-  return completeFirstFactor(ctx, user);
+  return completeFirstFactor(ctx, user, "password");
 }
 
 function lockedError(until: number, now: number) {
@@ -230,9 +231,10 @@ export async function resetPassword(ctx: AppContext, input: { email: string; cod
   return { email };
 }
 
-/** A new password ends every session and tells the owner. */
+/** A new password ends every session and remembered device, and tells the owner. */
 async function afterCredentialsChanged(ctx: AppContext, user: User, email: string) {
-  await revokeAllSessions(ctx, user.id);
+  // Remembered devices predate credentialsChangedAt and are refused anyway; this tidies KV.
+  await Promise.all([revokeAllSessions(ctx, user.id), forgetAllDevices(ctx, user.id)]);
   await ctx.mailer.send(passwordChangedEmail(email, ctx.config.appUrl, user.firstName));
 }
 

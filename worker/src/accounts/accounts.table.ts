@@ -17,6 +17,8 @@ export const users = sqliteTable("users", {
   termsAcceptedAt: integer("terms_accepted_at", { mode: "timestamp_ms" }).notNull(),
   /** Bumped on password change; sessions and remembered devices minted before it are dead. */
   credentialsChangedAt: integer("credentials_changed_at", { mode: "timestamp_ms" }).notNull(),
+  /** Remembered devices from before this time ask for a code again (MFA reset, "forget all"). */
+  devicesTrustedFrom: integer("devices_trusted_from", { mode: "timestamp_ms" }),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });

@@ -3,4 +3,6 @@ export * from "../accounts/accounts.table";
 export * from "../accounts/codes.table";
 export * from "../audit/audit.table";
 export * from "../email/outbox.table";
+export * from "../mfa/mfa.table";
+export * from "../sessions/pending-sign-ins.table";
 export * from "../throttling/attempts.table";

@@ -1,4 +1,12 @@
-import { ForbiddenError, InvalidCodeError, InvalidCredentialsError, NotFoundError, RateLimitedError, ValidationError } from "../lib/errors";
+import {
+  ForbiddenError,
+  InvalidCodeError,
+  InvalidCredentialsError,
+  NotFoundError,
+  RateLimitedError,
+  SignInExpiredError,
+  ValidationError,
+} from "../lib/errors";
 import { builder } from "./builder";
 
 // Every expected failure implements `Error`, so clients can always ask `... on Error { message }`.
@@ -33,3 +41,4 @@ builder.objectType(InvalidCodeError, {
 
 builder.objectType(NotFoundError, { name: "NotFoundError", interfaces: [ErrorInterface] });
 builder.objectType(ForbiddenError, { name: "ForbiddenError", interfaces: [ErrorInterface] });
+builder.objectType(SignInExpiredError, { name: "SignInExpiredError", interfaces: [ErrorInterface] });

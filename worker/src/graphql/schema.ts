@@ -3,6 +3,7 @@ import "./scalars.graphql";
 import "./errors.graphql";
 import "../accounts/accounts.graphql";
 import "../sessions/sessions.graphql";
+import "../mfa/mfa.graphql";
 import { builder } from "./builder";
 
 export const schema = builder.toSchema();

@@ -6,7 +6,7 @@ import { createMailer } from "../email/transports";
 import { getConfig } from "../env";
 import { now } from "../lib/time";
 import { getSession } from "../sessions/sessions.service";
-import { cookieWriter, readCookie, SESSION_COOKIE } from "./cookies";
+import { cookieJar, SESSION_COOKIE } from "./cookies";
 
 export type AppEnv = { Bindings: Env; Variables: { app: AppContext } };
 
@@ -27,11 +27,11 @@ export function requestContext() {
       userAgent: c.req.header("user-agent") ?? null,
       session: null,
       user: null,
-      cookies: cookieWriter(responseHeaders),
+      cookies: cookieJar(c, responseHeaders),
       responseHeaders,
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     };
-    const token = readCookie(c, SESSION_COOKIE);
+    const token = app.cookies.get(SESSION_COOKIE);
     const session = token ? await getSession(app, token, app.now()) : null;
     if (session) {
       const user = await getUserById(app, session.userId);

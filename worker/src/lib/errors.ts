@@ -61,3 +61,11 @@ export class Problems {
     if (this.list.length > 0) throw new ValidationError(this.list);
   }
 }
+
+/** The pending sign-in between the factors has ended (expired, used, or too many wrong codes). */
+export class SignInExpiredError extends Error {
+  override name = "SignInExpiredError";
+  constructor(message = "Your sign-in timed out. Sign in again.") {
+    super(message);
+  }
+}

@@ -1,4 +1,5 @@
 import { randomToken, sha256Hex } from "../lib/crypto";
+import { kvRecords } from "../lib/kv-records";
 import { DAY, HOUR } from "../lib/time";
 
 /** A session ends after a week without use, and in any case 30 days after sign-in. */
@@ -22,8 +23,7 @@ interface SessionDeps {
   kv: KVNamespace;
 }
 
-const sessionKey = (id: string) => `session:${id}`;
-const userIndexPrefix = (userId: string) => `user-sessions:${userId}:`;
+const sessions = kvRecords<Session>("session");
 
 export async function createSession(
   { kv }: SessionDeps,
@@ -48,7 +48,7 @@ export async function createSession(
 export async function getSession({ kv }: SessionDeps, token: string, now: number): Promise<Session | null> {
   if (!token) return null;
   const id = await sha256Hex(token);
-  const session = await kv.get<Session>(sessionKey(id), "json");
+  const session = await sessions.get(kv, id);
   if (!session || session.expiresAt <= now || session.lastSeenAt + SESSION_IDLE_MS <= now) return null;
   if (now - session.lastSeenAt > TOUCH_INTERVAL_MS) {
     session.lastSeenAt = now;
@@ -58,34 +58,21 @@ export async function getSession({ kv }: SessionDeps, token: string, now: number
 }
 
 export async function listSessions({ kv }: SessionDeps, userId: string): Promise<Session[]> {
-  const sessions: Session[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await kv.list<Session>({ prefix: userIndexPrefix(userId), cursor });
-    for (const key of page.keys) if (key.metadata) sessions.push(key.metadata);
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
-  return sessions.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+  return (await sessions.list(kv, userId)).sort((a, b) => b.lastSeenAt - a.lastSeenAt);
 }
 
 export async function revokeSession({ kv }: SessionDeps, userId: string, id: string): Promise<void> {
-  await Promise.all([kv.delete(sessionKey(id)), kv.delete(`${userIndexPrefix(userId)}${id}`)]);
+  await sessions.delete(kv, userId, id);
 }
 
 /** Ends every session of the user but `keepId` (password change, reset, "sign out everywhere else"). */
 export async function revokeAllSessions(deps: SessionDeps, userId: string, keepId?: string): Promise<number> {
-  const sessions = await listSessions(deps, userId);
-  const doomed = sessions.filter((s) => s.id !== keepId);
+  const doomed = (await listSessions(deps, userId)).filter((s) => s.id !== keepId);
   await Promise.all(doomed.map((s) => revokeSession(deps, userId, s.id)));
   return doomed.length;
 }
 
-async function writeSession(kv: KVNamespace, session: Session, now: number): Promise<void> {
-  // KV expiry is the idle limit, capped by the absolute one; both keys expire together.
-  const ttlMs = Math.min(session.lastSeenAt + SESSION_IDLE_MS, session.expiresAt) - now;
-  const expirationTtl = Math.max(60, Math.ceil(ttlMs / 1000));
-  await Promise.all([
-    kv.put(sessionKey(session.id), JSON.stringify(session), { expirationTtl }),
-    kv.put(`${userIndexPrefix(session.userId)}${session.id}`, "", { expirationTtl, metadata: session }),
-  ]);
+function writeSession(kv: KVNamespace, session: Session, now: number): Promise<void> {
+  // KV expiry is the idle limit, capped by the absolute one.
+  return sessions.put(kv, session, Math.min(session.lastSeenAt + SESSION_IDLE_MS, session.expiresAt), now);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ME, SIGN_IN } from "../../test/accounts";
 import { TestClient } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
+import { enrolAuthenticator, totp, VERIFY_CODE } from "../../test/mfa";
 import { sha256Hex } from "../lib/crypto";
 import { DAY } from "../lib/time";
 import type { Session } from "./sessions.service";
@@ -10,20 +11,24 @@ import type { Session } from "./sessions.service";
 const COOKIE = "__Host-laurel_session";
 const SESSIONS = "{ mySessions { id current userAgent } }";
 
-async function passwordSignIn(client: TestClient, user: { email: string; password: string }) {
-  const response = await client.request("/graphql", {
+/** Password and authenticator code, as a browser would; returns the response that set the session cookie. */
+async function fullSignIn(client: TestClient, user: { id: string; email: string; password: string }) {
+  const { secret } = await enrolAuthenticator(user);
+  const first = await client.gql(SIGN_IN, { email: user.email, password: user.password });
+  expect(first.signIn.status).toBe("SECOND_FACTOR_REQUIRED");
+  expect(client.cookies.has(COOKIE)).toBe(false);
+  return client.request("/graphql", {
     method: "POST",
     headers: { "content-type": "application/json", "x-laurel-csrf": "1", "user-agent": "SessionTest/1.0" },
-    body: JSON.stringify({ query: SIGN_IN, variables: { email: user.email, password: user.password } }),
+    body: JSON.stringify({ query: VERIFY_CODE, variables: { code: totp(secret), remember: false } }),
   });
-  return response;
 }
 
 describe("session cookie", () => {
   it("is a 256-bit random token in an HttpOnly, Secure, SameSite=Lax __Host- cookie, stored in KV only as its SHA-256", async () => {
     const user = await createUser();
     const client = new TestClient();
-    const response = await passwordSignIn(client, user);
+    const response = await fullSignIn(client, user);
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
@@ -94,7 +99,7 @@ describe("managing sessions", () => {
     const user = await createUser();
     const laptop = new TestClient();
     const phone = new TestClient();
-    await passwordSignIn(laptop, user);
+    await fullSignIn(laptop, user);
     await signInAs(phone, user);
     const { mySessions } = await laptop.gql(SESSIONS);
     expect(mySessions).toHaveLength(2);

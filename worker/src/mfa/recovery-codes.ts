@@ -1,0 +1,60 @@
+import { and, eq } from "drizzle-orm";
+import type { AppContext } from "../context";
+import { randomBytes, sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { crockfordEncode, groupsOf, normalizeCrockford } from "./base32";
+import { recoveryCodes } from "./mfa.table";
+
+/** 15 random bytes: 120 bits, 24 Crockford base32 characters. */
+const RECOVERY_CODE_BYTES = 15;
+export const RECOVERY_CODE_LENGTH = 24;
+
+export interface NewRecoveryCode {
+  /** Shown once, as XXXX-XXXX-XXXX-XXXX-XXXX-XXXX. */
+  code: string;
+  hash: string;
+}
+
+export async function newRecoveryCode(): Promise<NewRecoveryCode> {
+  const raw = crockfordEncode(randomBytes(RECOVERY_CODE_BYTES));
+  return { code: groupsOf(raw, 4, "-"), hash: await sha256Hex(raw) };
+}
+
+/** Whatever a person typed, as the canonical string that was hashed; null when it cannot be one. */
+export function canonicalRecoveryCode(input: string): string | null {
+  const clean = normalizeCrockford(input);
+  return clean && clean.length === RECOVERY_CODE_LENGTH ? clean : null;
+}
+
+/** Sets (or replaces) the user's recovery code; unexecuted, for the caller's batch. */
+export function storeRecoveryCodeStatement(ctx: Pick<AppContext, "db">, userId: string, hash: string, now: number) {
+  return ctx.db
+    .insert(recoveryCodes)
+    .values({ userId, codeHash: hash, createdAt: new Date(now) })
+    .onConflictDoUpdate({ target: recoveryCodes.userId, set: { codeHash: hash, createdAt: new Date(now) } });
+}
+
+export function deleteRecoveryCodeStatement(ctx: Pick<AppContext, "db">, userId: string) {
+  return ctx.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+}
+
+export async function getRecoveryCodeCreatedAt(ctx: Pick<AppContext, "db">, userId: string): Promise<Date | null> {
+  const row = await ctx.db.query.recoveryCodes.findFirst({ where: eq(recoveryCodes.userId, userId) });
+  return row?.createdAt ?? null;
+}
+
+/**
+ * Spends the recovery code and returns its replacement, or null when the code is wrong or
+ * already spent. The swap is one conditional UPDATE, so of two racing requests only one wins.
+ */
+export async function redeemRecoveryCode(ctx: Pick<AppContext, "db">, userId: string, input: string, now: number): Promise<string | null> {
+  const canonical = canonicalRecoveryCode(input);
+  const row = await ctx.db.query.recoveryCodes.findFirst({ where: eq(recoveryCodes.userId, userId) });
+  if (!canonical || !row || !timingSafeEqual(await sha256Hex(canonical), row.codeHash)) return null;
+  const next = await newRecoveryCode();
+  const swapped = await ctx.db
+    .update(recoveryCodes)
+    .set({ codeHash: next.hash, createdAt: new Date(now) })
+    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, row.codeHash)))
+    .returning({ userId: recoveryCodes.userId });
+  return swapped.length > 0 ? next.code : null;
+}

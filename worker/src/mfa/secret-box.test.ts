@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { randomBytes } from "../lib/crypto";
+import { open, seal } from "./secret-box";
+
+describe("secret box (AES-256-GCM)", () => {
+  const key = randomBytes(32);
+
+  it("round-trips and never contains the plaintext", async () => {
+    const box = await seal(key, "JBSWY3DPEHPK3PXP", "row-1");
+    expect(box).not.toContain("JBSWY3DPEHPK3PXP");
+    expect(await open(key, box, "row-1")).toBe("JBSWY3DPEHPK3PXP");
+  });
+
+  it("uses a fresh IV every time", async () => {
+    expect(await seal(key, "same", "row")).not.toBe(await seal(key, "same", "row"));
+  });
+
+  it("refuses another key, another row, or a tampered box", async () => {
+    const box = await seal(key, "secret", "row-1");
+    await expect(open(randomBytes(32), box, "row-1")).rejects.toThrow();
+    await expect(open(key, box, "row-2")).rejects.toThrow();
+    const tampered = `${box.slice(0, -2)}${box.endsWith("A") ? "B" : "A"}${box.slice(-1)}`;
+    await expect(open(key, tampered, "row-1")).rejects.toThrow();
+  });
+});
