@@ -50,6 +50,8 @@ console.log(`
   Dev mailbox:  ${url}/dev/mailbox
   Demo accounts (password: ${seeded.accounts[0]?.password}):
 ${seeded.accounts.map((a) => `    ${a.role.padEnd(8)} ${a.email}`).join("\n")}
+  Their two-step sign-in code: \`oathtool --totp -b ${seeded.totpSecret}\`
+    (or add the key ${seeded.totpSecret} to an authenticator app).
   Stop with Ctrl+C.
 `);
 

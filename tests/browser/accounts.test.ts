@@ -1,7 +1,17 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { oathtoolCode } from "../support/authenticator";
 import { launchChromium, newPage, uniqueEmail } from "../support/browser";
-import { codeFrom, readMailInMailbox, screenshot, scrollsSideways, signInWithPassword } from "../support/pages";
+import {
+  codeFrom,
+  DEMO_TOTP_SECRET,
+  enterSignInCode,
+  readMailInMailbox,
+  screenshot,
+  scrollsSideways,
+  setUpTwoStepSignIn,
+  signInWithPassword,
+} from "../support/pages";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -47,6 +57,8 @@ it("registers, activates with the code from the Mailbox page, signs in, signs ou
   await screenshot(page, "activated");
 
   await signInWithPassword(page, email, PASSWORD);
+  // Every account sets up two-step sign-in at its first sign-in (tests/browser/mfa.test.ts covers it in depth).
+  const { secret } = await setUpTwoStepSignIn(page);
   await page.getByRole("heading", { name: "Welcome, Ada" }).waitFor();
 
   await page.getByRole("link", { name: "Account", exact: true }).click();
@@ -62,6 +74,8 @@ it("registers, activates with the code from the Mailbox page, signs in, signs ou
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Code from the app").waitFor();
+  await enterSignInCode(page, oathtoolCode(secret, 1));
   await page.waitForURL(/\/account$/);
   await page.getByRole("heading", { name: "Account" }).waitFor();
 });
@@ -101,6 +115,9 @@ it("is usable at 375 px wide without sideways scrolling", async () => {
     expect(await scrollsSideways(page), path).toBe(false);
   }
   await signInWithPassword(page, "learner@laurel.local", "laurel-demo-2026");
+  await page.getByLabel("Code from the app").waitFor();
+  expect(await scrollsSideways(page)).toBe(false);
+  await enterSignInCode(page, oathtoolCode(DEMO_TOTP_SECRET));
   await page.getByRole("heading", { name: /Welcome/ }).waitFor();
   await page.goto("/account");
   await page.getByTestId("session").first().waitFor();

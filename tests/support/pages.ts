@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
+import { oathtoolCode, scanQrCode, secretFromOtpauth } from "./authenticator";
 
 /** Opens the dev Mailbox page, picks the newest message to `address` with `subject` and returns its text part. */
 export async function readMailInMailbox(page: Page, address: string, subject: string): Promise<string> {
@@ -30,3 +31,26 @@ export function scrollsSideways(page: Page): Promise<boolean> {
 }
 
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: `tests/.artifacts/screens/${name}.png`, fullPage: true });
+
+/** On the two-step sign-in page: enters a code and continues. */
+export async function enterSignInCode(page: Page, code: string, options: { remember?: boolean } = {}) {
+  await page.getByLabel("Code from the app").fill(code);
+  if (options.remember) await page.getByLabel("Remember this device for 30 days").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** On the set-up page: scans the QR code, enters a code from oathtool, saves the recovery code and continues. */
+export async function setUpTwoStepSignIn(page: Page): Promise<{ secret: string; recoveryCode: string }> {
+  await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
+  await page.locator(".enrol__qr").waitFor();
+  const secret = secretFromOtpauth(await scanQrCode(page));
+  await page.getByLabel("Enter the 6-digit code the app shows").fill(oathtoolCode(secret));
+  await page.getByRole("button", { name: "Next" }).click();
+  const recoveryCode = (await page.getByTestId("recovery-code").textContent())!.trim();
+  await page.getByLabel("I have saved this code").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  return { secret, recoveryCode };
+}
+
+/** The seeded demo accounts share one authenticator secret (see worker/src/dev/seed.ts). */
+export const DEMO_TOTP_SECRET = "LAURELDEMOTOTPSECRETFORDEVONLY23";

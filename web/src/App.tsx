@@ -11,6 +11,10 @@ const VerifyRegistration = lazy(() => import("./pages/VerifyRegistration"));
 const ForgotPassword = lazy(() => import("./pages/ForgotPassword"));
 const ResetPassword = lazy(() => import("./pages/ResetPassword"));
 const Account = lazy(() => import("./pages/Account"));
+const Security = lazy(() => import("./pages/Security"));
+const MfaSetup = lazy(() => import("./pages/MfaSetup"));
+const SecondFactor = lazy(() => import("./pages/SecondFactor"));
+const ContinueSignIn = lazy(() => import("./pages/ContinueSignIn"));
 const Mailbox = lazy(() => import("./pages/Mailbox"));
 const Terms = lazy(() => import("./pages/Terms"));
 const Privacy = lazy(() => import("./pages/Privacy"));
@@ -26,11 +30,15 @@ export function App() {
     <Router root={Layout}>
       <Route path="/" component={Home} />
       <Route path="/sign-in" component={SignIn} />
+      <Route path="/sign-in/setup" component={MfaSetup} />
+      <Route path="/sign-in/code" component={SecondFactor} />
+      <Route path="/sign-in/continue" component={ContinueSignIn} />
       <Route path="/register" component={Register} />
       <Route path="/register/verify" component={VerifyRegistration} />
       <Route path="/forgot-password" component={ForgotPassword} />
       <Route path="/reset-password" component={ResetPassword} />
       <Route path="/account" component={signedIn(Account)} />
+      <Route path="/account/security" component={signedIn(Security)} />
       <Route path="/dev/mailbox" component={Mailbox} />
       <Route path="/terms" component={Terms} />
       <Route path="/privacy" component={Privacy} />

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:workers";
 import * as OTPAuth from "otpauth";
-import { base64ToBytes } from "../src/lib/crypto";
-import { authenticators, recoveryCodes } from "../src/mfa/mfa.table";
-import { newRecoveryCode } from "../src/mfa/recovery-codes";
-import { seal } from "../src/mfa/secret-box";
+import { getConfig } from "../src/env";
+import { insertAuthenticatorStatement, knownAuthenticator } from "../src/mfa/authenticators";
+import { newRecoveryCode, storeRecoveryCodeStatement } from "../src/mfa/recovery-codes";
 import { SIGN_IN } from "./accounts";
 import type { TestClient } from "./client";
 import { db } from "./fixtures";
@@ -37,23 +36,11 @@ export const MY_MFA = "{ myMfa { enabledAt recoveryCodeCreatedAt rememberedDevic
  */
 export async function enrolAuthenticator(user: { id: string }): Promise<{ secret: string; recoveryCode: string }> {
   const secret = new OTPAuth.Secret({ size: 20 }).base32;
-  const id = crypto.randomUUID();
   const now = Date.now();
   const recovery = await newRecoveryCode();
-  await db().batch([
-    db()
-      .insert(authenticators)
-      .values({
-        id,
-        userId: user.id,
-        secretBox: await seal(base64ToBytes(env.MFA_ENCRYPTION_KEY), secret, id),
-        confirmedAt: new Date(now),
-        createdAt: new Date(now),
-      }),
-    db()
-      .insert(recoveryCodes)
-      .values({ userId: user.id, codeHash: recovery.hash, createdAt: new Date(now) }),
-  ]);
+  const ctx = { db: db(), config: getConfig(env) };
+  const authenticator = insertAuthenticatorStatement(ctx, await knownAuthenticator(ctx, user.id, secret, now));
+  await db().batch([authenticator, storeRecoveryCodeStatement(ctx, user.id, recovery.hash, now)]);
   return { secret, recoveryCode: recovery.code };
 }
 

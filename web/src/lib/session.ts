@@ -8,9 +8,10 @@ export interface Me {
   name: string;
   primaryEmail: string;
   isStaff: boolean;
+  hasPassword: boolean;
 }
 
-const ME = "{ me { id firstName lastName name primaryEmail isStaff } }";
+const ME = "{ me { id firstName lastName name primaryEmail isStaff hasPassword } }";
 
 // The signed-in user, shared by the whole app; refetch after signing in or out.
 const [me, { refetch, mutate }] = createResource(async () => (await query<{ me: Me | null }>(ME)).me);

@@ -1,15 +1,23 @@
 import type { Navigator } from "@solidjs/router";
 import { refreshUser } from "./session";
 
-/** Every member of the signIn result union that is not an error. */
-export type SignInResult = { __typename: "SignedIn"; userId: string };
+/** What every factor of sign-in answers (the SignInStep type). */
+export interface SignInStep {
+  status: "SIGNED_IN" | "MFA_SETUP_REQUIRED" | "SECOND_FACTOR_REQUIRED";
+  pendingExpiresAt: string | null;
+}
+
+export const SIGN_IN_STEP = "... on SignInStep { status pendingExpiresAt }";
 
 /**
- * Where a successful first step of sign-in leads. One function, so every way of signing in
- * (password, SSO callback, MFA) ends the same way.
+ * Where a passed factor leads. One function, so every way of signing in (password, SSO,
+ * authenticator code, recovery code) ends the same way.
  */
-export async function continueAfterSignIn(result: SignInResult, navigate: Navigator, next: string) {
-  if (result.__typename === "SignedIn") {
+export async function continueAfterSignIn(step: SignInStep, navigate: Navigator, next: string) {
+  const query = `?next=${encodeURIComponent(safeNext(next))}`;
+  if (step.status === "MFA_SETUP_REQUIRED") navigate(`/sign-in/setup${query}`, { replace: true });
+  else if (step.status === "SECOND_FACTOR_REQUIRED") navigate(`/sign-in/code${query}`, { replace: true });
+  else {
     await refreshUser();
     navigate(safeNext(next), { replace: true });
   }

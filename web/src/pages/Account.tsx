@@ -1,8 +1,10 @@
+import { A } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
 import { Page } from "../components/Page";
+import { deviceName } from "../lib/devices";
 import { createFormState, formValues } from "../lib/forms";
 import { client, mutate, query, withErrors } from "../lib/graphql";
 import { currentUser, type Me, setCurrentUser } from "../lib/session";
@@ -24,39 +26,13 @@ interface Email {
 }
 
 const UPDATE_NAME = `mutation ($firstName: String!, $lastName: String!) {
-  updateName(firstName: $firstName, lastName: $lastName) { ${withErrors("... on User { id firstName lastName name primaryEmail isStaff }")} }
+  updateName(firstName: $firstName, lastName: $lastName) { ${withErrors("... on User { id firstName lastName name primaryEmail isStaff hasPassword }")} }
 }`;
 const REVOKE = `mutation ($id: ID!) { revokeSession(id: $id) { ${withErrors("... on SessionRevoked { id }")} } }`;
 const SESSIONS = "{ mySessions { id current createdAt lastSeenAt userAgent ip } }";
 const EMAILS = "{ me { emails { id address isPrimary verifiedAt } } }";
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-/** A readable device name from a user agent, good enough to recognise one's own browsers. */
-function deviceName(userAgent: string | null): string {
-  if (!userAgent) return "Unknown device";
-  const browser = /Edg\//.test(userAgent)
-    ? "Edge"
-    : /Firefox\//.test(userAgent)
-      ? "Firefox"
-      : /Chrom(e|ium)\//.test(userAgent)
-        ? "Chrome"
-        : /Safari\//.test(userAgent)
-          ? "Safari"
-          : "Browser";
-  const os = /Windows/.test(userAgent)
-    ? "Windows"
-    : /Android/.test(userAgent)
-      ? "Android"
-      : /iPhone|iPad/.test(userAgent)
-        ? "iOS"
-        : /Mac OS X/.test(userAgent)
-          ? "macOS"
-          : /Linux/.test(userAgent)
-            ? "Linux"
-            : "";
-  return os ? `${browser} on ${os}` : browser;
-}
 
 function NameForm(props: { user: Me }) {
   const form = createFormState();
@@ -199,7 +175,7 @@ function Sessions() {
 
 export default function Account() {
   return (
-    <Page title="Account">
+    <Page title="Account" lead={<A href="/account/security">Security: two-step sign-in, recovery code, remembered devices</A>}>
       <Show when={currentUser()}>
         {(user) => (
           <div class="stack">

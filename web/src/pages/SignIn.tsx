@@ -6,10 +6,10 @@ import { Field } from "../components/Field";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
 import { mutate, withErrors } from "../lib/graphql";
-import { continueAfterSignIn, type SignInResult } from "../lib/sign-in-flow";
+import { continueAfterSignIn, SIGN_IN_STEP, type SignInStep } from "../lib/sign-in-flow";
 
 const SIGN_IN = `mutation ($email: String!, $password: String!) {
-  signIn(email: $email, password: $password) { ${withErrors("... on SignedIn { userId }")} }
+  signIn(email: $email, password: $password) { ${withErrors(SIGN_IN_STEP)} }
 }`;
 
 export default function SignIn() {
@@ -20,7 +20,7 @@ export default function SignIn() {
     event.preventDefault();
     const { email, password } = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
-      () => mutate<SignInResult>(SIGN_IN, { email, password }),
+      () => mutate<SignInStep>(SIGN_IN, { email, password }),
       (result) => continueAfterSignIn(result, navigate, typeof params.next === "string" ? params.next : "/"),
     );
   };

@@ -3,8 +3,15 @@ import { newAccountInserts } from "../accounts/new-account";
 import { hashPassword } from "../accounts/password";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { insertAuthenticatorStatement, knownAuthenticator } from "../mfa/authenticators";
+import { otpauthUri } from "../mfa/totp";
 
 export const DEMO_PASSWORD = "laurel-demo-2026";
+/**
+ * The demo accounts' authenticator secret, so a developer can sign in at once
+ * (`oathtool --totp -b <secret>`, or add it to an app). Development data only.
+ */
+export const DEMO_TOTP_SECRET = "LAURELDEMOTOTPSECRETFORDEVONLY23";
 
 export const DEMO_ACCOUNTS = [
   { email: "learner@laurel.local", firstName: "Lena", lastName: "Learner", role: "learner" as const },
@@ -23,11 +30,18 @@ export async function seedDemoData(ctx: AppContext) {
       { ...account, passwordHash: await hashPassword(DEMO_PASSWORD), termsVersion: ctx.config.termsVersion, termsAcceptedAt: now },
       now,
     );
+    const authenticator = insertAuthenticatorStatement(ctx, await knownAuthenticator(ctx, userId, DEMO_TOTP_SECRET, now));
     await ctx.db.batch([
       ...statements,
+      authenticator,
       auditInsert(ctx.db, { actorUserId: null, action: "account.seeded", subjectType: "user", subjectId: userId }, now),
     ]);
     created.push(account.email);
   }
-  return { created, accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role })) };
+  return {
+    created,
+    totpSecret: DEMO_TOTP_SECRET,
+    otpauthUri: otpauthUri("demo accounts", DEMO_TOTP_SECRET),
+    accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role })),
+  };
 }

@@ -44,6 +44,19 @@ export async function beginEnrolment(ctx: Deps, userId: string, accountName: str
   return { qrCodeSvg: renderSVG(otpauthUri(accountName, secret), { ecc: "M", border: 2 }), secret: groupsOf(secret, 4), accountName };
 }
 
+/**
+ * The row of a confirmed authenticator with a known secret: for the development seed (and
+ * fixtures), where the person already has the secret in an app. Sealing is async, so this
+ * returns values; `insertAuthenticatorStatement` makes the (unexecuted) insert for a batch.
+ */
+export async function knownAuthenticator(ctx: Deps, userId: string, secret: string, now: number): Promise<Authenticator> {
+  const id = newId();
+  const secretBox = await seal(base64ToBytes(ctx.config.mfaEncryptionKey), secret, id);
+  return { id, userId, secretBox, lastUsedStep: null, confirmedAt: new Date(now), createdAt: new Date(now) };
+}
+
+export const insertAuthenticatorStatement = (ctx: Pick<AppContext, "db">, row: Authenticator) => ctx.db.insert(authenticators).values(row);
+
 export type CodeCheck = "accepted" | "wrong" | "replayed";
 
 /**

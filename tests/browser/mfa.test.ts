@@ -1,0 +1,115 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { oathtoolCode } from "../support/authenticator";
+import { baseUrl, launchChromium, mailboxFor, newPage, uniqueEmail } from "../support/browser";
+import { enterSignInCode, screenshot, setUpTwoStepSignIn, signInWithPassword } from "../support/pages";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const PASSWORD = "violet harbour lantern 7";
+
+/** Registers and activates through the API: this test is about what happens after. */
+async function registeredAccount(): Promise<string> {
+  const email = uniqueEmail("browser-mfa");
+  const gql = (query: string, variables: Record<string, unknown>) =>
+    fetch(`${baseUrl()}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-laurel-csrf": "1" },
+      body: JSON.stringify({ query, variables }),
+    }).then((r) => r.json());
+  await gql(
+    'mutation ($e: String!, $p: String!) { register(firstName: "Mira", lastName: "Mfa", email: $e, password: $p, acceptTerms: true) { __typename } }',
+    { e: email, p: PASSWORD },
+  );
+  const [mail] = await mailboxFor(email);
+  const code = mail?.text.match(/Your code: (\d{6})/)?.[1];
+  await gql("mutation ($e: String!, $c: String!) { activateAccount(email: $e, code: $c) { __typename } }", { e: email, c: code });
+  return email;
+}
+
+const welcome = (page: import("playwright-core").Page) => page.getByRole("heading", { name: "Welcome, Mira" }).waitFor();
+
+it("sets up from the scanned QR code, remembers a device, and signs in with a rotating recovery code", async () => {
+  const email = await registeredAccount();
+
+  // Set-up: the QR code on the page, decoded as a phone would, gives oathtool its secret.
+  const first = await newPage(browser);
+  await signInWithPassword(first.page, email, PASSWORD);
+  await first.page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
+  await first.page.getByText("Trouble scanning?").click();
+  const typedSecret = (await first.page.getByTestId("totp-secret").textContent())!.trim();
+  expect(typedSecret).toMatch(/^([A-Z2-7]{4} )*[A-Z2-7]{4}$/);
+  await screenshot(first.page, "mfa-setup");
+  const { secret, recoveryCode } = await setUpTwoStepSignIn(first.page);
+  expect(secret).toBe(typedSecret.replaceAll(" ", ""));
+  expect(recoveryCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
+  await welcome(first.page);
+  expect(first.page.url()).not.toContain("setup");
+
+  // Sign out, sign in with a code and "Remember this device for 30 days".
+  await first.page.getByRole("button", { name: "Sign out" }).click();
+  await first.page.getByText("You are signed out.").waitFor();
+  await signInWithPassword(first.page, email, PASSWORD);
+  await first.page.getByLabel("Code from the app").waitFor();
+  await screenshot(first.page, "mfa-code");
+  await enterSignInCode(first.page, oathtoolCode(secret, 1), { remember: true });
+  await welcome(first.page);
+  const deviceCookie = (await first.context.cookies()).find((c) => c.name === "__Host-laurel_device");
+  expect(deviceCookie?.httpOnly).toBe(true);
+  expect(deviceCookie?.secure).toBe(true);
+  expect(deviceCookie!.expires * 1000 - Date.now()).toBeGreaterThan(29 * 24 * 3600_000);
+  await first.context.close();
+
+  // A fresh browser context holding only the remembered-device cookie: no code asked.
+  const remembered = await newPage(browser);
+  await remembered.context.addCookies([{ ...deviceCookie! }]);
+  await signInWithPassword(remembered.page, email, PASSWORD);
+  await welcome(remembered.page);
+  await remembered.page.goto("/account/security");
+  await remembered.page.getByTestId("remembered-device").first().waitFor();
+  expect(await remembered.page.getByText("This device", { exact: true }).count()).toBe(1);
+  await screenshot(remembered.page, "mfa-security");
+  await remembered.context.close();
+
+  // Without it the code is asked; "Try another method" takes the recovery code, which is replaced.
+  const elsewhere = await newPage(browser);
+  await signInWithPassword(elsewhere.page, email, PASSWORD);
+  await elsewhere.page.getByLabel("Code from the app").waitFor();
+  await elsewhere.page.getByRole("button", { name: "Try another method" }).click();
+  await elsewhere.page.getByLabel("Recovery code").fill(recoveryCode);
+  await elsewhere.page.getByRole("button", { name: "Continue" }).click();
+  await elsewhere.page.getByRole("heading", { name: "Your new recovery code" }).waitFor();
+  const newRecoveryCode = (await elsewhere.page.getByTestId("recovery-code").textContent())!.trim();
+  expect(newRecoveryCode).not.toBe(recoveryCode);
+  await screenshot(elsewhere.page, "mfa-new-recovery-code");
+  expect(await elsewhere.page.getByRole("button", { name: "Continue" }).isDisabled()).toBe(true);
+  await elsewhere.page.getByLabel("I have saved this code").check();
+  await elsewhere.page.getByRole("button", { name: "Continue" }).click();
+  await welcome(elsewhere.page);
+  await elsewhere.context.close();
+
+  // The old recovery code no longer works.
+  const again = await newPage(browser);
+  await signInWithPassword(again.page, email, PASSWORD);
+  await again.page.getByRole("button", { name: "Try another method" }).click();
+  await again.page.getByLabel("Recovery code").fill(recoveryCode);
+  await again.page.getByRole("button", { name: "Continue" }).click();
+  await expect(again.page.getByRole("alert").first().textContent()).resolves.toMatch(/not right/);
+  expect(again.page.url()).toContain("/sign-in/code");
+  await again.context.close();
+});
+
+it("keeps a half-signed-in browser out of the app", async () => {
+  const email = await registeredAccount();
+  const { page } = await newPage(browser);
+  await signInWithPassword(page, email, PASSWORD);
+  await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
+  await page.goto("/account");
+  await page.waitForURL(/\/sign-in\?next=%2Faccount/);
+});

@@ -1,0 +1,127 @@
+import { A, useNavigate, useSearchParams } from "@solidjs/router";
+import { createSignal, Match, Show, Switch } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Checkbox, Field } from "../components/Field";
+import { RecoveryCodeNotice } from "../components/mfa/RecoveryCodeNotice";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { mutate, withErrors } from "../lib/graphql";
+import { continueAfterSignIn, SIGN_IN_STEP, type SignInStep } from "../lib/sign-in-flow";
+import { ACKNOWLEDGE } from "./MfaSetup";
+
+const VERIFY = `mutation ($code: String!, $remember: Boolean!) {
+  verifySignInCode(code: $code, rememberDevice: $remember) { ${withErrors(SIGN_IN_STEP)} }
+}`;
+const RECOVER = `mutation ($code: String!) { verifyRecoveryCode(code: $code) { ${withErrors("... on RecoveryCodeIssued { recoveryCode }")} } }`;
+
+/** The second step of sign-in: a code from the app, or the recovery code. */
+export default function SecondFactor() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const next = () => (typeof params.next === "string" ? params.next : "/");
+  const [method, setMethod] = createSignal<"app" | "recovery">("app");
+  const [newCode, setNewCode] = createSignal<string | null>(null);
+  const form = createFormState();
+  const finish = createFormState();
+  const expired = () => form.message() && /Sign in again/.test(form.message() ?? "");
+
+  const onCode = (event: SubmitEvent) => {
+    event.preventDefault();
+    const values = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(
+      () => mutate<SignInStep>(VERIFY, { code: values.code, remember: values.remember === "on" }),
+      (step) => continueAfterSignIn(step, navigate, next()),
+    );
+  };
+  const onRecovery = (event: SubmitEvent) => {
+    event.preventDefault();
+    const { code } = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(
+      () => mutate<{ recoveryCode: string }>(RECOVER, { code }),
+      (issued) => setNewCode(issued.recoveryCode),
+    );
+  };
+  const onContinue = () =>
+    finish.run(
+      () => mutate<SignInStep>(ACKNOWLEDGE),
+      (step) => continueAfterSignIn(step, navigate, next()),
+    );
+  const switchTo = (to: "app" | "recovery") => {
+    form.setMessage(null);
+    setMethod(to);
+  };
+
+  return (
+    <Page title={newCode() ? "Your new recovery code" : "Two-step sign-in"} narrow>
+      <Show when={form.message()}>
+        <Alert kind="error">
+          {form.message()}{" "}
+          <Show when={expired()}>
+            <A href="/sign-in">Sign in again</A>
+          </Show>
+        </Alert>
+      </Show>
+      <Switch>
+        <Match when={newCode()}>
+          {(code) => (
+            <RecoveryCodeNotice
+              code={code()}
+              intro="You signed in with your recovery code, so it no longer works. This is your new one."
+              busy={finish.submitting()}
+              error={finish.message()}
+              onContinue={onContinue}
+            />
+          )}
+        </Match>
+        <Match when={method() === "app"}>
+          <p>Open your authenticator app and enter the 6-digit code it shows for Laurel.</p>
+          <form onSubmit={onCode} novalidate>
+            <Field
+              label="Code from the app"
+              name="code"
+              inputmode="numeric"
+              autocomplete="one-time-code"
+              pattern="[0-9 ]*"
+              maxLength={7}
+              required
+              autofocus
+              error={form.fieldErrors().code}
+            />
+            <Checkbox name="remember">Remember this device for 30 days</Checkbox>
+            <Button busy={form.submitting()} busyLabel="Checking…">
+              Continue
+            </Button>
+          </form>
+          <p>
+            <button type="button" class="button button--link" onClick={() => switchTo("recovery")}>
+              Try another method
+            </button>
+          </p>
+        </Match>
+        <Match when={method() === "recovery"}>
+          <p>Enter the recovery code you saved when you set up two-step sign-in. It works once; you'll get a new one.</p>
+          <form onSubmit={onRecovery} novalidate>
+            <Field
+              label="Recovery code"
+              name="code"
+              autocomplete="off"
+              autocapitalize="characters"
+              spellcheck={false}
+              required
+              error={form.fieldErrors().code}
+            />
+            <Button busy={form.submitting()} busyLabel="Checking…">
+              Continue
+            </Button>
+          </form>
+          <p>
+            <button type="button" class="button button--link" onClick={() => switchTo("app")}>
+              Use the authenticator app instead
+            </button>
+          </p>
+        </Match>
+      </Switch>
+    </Page>
+  );
+}

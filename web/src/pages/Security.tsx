@@ -1,0 +1,220 @@
+import { createResource, createSignal, For, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { CopyButton } from "../components/CopyButton";
+import { Field } from "../components/Field";
+import { ENROLMENT_FIELDS, type Enrolment, QrEnrolment } from "../components/mfa/QrEnrolment";
+import { Page } from "../components/Page";
+import { deviceName } from "../lib/devices";
+import { createFormState, formValues } from "../lib/forms";
+import { client, mutate, query, withErrors } from "../lib/graphql";
+import { currentUser } from "../lib/session";
+
+interface MfaSettings {
+  enabledAt: string | null;
+  recoveryCodeCreatedAt: string | null;
+  rememberedDevices: { id: string; current: boolean; userAgent: string | null; createdAt: string; lastUsedAt: string; expiresAt: string }[];
+}
+
+const SETTINGS = "{ myMfa { enabledAt recoveryCodeCreatedAt rememberedDevices { id current userAgent createdAt lastUsedAt expiresAt } } }";
+const BEGIN_REPLACE = `mutation ($password: String, $code: String!) {
+  beginAuthenticatorReplacement(password: $password, code: $code) { ${withErrors(ENROLMENT_FIELDS)} }
+}`;
+const CONFIRM_REPLACE = `mutation ($code: String!) { confirmAuthenticatorReplacement(code: $code) { ${withErrors("... on MfaSettings { enabledAt }")} } }`;
+const REGENERATE = `mutation ($code: String!) { regenerateRecoveryCode(code: $code) { ${withErrors("... on RecoveryCodeIssued { recoveryCode }")} } }`;
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
+
+function CodeField(props: { error?: string; label?: string }) {
+  return (
+    <Field
+      label={props.label ?? "Code from your authenticator app"}
+      name="code"
+      inputmode="numeric"
+      autocomplete="one-time-code"
+      maxLength={7}
+      required
+      error={props.error}
+    />
+  );
+}
+
+function ReplaceAuthenticator(props: { onDone: () => void }) {
+  const begin = createFormState();
+  const confirm = createFormState();
+  const [enrolment, setEnrolment] = createSignal<Enrolment | null>(null);
+  const [done, setDone] = createSignal(false);
+  const hasPassword = () => currentUser()?.hasPassword ?? true;
+  const onBegin = (event: SubmitEvent) => {
+    event.preventDefault();
+    const values = formValues(event.currentTarget as HTMLFormElement);
+    return begin.run(() => mutate<Enrolment>(BEGIN_REPLACE, { password: values.password ?? null, code: values.code }), setEnrolment);
+  };
+  const onConfirm = (event: SubmitEvent) => {
+    event.preventDefault();
+    const { code } = formValues(event.currentTarget as HTMLFormElement);
+    return confirm.run(
+      () => mutate(CONFIRM_REPLACE, { code }),
+      () => {
+        setEnrolment(null);
+        setDone(true);
+        props.onDone();
+      },
+    );
+  };
+  return (
+    <section class="panel" aria-labelledby="replace-heading">
+      <h2 id="replace-heading">Authenticator app</h2>
+      <p>New phone? Move two-step sign-in to a new app. Codes from the old app stop working once the new one is confirmed.</p>
+      <Show when={done()}>
+        <Alert kind="success">Your new authenticator app is set up.</Alert>
+      </Show>
+      <Show
+        when={enrolment()}
+        fallback={
+          <>
+            <Show when={begin.message()}>
+              <Alert kind="error">{begin.message()}</Alert>
+            </Show>
+            <form onSubmit={onBegin} novalidate>
+              <Show when={hasPassword()}>
+                <Field
+                  label="Password"
+                  name="password"
+                  type="password"
+                  autocomplete="current-password"
+                  required
+                  error={begin.fieldErrors().password}
+                />
+              </Show>
+              <CodeField label="Code from your current app" error={begin.fieldErrors().code} />
+              <Button variant="secondary" busy={begin.submitting()}>
+                Replace authenticator app
+              </Button>
+            </form>
+          </>
+        }
+      >
+        {(ready) => (
+          <>
+            <QrEnrolment enrolment={ready()} />
+            <Show when={confirm.message()}>
+              <Alert kind="error">{confirm.message()}</Alert>
+            </Show>
+            <form onSubmit={onConfirm} novalidate>
+              <CodeField label="Code from the new app" error={confirm.fieldErrors().code} />
+              <Button busy={confirm.submitting()}>Confirm new app</Button>
+            </form>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function NewRecoveryCode(props: { createdAt: string | null; onDone: () => void }) {
+  const form = createFormState();
+  const [code, setCode] = createSignal<string | null>(null);
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const values = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(
+      () => mutate<{ recoveryCode: string }>(REGENERATE, { code: values.code }),
+      (issued) => {
+        setCode(issued.recoveryCode);
+        props.onDone();
+      },
+    );
+  };
+  return (
+    <section class="panel" aria-labelledby="recovery-heading">
+      <h2 id="recovery-heading">Recovery code</h2>
+      <p>Created {when(props.createdAt)}. Lost it? Create a new one; the old one stops working.</p>
+      <Show
+        when={code()}
+        fallback={
+          <>
+            <Show when={form.message()}>
+              <Alert kind="error">{form.message()}</Alert>
+            </Show>
+            <form onSubmit={onSubmit} novalidate>
+              <CodeField error={form.fieldErrors().code} />
+              <Button variant="secondary" busy={form.submitting()}>
+                Create a new recovery code
+              </Button>
+            </form>
+          </>
+        }
+      >
+        {(fresh) => (
+          <Alert kind="success" title="Your new recovery code">
+            <p class="recovery__code" data-testid="recovery-code">
+              {fresh()}
+            </p>
+            <CopyButton text={fresh()} label="Copy code" />
+          </Alert>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function RememberedDevices(props: { devices: MfaSettings["rememberedDevices"]; onChange: () => void }) {
+  const form = createFormState();
+  const forget = () =>
+    form.run(async () => {
+      const result = await client.mutation("mutation { forgetRememberedDevices }", {}).toPromise();
+      return result.error
+        ? { ok: false as const, typename: "Error", message: "Could not forget the devices.", fieldErrors: {} }
+        : { ok: true as const, data: null };
+    }, props.onChange);
+  return (
+    <section class="panel" aria-labelledby="devices-heading">
+      <h2 id="devices-heading">Remembered devices</h2>
+      <p>These browsers skip the code at sign-in for 30 days from when you ticked "Remember this device".</p>
+      <Show when={props.devices.length} fallback={<p>No remembered devices.</p>}>
+        <ul class="list">
+          <For each={props.devices}>
+            {(device) => (
+              <li class="list__item" data-testid="remembered-device">
+                <span class="list__main">
+                  {deviceName(device.userAgent)}
+                  <Show when={device.current}>
+                    {" "}
+                    <span class="tag tag--current">This device</span>
+                  </Show>
+                </span>
+                <span class="list__meta">
+                  Remembered {when(device.createdAt)} · until {when(device.expiresAt)}
+                </span>
+              </li>
+            )}
+          </For>
+        </ul>
+        <Button type="button" variant="danger" busy={form.submitting()} onClick={forget}>
+          Forget all remembered devices
+        </Button>
+      </Show>
+    </section>
+  );
+}
+
+export default function Security() {
+  const [settings, { refetch }] = createResource(async () => (await query<{ myMfa: MfaSettings }>(SETTINGS)).myMfa);
+  return (
+    <Page title="Security" lead="Two-step sign-in protects your account even if someone learns your password.">
+      <Show when={settings()} fallback={<p class="loading">Loading…</p>}>
+        {(mfa) => (
+          <div class="stack">
+            <p>
+              Two-step sign-in is on since <strong>{when(mfa().enabledAt)}</strong>.
+            </p>
+            <ReplaceAuthenticator onDone={refetch} />
+            <NewRecoveryCode createdAt={mfa().recoveryCodeCreatedAt} onDone={refetch} />
+            <RememberedDevices devices={mfa().rememberedDevices} onChange={refetch} />
+          </div>
+        )}
+      </Show>
+    </Page>
+  );
+}
