@@ -6,7 +6,8 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "../migrations"));
   return {
     plugins: [
-      cloudflareTest({
+      // A function, so the bindings can name the OpenID provider that globalSetup started.
+      cloudflareTest(({ inject }) => ({
         wrangler: { configPath: "../wrangler.toml" },
         miniflare: {
           // Tests run as the "test" environment with throwaway keys; see test/env.ts.
@@ -19,9 +20,21 @@ export default defineConfig(async () => {
             APP_SECRET: "dGVzdC1hcHAtc2VjcmV0LWF0LWxlYXN0LTMyLWJ5dGVzLWxvbmc=",
             MFA_ENCRYPTION_KEY: "dGVzdC1tZmEta2V5LWV4YWN0bHktMzItYnl0ZXMhISE=",
             EMAIL_API_KEY: "",
+            SSO_PROVIDERS: JSON.stringify([
+              { name: "google", label: "Google", issuer: `${inject("oidcProviderUrl")}/google`, clientId: "laurel-test" },
+              {
+                name: "microsoft",
+                label: "Microsoft",
+                issuer: `${inject("oidcProviderUrl")}/microsoft`,
+                clientId: "laurel-test",
+                multiTenant: true,
+              },
+            ]),
+            SSO_GOOGLE_CLIENT_SECRET: "laurel-test-secret",
+            SSO_MICROSOFT_CLIENT_SECRET: "laurel-test-secret",
           },
         },
-      }),
+      })),
     ],
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],

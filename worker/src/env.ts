@@ -11,6 +11,23 @@ export interface Config {
   mfaEncryptionKey: string;
   termsVersion: string;
   email: { transport: EmailTransport; from: string; httpUrl: string; apiKey: string };
+  sso: { providers: SsoProviderConfig[] };
+}
+
+/** An OpenID Connect provider from `SSO_PROVIDERS`; its secret from `SSO_<NAME>_CLIENT_SECRET`. */
+export interface SsoProviderConfig {
+  /** Lower case; appears in URLs (`/auth/sso/<name>/...`) and the secret's name. */
+  name: string;
+  label: string;
+  /** Without a trailing slash; discovery is at `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /**
+   * The discovery document's issuer is a template with `{tenantid}` (Microsoft's `common`
+   * endpoint): each token's `iss` must equal it with the token's own `tid` filled in.
+   */
+  multiTenant: boolean;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +64,7 @@ function readConfig(env: Env): Config {
   if (environment === "production" && transport === "outbox") {
     problems.push("the outbox transport keeps mail in D1 and is for development only");
   }
+  const ssoProviders = readSsoProviders(env, environment, problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   return {
     environment: environment as Environment,
@@ -61,7 +79,65 @@ function readConfig(env: Env): Config {
       httpUrl: env.EMAIL_HTTP_URL ?? "",
       apiKey: env.EMAIL_API_KEY ?? "",
     },
+    sso: { providers: ssoProviders },
   };
+}
+
+const PROVIDER_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Providers are data, not code: a new one is a JSON entry and a secret. */
+function readSsoProviders(env: Env, environment: string, problems: string[]): SsoProviderConfig[] {
+  // Neither name is declared in wrangler.toml: providers are optional and the secrets' names vary.
+  const raw = env as unknown as Record<string, unknown>;
+  const json = typeof raw.SSO_PROVIDERS === "string" ? raw.SSO_PROVIDERS.trim() : "";
+  if (!json) return [];
+  let entries: unknown;
+  try {
+    entries = JSON.parse(json);
+  } catch {
+    problems.push("SSO_PROVIDERS must be a JSON array");
+    return [];
+  }
+  if (!Array.isArray(entries)) {
+    problems.push("SSO_PROVIDERS must be a JSON array");
+    return [];
+  }
+  const providers: SsoProviderConfig[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const where = `SSO_PROVIDERS[${index}]`;
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const name = typeof e.name === "string" ? e.name : "";
+    if (!PROVIDER_NAME.test(name)) {
+      problems.push(`${where}.name must be lower case letters, digits and dashes`);
+      continue;
+    }
+    if (providers.some((p) => p.name === name)) problems.push(`${where}.name "${name}" is used twice`);
+    const secretName = `SSO_${name.toUpperCase().replaceAll("-", "_")}_CLIENT_SECRET`;
+    const clientSecret = typeof raw[secretName] === "string" ? (raw[secretName] as string) : "";
+    if (!clientSecret) problems.push(`SSO provider "${name}" needs the ${secretName} secret`);
+    if (typeof e.label !== "string" || !e.label.trim()) problems.push(`${where}.label is required`);
+    if (typeof e.clientId !== "string" || !e.clientId) problems.push(`${where}.clientId is required`);
+    if (e.multiTenant !== undefined && typeof e.multiTenant !== "boolean") problems.push(`${where}.multiTenant must be true or false`);
+    let issuer = "";
+    try {
+      const url = new URL(String(e.issuer));
+      if (url.search || url.hash) throw new Error("query");
+      // Plain http only for loopback providers in development and tests.
+      if (url.protocol !== "https:" && (environment === "production" || url.protocol !== "http:")) throw new Error("scheme");
+      issuer = url.toString().replace(/\/$/, "");
+    } catch {
+      problems.push(`${where}.issuer must be an https URL without query or fragment`);
+    }
+    providers.push({
+      name,
+      label: String(e.label ?? "").trim(),
+      issuer,
+      clientId: String(e.clientId ?? ""),
+      clientSecret,
+      multiTenant: e.multiTenant === true,
+    });
+  }
+  return providers;
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, problems: string[]) {

@@ -1,17 +1,24 @@
 import { Hono } from "hono";
+import { imageRoutes } from "./badges/images.routes";
 import { devRoutes } from "./dev/dev.routes";
 import { yoga } from "./graphql/yoga";
 import { csrfProtection } from "./http/csrf";
 import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
+import { ssoRoutes } from "./sso/sso.routes";
 
 const app = new Hono<AppEnv>();
 
 app.use("/graphql", csrfProtection(), requestContext());
 app.use("/dev/api/*", csrfProtection(), requestContext());
+// Browser navigations (GET only) to and from identity providers; no CSRF header is possible here.
+app.use("/auth/*", requestContext());
 
 app.on(["GET", "POST"], "/graphql", (c) => yoga.fetch(c.req.raw, { app: c.var.app }));
 app.route("/dev/api", devRoutes);
+app.route("/auth/sso", ssoRoutes);
+
+app.route("/public/images", imageRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));
 

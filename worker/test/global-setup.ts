@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
+import { startOidcProvider } from "../../tests/oidc-provider/provider.mjs";
 
 /**
  * Real protocol peers on loopback for the workerd tests (runs in Node, once per run).
- * A mail provider that accepts the HTTP transport's JSON POSTs and lets tests read them back.
+ * A mail provider that accepts the HTTP transport's JSON POSTs and lets tests read them back,
+ * and an OpenID provider (two issuers) whose URL vitest.config.ts passes to the Worker.
  */
 export async function setup(project: TestProject) {
   const received: { authorization: string | undefined; body: unknown }[] = [];
@@ -23,7 +25,12 @@ export async function setup(project: TestProject) {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   project.provide("mailProviderUrl", `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const oidc = await startOidcProvider({ testHooks: true });
+  project.provide("oidcProviderUrl", oidc.url);
+  return async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await oidc.close();
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -40,5 +47,6 @@ function readBody(req: IncomingMessage): Promise<string> {
 declare module "vitest" {
   export interface ProvidedContext {
     mailProviderUrl: string;
+    oidcProviderUrl: string;
   }
 }

@@ -13,7 +13,7 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { signedIn: boolean; staff: boolean };
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: true;
-  Scalars: { DateTime: { Input: Date; Output: Date | number } };
+  Scalars: { DateTime: { Input: Date; Output: Date | number }; File: { Input: File; Output: never } };
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin],
   defaultFieldNullability: false,

@@ -9,3 +9,14 @@ builder.scalarType("DateTime", {
     return date;
   },
 });
+
+builder.scalarType("File", {
+  description: "An uploaded file (GraphQL multipart request).",
+  serialize: () => {
+    throw new TypeError("File is an input-only scalar");
+  },
+  parseValue: (value) => {
+    if (!(value instanceof File)) throw new TypeError("Expected an uploaded file");
+    return value;
+  },
+});

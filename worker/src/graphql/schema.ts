@@ -4,6 +4,8 @@ import "./errors.graphql";
 import "../accounts/accounts.graphql";
 import "../sessions/sessions.graphql";
 import "../mfa/mfa.graphql";
+import "../badges/badges.graphql";
+import "../sso/sso.graphql";
 import { builder } from "./builder";
 
 export const schema = builder.toSchema();

@@ -15,7 +15,7 @@ export type SignInStep =
  * through here, so the second factor is enforced in one place: an account without an
  * authenticator sets one up, a remembered device skips the code, anyone else enters one.
  */
-export async function completeFirstFactor(ctx: AppContext, user: User, method: "password" | "google" | "microsoft"): Promise<SignInStep> {
+export async function completeFirstFactor(ctx: AppContext, user: User, method: string): Promise<SignInStep> {
   const authenticator = await getActiveAuthenticator(ctx, user.id);
   if (!authenticator) {
     const pending = await startPendingSignIn(ctx, user, "setup", method);

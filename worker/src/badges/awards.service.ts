@@ -1,0 +1,228 @@
+import { and, count, desc, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { getUserByEmail } from "../accounts/accounts.service";
+import { emails, type User } from "../accounts/accounts.table";
+import { normalizeEmail } from "../accounts/validation";
+import { auditInsert } from "../audit/audit";
+import type { AppContext } from "../context";
+import { NotFoundError, Problems, ValidationError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type Award, type AwardStatus, awards, type Evidence } from "./awards.table";
+import { requireBadgeClass } from "./badge-classes.service";
+import type { BadgeClass } from "./badge-classes.table";
+import { badgeAwardedEmail, badgeRevokedEmail } from "./badges.emails";
+import { addMonths, checkDate, checkText, checkUrl } from "./checks";
+import { requireIssuerRole } from "./issuers.service";
+import type { Issuer } from "./issuers.table";
+import { hashedRecipient } from "./recipient";
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface AwardInput {
+  email: string;
+  recipientName?: string | null;
+  narrative?: string | null;
+  evidence?: Evidence[] | null;
+  /** YYYY-MM-DD or ISO date-time; today when empty. */
+  issuedOn?: string | null;
+  /** Overrides the badge class's expiry rule. */
+  expiresOn?: string | null;
+}
+
+/** Checks one award's input, adding field messages under `prefix` (CSV rows use their own). */
+export function checkAward(problems: Problems, badgeClass: BadgeClass, input: AwardInput, now: number) {
+  const email = normalizeEmail(input.email ?? "");
+  if (!email) problems.add("email", "Enter the recipient's email.");
+  else if (email.length > 254 || !EMAIL_PATTERN.test(email)) problems.add("email", `"${input.email}" is not a valid email address.`);
+  const recipientName = checkText(problems, "recipientName", "the recipient's name", input.recipientName, 200, false) || null;
+  const narrative = checkText(problems, "narrative", "a narrative", input.narrative, 10000, false) || null;
+  const evidence = (input.evidence ?? [])
+    .map((e, i) => ({
+      url: checkUrl(problems, `evidence.${i}.url`, e.url),
+      narrative: checkText(problems, `evidence.${i}.narrative`, "the evidence narrative", e.narrative, 5000, false) || null,
+    }))
+    .filter((e) => e.url || e.narrative);
+  const issuedOn = checkDate(problems, "issuedOn", input.issuedOn) ?? new Date(now);
+  if (issuedOn.getTime() > now + 24 * 3600_000) problems.add("issuedOn", "The issue date cannot be in the future.");
+  const explicitExpiry = checkDate(problems, "expiresOn", input.expiresOn);
+  const expiresAt = explicitExpiry ?? (badgeClass.validForMonths ? addMonths(issuedOn, badgeClass.validForMonths) : null);
+  if (expiresAt && expiresAt.getTime() <= issuedOn.getTime()) problems.add("expiresOn", "The expiry date must be after the issue date.");
+  return { email, recipientName, narrative, evidence, issuedOn, expiresAt };
+}
+
+export type CheckedAward = ReturnType<typeof checkAward>;
+
+/** The row for a checked award, with a fresh salted recipient hash. */
+export async function awardRow(badgeClass: BadgeClass, award: CheckedAward, awardedBy: string, sourceKey: string, now: number) {
+  const recipient = await hashedRecipient(award.email);
+  return {
+    id: newId(),
+    badgeClassId: badgeClass.id,
+    issuerId: badgeClass.issuerId,
+    recipientEmail: award.email,
+    recipientName: award.recipientName,
+    recipientSalt: recipient.salt,
+    recipientHash: recipient.hash,
+    narrative: award.narrative,
+    evidence: award.evidence,
+    issuedOn: award.issuedOn,
+    expiresAt: award.expiresAt,
+    sourceKey,
+    awardedBy,
+    createdAt: new Date(now),
+  } satisfies typeof awards.$inferInsert;
+}
+
+/** Emails the recipient: to their backpack if the address has an account, to registration otherwise. */
+export async function notifyRecipient(
+  ctx: AppContext,
+  award: Pick<Award, "id" | "recipientEmail" | "recipientName">,
+  badgeClass: BadgeClass,
+  issuer: Issuer,
+) {
+  const hasAccount = (await getUserByEmail(ctx, award.recipientEmail)) !== null;
+  const email = encodeURIComponent(award.recipientEmail);
+  const next = encodeURIComponent(`/backpack/${award.id}`);
+  const actionUrl = hasAccount
+    ? `${ctx.config.appUrl}/sign-in?email=${email}&next=${next}`
+    : `${ctx.config.appUrl}/register?email=${email}&next=${next}`;
+  await ctx.mailer.send(
+    badgeAwardedEmail(award.recipientEmail, {
+      badgeName: badgeClass.name,
+      issuerName: issuer.name,
+      recipientName: award.recipientName,
+      actionUrl,
+      hasAccount,
+    }),
+  );
+}
+
+export async function awardBadge(ctx: AppContext, user: User, badgeClassId: string, input: AwardInput): Promise<Award> {
+  const badgeClass = await requireBadgeClass(ctx, badgeClassId);
+  const issuer = await requireIssuerRole(ctx, user, badgeClass.issuerId, "award");
+  const now = ctx.now();
+  const problems = new Problems();
+  const checked = checkAward(problems, badgeClass, input, now);
+  problems.throwIfAny();
+  const row = await awardRow(badgeClass, checked, user.id, `api:${newId()}`, now);
+  const [inserted] = await ctx.db.batch([
+    ctx.db.insert(awards).values(row).returning(),
+    auditInsert(
+      ctx.db,
+      {
+        actorUserId: user.id,
+        action: "award.created",
+        subjectType: "award",
+        subjectId: row.id,
+        data: { badgeClassId, email: checked.email },
+        ip: ctx.ip,
+      },
+      now,
+    ),
+  ]);
+  await notifyRecipient(ctx, row, badgeClass, issuer);
+  return inserted[0]!;
+}
+
+export async function getAward(ctx: Pick<AppContext, "db">, id: string): Promise<Award | null> {
+  return (await ctx.db.query.awards.findFirst({ where: eq(awards.id, id) })) ?? null;
+}
+
+export async function revokeAward(ctx: AppContext, user: User, input: { awardId: string; reason: string }): Promise<Award> {
+  const award = await getAward(ctx, input.awardId);
+  if (!award) throw new NotFoundError("No award with that id.");
+  const issuer = await requireIssuerRole(ctx, user, award.issuerId, "revoke");
+  const problems = new Problems();
+  const reason = checkText(problems, "reason", "the reason for revoking", input.reason, 1000);
+  problems.throwIfAny();
+  if (award.revokedAt) throw ValidationError.field("awardId", "This award is already revoked.");
+  const now = ctx.now();
+  const [updated] = await ctx.db.batch([
+    ctx.db
+      .update(awards)
+      .set({ revokedAt: new Date(now), revocationReason: reason, revokedBy: user.id })
+      .where(and(eq(awards.id, award.id), isNull(awards.revokedAt)))
+      .returning(),
+    auditInsert(
+      ctx.db,
+      { actorUserId: user.id, action: "award.revoked", subjectType: "award", subjectId: award.id, data: { reason }, ip: ctx.ip },
+      now,
+    ),
+  ]);
+  const revoked = updated[0];
+  if (!revoked) throw ValidationError.field("awardId", "This award is already revoked.");
+  const badgeClass = await requireBadgeClass(ctx, award.badgeClassId);
+  await ctx.mailer.send(
+    badgeRevokedEmail(award.recipientEmail, { badgeName: badgeClass.name, issuerName: issuer.name, reason, appUrl: ctx.config.appUrl }),
+  );
+  return revoked;
+}
+
+export function statusCondition(status: AwardStatus, now: number): SQL {
+  const expired = and(isNotNull(awards.expiresAt), lte(awards.expiresAt, new Date(now)))!;
+  const live = and(isNull(awards.revokedAt), or(isNull(awards.expiresAt), gt(awards.expiresAt, new Date(now))))!;
+  switch (status) {
+    case "revoked":
+      return isNotNull(awards.revokedAt);
+    case "expired":
+      return and(isNull(awards.revokedAt), expired)!;
+    case "accepted":
+      return and(live, isNotNull(awards.acceptedAt))!;
+    case "pending":
+      return and(live, isNull(awards.acceptedAt))!;
+  }
+}
+
+/** An issuer's awards, newest first, filtered by status, badge class or recipient. */
+export async function listIssuerAwards(
+  ctx: AppContext,
+  user: User,
+  issuerId: string,
+  filter: { status?: AwardStatus | null; badgeClassId?: string | null; recipient?: string | null; limit: number; offset: number },
+): Promise<{ items: Award[]; total: number }> {
+  await requireIssuerRole(ctx, user, issuerId, "award");
+  const conditions = [eq(awards.issuerId, issuerId)];
+  if (filter.status) conditions.push(statusCondition(filter.status, ctx.now()));
+  if (filter.badgeClassId) conditions.push(eq(awards.badgeClassId, filter.badgeClassId));
+  if (filter.recipient) conditions.push(sql`${awards.recipientEmail} like ${`%${filter.recipient.trim().toLowerCase()}%`}`);
+  const where = and(...conditions);
+  const [items, [total]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(awards)
+      .where(where)
+      .orderBy(desc(awards.createdAt), desc(awards.id))
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .all(),
+    ctx.db.select({ n: count() }).from(awards).where(where).all(),
+  ]);
+  return { items, total: total?.n ?? 0 };
+}
+
+/** The award, if it was made to one of the user's verified emails. */
+export async function requireOwnAward(ctx: Pick<AppContext, "db">, user: User, awardId: string): Promise<Award> {
+  const row = await ctx.db
+    .select({ award: awards })
+    .from(awards)
+    .innerJoin(emails, eq(emails.address, awards.recipientEmail))
+    .where(and(eq(awards.id, awardId), eq(emails.userId, user.id)))
+    .get();
+  if (!row) throw new NotFoundError("That badge is not in your backpack.");
+  return row.award;
+}
+
+/** Accept, hide or show again a badge in one's own backpack. */
+export async function setAwardVisibility(ctx: AppContext, user: User, awardId: string, change: "accept" | "hide" | "show"): Promise<Award> {
+  await requireOwnAward(ctx, user, awardId);
+  const now = new Date(ctx.now());
+  const set = change === "accept" ? { acceptedAt: now, hiddenAt: null } : change === "hide" ? { hiddenAt: now } : { hiddenAt: null };
+  const [updated] = await ctx.db.batch([
+    ctx.db.update(awards).set(set).where(eq(awards.id, awardId)).returning(),
+    auditInsert(
+      ctx.db,
+      { actorUserId: user.id, action: `award.${change}`, subjectType: "award", subjectId: awardId, ip: ctx.ip },
+      now.getTime(),
+    ),
+  ]);
+  return updated[0]!;
+}

@@ -1,0 +1,63 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { users } from "../accounts/accounts.table";
+import { badgeClasses } from "./badge-classes.table";
+import { issuers } from "./issuers.table";
+
+export interface Evidence {
+  url?: string | null;
+  narrative?: string | null;
+}
+
+/**
+ * A badge awarded to an email address (an Open Badges Assertion). It belongs to whichever
+ * account has that address verified, found at read time: so it reaches a backpack however
+ * late the account or the address arrives, and follows the address through merges.
+ */
+export const awards = sqliteTable(
+  "awards",
+  {
+    id: text("id").primaryKey(),
+    badgeClassId: text("badge_class_id")
+      .notNull()
+      .references(() => badgeClasses.id),
+    issuerId: text("issuer_id")
+      .notNull()
+      .references(() => issuers.id),
+    /** Normalized (trimmed, lower-case) address. */
+    recipientEmail: text("recipient_email").notNull(),
+    recipientName: text("recipient_name"),
+    /** Public documents carry only `sha256$hex(email + salt)` and the salt. */
+    recipientSalt: text("recipient_salt").notNull(),
+    recipientHash: text("recipient_hash").notNull(),
+    narrative: text("narrative"),
+    evidence: text("evidence", { mode: "json" }).$type<Evidence[]>().notNull(),
+    issuedOn: integer("issued_on", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    /** Makes awarding idempotent: a CSV row uploaded twice has the same key. */
+    sourceKey: text("source_key").notNull(),
+    awardedBy: text("awarded_by")
+      .notNull()
+      .references(() => users.id),
+    acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+    hiddenAt: integer("hidden_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    revocationReason: text("revocation_reason"),
+    revokedBy: text("revoked_by").references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("awards_recipient_idx").on(t.recipientEmail, t.issuedOn),
+    index("awards_issuer_idx").on(t.issuerId, t.createdAt),
+    index("awards_badge_class_idx").on(t.badgeClassId),
+    uniqueIndex("awards_source_unique").on(t.badgeClassId, t.sourceKey),
+  ],
+);
+
+export type Award = typeof awards.$inferSelect;
+export type AwardStatus = "pending" | "accepted" | "revoked" | "expired";
+
+export function awardStatus(award: Pick<Award, "revokedAt" | "expiresAt" | "acceptedAt">, now: number): AwardStatus {
+  if (award.revokedAt) return "revoked";
+  if (award.expiresAt && award.expiresAt.getTime() <= now) return "expired";
+  return award.acceptedAt ? "accepted" : "pending";
+}

@@ -1,0 +1,153 @@
+import type { User } from "../accounts/accounts.table";
+import { auditInsert } from "../audit/audit";
+import type { AppContext } from "../context";
+import { sha256Hex } from "../lib/crypto";
+import { Problems, ValidationError } from "../lib/errors";
+import { awardRow, type CheckedAward, checkAward, notifyRecipient } from "./awards.service";
+import { awards } from "./awards.table";
+import { requireBadgeClass } from "./badge-classes.service";
+import { parseCsv } from "./csv";
+import { requireIssuerRole } from "./issuers.service";
+
+export const MAX_CSV_ROWS = 10_000;
+const COLUMNS = ["email", "name", "narrative", "evidence_url", "issued_on", "expires_on"] as const;
+/** D1 binds at most 100 parameters per statement; an award row has 15 columns. */
+const ROWS_PER_INSERT = 6;
+
+export interface RowProblem {
+  line: number;
+  field: string;
+  message: string;
+}
+
+/** A CSV that cannot be applied as a whole; nothing was awarded. */
+export class CsvRejectedError extends Error {
+  override name = "CsvRejectedError";
+  constructor(
+    message: string,
+    readonly rows: RowProblem[],
+  ) {
+    super(message);
+  }
+}
+
+export interface BulkAwardReport {
+  created: number;
+  alreadyAwarded: number;
+  rows: number;
+}
+
+/**
+ * Awards a badge class to every row of a CSV, or to none: every row is checked first and any
+ * problem rejects the file with a report by line. A row's key is a hash of its content, so
+ * uploading the same file again awards nothing twice.
+ */
+export async function bulkAward(ctx: AppContext, user: User, badgeClassId: string, csv: string): Promise<BulkAwardReport> {
+  const badgeClass = await requireBadgeClass(ctx, badgeClassId);
+  const issuer = await requireIssuerRole(ctx, user, badgeClass.issuerId, "award");
+  const [header, ...rows] = parseCsv(csv);
+  if (!header) throw ValidationError.field("csv", "The file is empty. The first line must name the columns, starting with email.");
+  const names = header.fields.map((f) => f.trim().toLowerCase().replace(/\s+/g, "_"));
+  const unknown = names.filter((n) => !(COLUMNS as readonly string[]).includes(n));
+  if (!names.includes("email") || unknown.length) {
+    throw ValidationError.field(
+      "csv",
+      `The first line must name the columns: email (required), ${COLUMNS.slice(1).join(", ")}.${unknown.length ? ` Unknown: ${unknown.join(", ")}.` : ""}`,
+    );
+  }
+  if (rows.length === 0) throw ValidationError.field("csv", "The file has no rows after the header.");
+  if (rows.length > MAX_CSV_ROWS)
+    throw ValidationError.field(
+      "csv",
+      `At most ${MAX_CSV_ROWS.toLocaleString("en")} rows per file; this one has ${rows.length.toLocaleString("en")}.`,
+    );
+
+  const now = ctx.now();
+  const problems: RowProblem[] = [];
+  const checked: { award: CheckedAward; key: string }[] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const value = (column: string) => row.fields[names.indexOf(column)]?.trim() || null;
+    const rowProblems = new Problems();
+    const award = checkAward(
+      rowProblems,
+      badgeClass,
+      {
+        email: value("email") ?? "",
+        recipientName: value("name"),
+        narrative: value("narrative"),
+        evidence: value("evidence_url") ? [{ url: value("evidence_url") }] : [],
+        issuedOn: value("issued_on"),
+        expiresOn: value("expires_on"),
+      },
+      now,
+    );
+    if (row.fields.length > names.length)
+      rowProblems.add("row", `This row has ${row.fields.length} fields; the header names ${names.length}.`);
+    try {
+      rowProblems.throwIfAny();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      problems.push(...error.fieldErrors.map((f) => ({ line: row.line, field: f.field, message: f.message })));
+      continue;
+    }
+    const key = `csv:${await sha256Hex(JSON.stringify([award.email, award.recipientName, award.narrative, award.evidence, award.issuedOn.toISOString().slice(0, 10), award.expiresAt?.toISOString() ?? null]))}`;
+    const earlier = seen.get(key);
+    if (earlier) {
+      problems.push({ line: row.line, field: "row", message: `Same as line ${earlier}.` });
+      continue;
+    }
+    seen.set(key, row.line);
+    checked.push({ award, key });
+  }
+  if (problems.length) {
+    const lines = new Set(problems.map((p) => p.line)).size;
+    throw new CsvRejectedError(
+      `${lines} of ${rows.length} rows have problems. Nothing was awarded: fix them and upload the file again.`,
+      problems,
+    );
+  }
+
+  const values = await Promise.all(checked.map(({ award, key }) => awardRow(badgeClass, award, user.id, key, now)));
+  const inserts = [];
+  for (let i = 0; i < values.length; i += ROWS_PER_INSERT) {
+    inserts.push(
+      ctx.db
+        .insert(awards)
+        .values(values.slice(i, i + ROWS_PER_INSERT))
+        .onConflictDoNothing()
+        .returning({ id: awards.id }),
+    );
+  }
+  // One batch is one transaction: the whole file lands, or none of it.
+  const results = await ctx.db.batch([
+    auditInsert(
+      ctx.db,
+      {
+        actorUserId: user.id,
+        action: "award.bulk",
+        subjectType: "badge-class",
+        subjectId: badgeClass.id,
+        data: { rows: rows.length },
+        ip: ctx.ip,
+      },
+      now,
+    ),
+    ...inserts,
+  ] as unknown as Parameters<typeof ctx.db.batch>[0]);
+  const createdIds = new Set((results.slice(1) as { id: string }[][]).flat().map((r) => r.id));
+  const created = values.filter((v) => createdIds.has(v.id));
+  ctx.waitUntil(notifyAll(ctx, created, badgeClass, issuer));
+  return { created: created.length, alreadyAwarded: values.length - created.length, rows: rows.length };
+}
+
+async function notifyAll(
+  ctx: AppContext,
+  created: Parameters<typeof notifyRecipient>[1][],
+  ...rest: [Parameters<typeof notifyRecipient>[2], Parameters<typeof notifyRecipient>[3]]
+) {
+  // A few at a time: enough to finish 10,000 notifications, not so many that a mail API throttles us.
+  for (let i = 0; i < created.length; i += 20) {
+    await Promise.allSettled(created.slice(i, i + 20).map((award) => notifyRecipient(ctx, award, ...rest)));
+  }
+}

@@ -1,0 +1,54 @@
+import type { TestClient } from "./client";
+import { gqlUpload } from "./client";
+import { fileOf, pngImage } from "./images";
+
+// GraphQL documents and set-up shared by the badge tests.
+const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
+
+export const CREATE_ISSUER = `mutation ($input: IssuerInput!) { createIssuer(input: $input) { ${ERRORS} ... on Issuer { id name myRole } } }`;
+export const CREATE_BADGE_CLASS = `mutation ($issuerId: ID!, $input: BadgeClassInput!) {
+  createBadgeClass(issuerId: $issuerId, input: $input) { ${ERRORS} ... on BadgeClass { id name imageUrl validForMonths } }
+}`;
+export const AWARD = `mutation ($badgeClassId: ID!, $input: AwardInput!) {
+  awardBadge(badgeClassId: $badgeClassId, input: $input) { ${ERRORS} ... on Award { id status recipientEmail issuedOn expiresAt } }
+}`;
+export const REVOKE = `mutation ($awardId: ID!, $reason: String!) { revokeAward(awardId: $awardId, reason: $reason) { ${ERRORS} ... on Award { id status revocationReason } } }`;
+export const BULK = `mutation ($badgeClassId: ID!, $csv: String) {
+  bulkAward(badgeClassId: $badgeClassId, csv: $csv) { ${ERRORS} ... on CsvRejectedError { problems { line field message } } ... on BulkAwardReport { rows created alreadyAwarded } }
+}`;
+export const BACKPACK = `query ($filter: BackpackFilter, $first: Int, $after: String, $includeHidden: Boolean) {
+  backpack(filter: $filter, first: $first, after: $after, includeHidden: $includeHidden) {
+    items { id status hidden recipientEmail badgeClass { name issuer { name } } }
+    endCursor hasNextPage
+  }
+}`;
+
+export const badgeClassInput = (overrides: Record<string, unknown> = {}) => ({
+  name: "Formative Assessment",
+  description: "Designs and uses formative assessment to adjust teaching.",
+  criteriaNarrative: "Submit a unit plan with three formative checks and a reflection.",
+  learningOutcomes: ["Plans formative checks", "Adjusts instruction from evidence"],
+  alignments: [{ name: "Assessment literacy", url: "https://frameworks.example.org/assessment", code: "A1" }],
+  tags: ["assessment", "teaching"],
+  ...overrides,
+});
+
+/** An issuer owned by the signed-in client's user, with one badge class. */
+export async function issuerWithBadgeClass(client: TestClient, badgeOverrides: Record<string, unknown> = {}) {
+  const issuer = (
+    await client.gql(CREATE_ISSUER, {
+      input: { name: "Northwind Teachers College", url: "https://northwind.example.org", email: "badges@northwind.example.org" },
+    })
+  ).createIssuer;
+  if (issuer.__typename !== "Issuer") throw new Error(JSON.stringify(issuer));
+  const badgeClass = (
+    await gqlUpload(
+      client,
+      CREATE_BADGE_CLASS,
+      { issuerId: issuer.id, input: badgeClassInput(badgeOverrides) },
+      { "input.image": fileOf(await pngImage(), "badge.png", "image/png") },
+    )
+  ).createBadgeClass;
+  if (badgeClass.__typename !== "BadgeClass") throw new Error(JSON.stringify(badgeClass));
+  return { issuer, badgeClass };
+}
