@@ -2,7 +2,8 @@
 // Applies local D1 migrations, builds the SPA (and rebuilds it on change), starts
 // `wrangler dev` and seeds the demo data once the server answers.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
+import { startOidcProvider } from "../tests/oidc-provider/provider.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
@@ -27,8 +28,10 @@ function start(command, args) {
 }
 
 let shuttingDown = false;
+let oidc = null;
 function shutdown(code = 0) {
   shuttingDown = true;
+  oidc?.close();
   for (const child of children) child.kill("SIGTERM");
   process.exit(code);
 }
@@ -38,7 +41,26 @@ process.on("SIGTERM", () => shutdown(0));
 if (!existsSync(`${root}.dev.vars`)) {
   copyFileSync(`${root}.dev.vars.example`, `${root}.dev.vars`);
   console.log("Created .dev.vars from .dev.vars.example (development keys, dev mailbox on).");
+} else {
+  // Settings added to the example since this .dev.vars was made are appended, never overwritten.
+  const keys = (text) =>
+    new Set(
+      text
+        .split("\n")
+        .map((line) => line.split("=")[0].trim())
+        .filter((k) => k && !k.startsWith("#")),
+    );
+  const have = keys(readFileSync(`${root}.dev.vars`, "utf8"));
+  const missing = readFileSync(`${root}.dev.vars.example`, "utf8")
+    .split("\n")
+    .filter((line) => /^[A-Z_]+=/.test(line) && !have.has(line.split("=")[0]));
+  if (missing.length) {
+    appendFileSync(`${root}.dev.vars`, `\n${missing.join("\n")}\n`);
+    console.log(`Added to .dev.vars: ${missing.map((l) => l.split("=")[0]).join(", ")}`);
+  }
 }
+// The stand-in for Google and Microsoft sign-in (see .dev.vars.example).
+oidc = await startOidcProvider({ port: 8799 });
 run("pnpm", ["exec", "wrangler", "d1", "migrations", "apply", "DB", "--local"]);
 run("pnpm", ["--filter", "web", "build"]);
 start("pnpm", ["--filter", "web", "exec", "vite", "build", "--watch", "--logLevel", "warn"]);
@@ -48,6 +70,7 @@ const seeded = await seed();
 console.log(`
   Laurel is running on ${url}
   Dev mailbox:  ${url}/dev/mailbox
+  Google / Microsoft sign-in: a local OpenID Connect provider on ${oidc.url}
   Demo accounts (password: ${seeded.accounts[0]?.password}):
 ${seeded.accounts.map((a) => `    ${a.role.padEnd(8)} ${a.email}`).join("\n")}
   Their two-step sign-in code: \`oathtool --totp -b ${seeded.totpSecret}\`

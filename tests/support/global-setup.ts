@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { startOidcProvider } from "../oidc-provider/provider.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 // LAUREL_TEST_PORT lets several checkouts (or developers) run browser tests side by side.
@@ -9,12 +10,14 @@ export const PORT = Number(process.env.LAUREL_TEST_PORT ?? 8790);
 const state = path.join(root, `tests/.artifacts/wrangler-state-${PORT}`);
 
 let server: ChildProcess | undefined;
+let oidc: Awaited<ReturnType<typeof startOidcProvider>> | undefined;
 
 /**
  * Starts Laurel exactly as `pnpm dev` does (migrations, wrangler dev, seed), but on its own
  * port with its own throwaway state, so browser tests never touch a developer's data.
  */
 export async function setup(project: TestProject) {
+  oidc = await startOidcProvider({ clients: { "laurel-browser-test": "browser-test-secret" } });
   rmSync(state, { recursive: true, force: true });
   mkdirSync(state, { recursive: true });
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
@@ -29,6 +32,12 @@ export async function setup(project: TestProject) {
       "APP_SECRET=YnJvd3Nlci10ZXN0LWFwcC1zZWNyZXQtMzItYnl0ZXMtbG9uZyE=",
       "MFA_ENCRYPTION_KEY=YnJvd3Nlci10ZXN0LW1mYS1rZXktMzItYnl0ZXMhISE=",
       "EMAIL_API_KEY=",
+      `SSO_PROVIDERS=${JSON.stringify([
+        { name: "google", label: "Google", issuer: oidc.issuer("google"), clientId: "laurel-browser-test" },
+        { name: "microsoft", label: "Microsoft", issuer: oidc.issuer("microsoft"), clientId: "laurel-browser-test", multiTenant: true },
+      ])}`,
+      "SSO_GOOGLE_CLIENT_SECRET=browser-test-secret",
+      "SSO_MICROSOFT_CLIENT_SECRET=browser-test-secret",
     ].join("\n"),
   );
   const migrate = spawnSync("pnpm", ["exec", "wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
@@ -79,6 +88,7 @@ export async function setup(project: TestProject) {
 }
 
 export async function teardown() {
+  await oidc?.close();
   if (server?.pid) process.kill(-server.pid, "SIGTERM");
 }
 

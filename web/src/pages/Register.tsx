@@ -4,6 +4,7 @@ import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Checkbox, Field } from "../components/Field";
 import { Page } from "../components/Page";
+import { SsoButtons } from "../components/SsoButtons";
 import { createFormState, formValues } from "../lib/forms";
 import { mutate, withErrors } from "../lib/graphql";
 
@@ -76,6 +77,7 @@ export default function Register() {
           Submit
         </Button>
       </form>
+      <SsoButtons next="/" />
       <p class="form-links">
         Already registered? <A href="/sign-in">Sign in</A>
       </p>

@@ -1,3 +1,4 @@
+import { useSearchParams } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
@@ -9,6 +10,7 @@ import { deviceName } from "../lib/devices";
 import { createFormState, formValues } from "../lib/forms";
 import { client, mutate, query, withErrors } from "../lib/graphql";
 import { currentUser } from "../lib/session";
+import { SSO_ERRORS, ssoProviders, ssoStartUrl } from "../lib/sso";
 
 interface MfaSettings {
   enabledAt: string | null;
@@ -199,6 +201,80 @@ function RememberedDevices(props: { devices: MfaSettings["rememberedDevices"]; o
   );
 }
 
+interface SsoIdentity {
+  id: string;
+  provider: string;
+  providerLabel: string;
+  email: string | null;
+  createdAt: string;
+  lastUsedAt: string;
+}
+
+const IDENTITIES = "{ mySsoIdentities { id provider providerLabel email createdAt lastUsedAt } }";
+const UNLINK = `mutation ($id: ID!) { unlinkSsoIdentity(id: $id) { ${withErrors("... on SsoIdentityUnlinked { id }")} } }`;
+
+/** "Social networks": the Google / Microsoft accounts that can sign in to this one. */
+function LinkedProviders() {
+  const [params] = useSearchParams();
+  const [identities, { refetch }] = createResource(
+    async () => (await query<{ mySsoIdentities: SsoIdentity[] }>(IDENTITIES)).mySsoIdentities,
+  );
+  const form = createFormState();
+  const unlinked = (name: string) => !(identities() ?? []).some((i) => i.provider === name);
+  return (
+    <section class="panel" aria-labelledby="providers-heading">
+      <h2 id="providers-heading">Sign in with Google or Microsoft</h2>
+      <p>Linked accounts can sign in to Laurel instead of your password. Two-step sign-in still applies.</p>
+      <Show when={params.ssoLinked}>
+        <Alert kind="success">The account is linked.</Alert>
+      </Show>
+      <Show when={typeof params.ssoError === "string" && params.ssoError}>
+        {(code) => <Alert kind="error">{SSO_ERRORS[code()] ?? SSO_ERRORS.invalid}</Alert>}
+      </Show>
+      <Show when={form.message()}>
+        <Alert kind="error">{form.message()}</Alert>
+      </Show>
+      <ul class="list">
+        <For each={identities()}>
+          {(identity) => (
+            <li class="list__item" data-testid="linked-provider">
+              <span class="list__main">
+                {identity.providerLabel}
+                {identity.email ? ` · ${identity.email}` : ""}
+              </span>
+              <span class="list__meta">
+                Linked {when(identity.createdAt)} · last used {when(identity.lastUsedAt)}
+              </span>
+              <Button
+                type="button"
+                variant="secondary"
+                busy={form.submitting()}
+                onClick={() =>
+                  form.run(
+                    () => mutate(UNLINK, { id: identity.id }),
+                    () => refetch(),
+                  )
+                }
+              >
+                Unlink
+              </Button>
+            </li>
+          )}
+        </For>
+      </ul>
+      <div class="toolbar">
+        <For each={(ssoProviders() ?? []).filter((p) => unlinked(p.name))}>
+          {(provider) => (
+            <a class="button button--secondary" rel="external" href={ssoStartUrl(provider.name, "link", "/account/security")}>
+              Link your {provider.label} account
+            </a>
+          )}
+        </For>
+      </div>
+    </section>
+  );
+}
+
 export default function Security() {
   const [settings, { refetch }] = createResource(async () => (await query<{ myMfa: MfaSettings }>(SETTINGS)).myMfa);
   return (
@@ -212,6 +288,7 @@ export default function Security() {
             <ReplaceAuthenticator onDone={refetch} />
             <NewRecoveryCode createdAt={mfa().recoveryCodeCreatedAt} onDone={refetch} />
             <RememberedDevices devices={mfa().rememberedDevices} onChange={refetch} />
+            <LinkedProviders />
           </div>
         )}
       </Show>

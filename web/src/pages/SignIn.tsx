@@ -4,9 +4,11 @@ import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
 import { Page } from "../components/Page";
+import { SsoButtons } from "../components/SsoButtons";
 import { createFormState, formValues } from "../lib/forms";
 import { mutate, withErrors } from "../lib/graphql";
 import { continueAfterSignIn, SIGN_IN_STEP, type SignInStep } from "../lib/sign-in-flow";
+import { SSO_ERRORS } from "../lib/sso";
 
 const SIGN_IN = `mutation ($email: String!, $password: String!) {
   signIn(email: $email, password: $password) { ${withErrors(SIGN_IN_STEP)} }
@@ -31,6 +33,9 @@ export default function SignIn() {
       </Show>
       <Show when={params.reset}>
         <Alert kind="success">Your password was changed. Sign in with the new one.</Alert>
+      </Show>
+      <Show when={typeof params.ssoError === "string" && params.ssoError}>
+        {(code) => <Alert kind="error">{SSO_ERRORS[code()] ?? SSO_ERRORS.invalid}</Alert>}
       </Show>
       <Show when={form.message()}>
         <Alert kind="error">{form.message()}</Alert>
@@ -57,6 +62,7 @@ export default function SignIn() {
           Sign in
         </Button>
       </form>
+      <SsoButtons next={typeof params.next === "string" ? params.next : "/"} />
       <p class="form-links">
         <A href="/forgot-password">Forgot password?</A> · New to Laurel? <A href="/register">Register</A>
       </p>

@@ -88,7 +88,7 @@ async function guardedCheck(
 
 async function pendingUser(ctx: AppContext, pending: PendingSignIn): Promise<User> {
   const user = await getUserById(ctx, pending.userId);
-  if (!user || user.status !== "active") throw new SignInExpiredError();
+  if (user?.status !== "active") throw new SignInExpiredError();
   return user;
 }
 
