@@ -72,7 +72,7 @@ console.log(`
   Dev mailbox:  ${url}/dev/mailbox
   Google / Microsoft sign-in: a local OpenID Connect provider on ${oidc.url}
   Demo accounts (password: ${seeded.accounts[0]?.password}):
-${seeded.accounts.map((a) => `    ${a.role.padEnd(8)} ${a.email}`).join("\n")}
+${seeded.accounts.map((a) => `    ${a.email.padEnd(22)} ${a.note}`).join("\n")}
   Their two-step sign-in code: \`oathtool --totp -b ${seeded.totpSecret}\`
     (or add the key ${seeded.totpSecret} to an authenticator app).
   Stop with Ctrl+C.

@@ -12,6 +12,10 @@ const ForgotPassword = lazy(() => import("./pages/ForgotPassword"));
 const ResetPassword = lazy(() => import("./pages/ResetPassword"));
 const Account = lazy(() => import("./pages/Account"));
 const Security = lazy(() => import("./pages/Security"));
+const Backpack = lazy(() => import("./pages/Backpack"));
+const BadgeDetail = lazy(() => import("./pages/BadgeDetail"));
+const Issuers = lazy(() => import("./pages/Issuers"));
+const IssuerConsole = lazy(() => import("./pages/IssuerConsole"));
 const MfaSetup = lazy(() => import("./pages/MfaSetup"));
 const SecondFactor = lazy(() => import("./pages/SecondFactor"));
 const ContinueSignIn = lazy(() => import("./pages/ContinueSignIn"));
@@ -39,6 +43,10 @@ export function App() {
       <Route path="/reset-password" component={ResetPassword} />
       <Route path="/account" component={signedIn(Account)} />
       <Route path="/account/security" component={signedIn(Security)} />
+      <Route path="/backpack" component={signedIn(Backpack)} />
+      <Route path="/backpack/:id" component={signedIn(BadgeDetail)} />
+      <Route path="/issuers" component={signedIn(Issuers)} />
+      <Route path="/issuers/:id" component={signedIn(IssuerConsole)} />
       <Route path="/dev/mailbox" component={Mailbox} />
       <Route path="/terms" component={Terms} />
       <Route path="/privacy" component={Privacy} />

@@ -34,6 +34,8 @@ export function Layout(props: { children?: JSX.Element }) {
             <A href="/" end>
               Home
             </A>
+            <A href="/backpack">Backpack</A>
+            <A href="/issuers">Issuers</A>
             <A href="/account">Account</A>
             <button type="button" class="button button--link" onClick={signOut}>
               Sign out

@@ -14,7 +14,10 @@ export interface FieldError {
 }
 
 /** What a form needs from a union result: the success object, or messages to show. */
-export type Outcome<T> = { ok: true; data: T } | { ok: false; typename: string; message: string; fieldErrors: Record<string, string> };
+export type Outcome<T> =
+  | { ok: true; data: T }
+  /** `error` is the typed error object itself, for errors that carry more than a message. */
+  | { ok: false; typename: string; message: string; fieldErrors: Record<string, string>; error?: Record<string, unknown> };
 
 // Every result union has ValidationError and Error members; RateLimitedError's message already says when to retry.
 const ERROR_FIELDS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
@@ -39,7 +42,7 @@ export async function mutate<T>(document: string, variables: Record<string, unkn
   };
   if (value && typeof value === "object" && "message" in value && value.__typename.endsWith("Error")) {
     const fieldErrors = Object.fromEntries((value.fieldErrors ?? []).map((f) => [f.field, f.message]));
-    return { ok: false, typename: value.__typename, message: value.message ?? "", fieldErrors };
+    return { ok: false, typename: value.__typename, message: value.message ?? "", fieldErrors, error: value };
   }
   return { ok: true, data: value as T };
 }

@@ -27,6 +27,16 @@ export default function Home() {
         <Page title={`Welcome, ${user().firstName}`} lead="This is your Laurel home.">
           <ul class="cards">
             <li class="card">
+              <h2>Your backpack</h2>
+              <p>Every badge awarded to your verified emails.</p>
+              <A href="/backpack">Open backpack</A>
+            </li>
+            <li class="card">
+              <h2>Issue badges</h2>
+              <p>Define badges for your organisation and award them.</p>
+              <A href="/issuers">Issuers</A>
+            </li>
+            <li class="card">
               <h2>Your account</h2>
               <p>Your name, emails and signed-in devices.</p>
               <A href="/account">Account settings</A>

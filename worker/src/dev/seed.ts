@@ -5,6 +5,7 @@ import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { insertAuthenticatorStatement, knownAuthenticator } from "../mfa/authenticators";
 import { otpauthUri } from "../mfa/totp";
+import { seedDemoBadges } from "./demo-badges";
 
 export const DEMO_PASSWORD = "laurel-demo-2026";
 /**
@@ -14,16 +15,22 @@ export const DEMO_PASSWORD = "laurel-demo-2026";
 export const DEMO_TOTP_SECRET = "LAURELDEMOTOTPSECRETFORDEVONLY23";
 
 export const DEMO_ACCOUNTS = [
-  { email: "learner@laurel.local", firstName: "Lena", lastName: "Learner", role: "learner" as const },
-  { email: "issuer@laurel.local", firstName: "Ivan", lastName: "Issuer", role: "learner" as const },
-  { email: "staff@laurel.local", firstName: "Sam", lastName: "Staff", role: "staff" as const },
+  { email: "learner@laurel.local", firstName: "Lena", lastName: "Learner", role: "learner" as const, note: "a learner with demo badges" },
+  {
+    email: "issuer@laurel.local",
+    firstName: "Ivan",
+    lastName: "Issuer",
+    role: "learner" as const,
+    note: "owner of the issuer Laurel Demo Academy",
+  },
+  { email: "staff@laurel.local", firstName: "Sam", lastName: "Staff", role: "staff" as const, note: "Laurel staff (support tools)" },
 ];
 
 /** Creates the demo accounts that do not exist yet; safe to run on every start. */
 export async function seedDemoData(ctx: AppContext) {
   const created: string[] = [];
   const now = ctx.now();
-  for (const account of DEMO_ACCOUNTS) {
+  for (const { note: _note, ...account } of DEMO_ACCOUNTS) {
     if (await getUserByEmail(ctx, account.email)) continue;
     const { userId, statements } = newAccountInserts(
       ctx.db,
@@ -38,10 +45,12 @@ export async function seedDemoData(ctx: AppContext) {
     ]);
     created.push(account.email);
   }
+  const badges = await seedDemoBadges(ctx);
   return {
     created,
+    demoBadges: badges,
     totpSecret: DEMO_TOTP_SECRET,
     otpauthUri: otpauthUri("demo accounts", DEMO_TOTP_SECRET),
-    accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role })),
+    accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role, note: a.note })),
   };
 }

@@ -1,0 +1,111 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { oathtoolCode } from "../support/authenticator";
+import { launchChromium, newPage, uniqueEmail } from "../support/browser";
+import {
+  codeFrom,
+  DEMO_TOTP_SECRET,
+  enterSignInCode,
+  readMailInMailbox,
+  screenshot,
+  scrollsSideways,
+  setUpTwoStepSignIn,
+  signInWithPassword,
+} from "../support/pages";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signInAsDemoIssuer(page: Page) {
+  await signInWithPassword(page, "issuer@laurel.local", "laurel-demo-2026");
+  await page.getByLabel("Code from the app").waitFor();
+  await enterSignInCode(page, oathtoolCode(DEMO_TOTP_SECRET));
+  await page.getByRole("heading", { name: "Welcome, Ivan" }).waitFor();
+}
+
+it("an issuer awards a badge to a new address; the recipient registers from the email, sets up MFA and finds it in the backpack", async () => {
+  const recipient = uniqueEmail("browser-recipient");
+  const issuer = await newPage(browser);
+  await signInAsDemoIssuer(issuer.page);
+  await issuer.page.getByRole("navigation").getByRole("link", { name: "Issuers" }).click();
+  await issuer.page.getByRole("link", { name: "Laurel Demo Academy" }).click();
+  await issuer.page.getByRole("heading", { name: "Award a badge" }).waitFor();
+  await issuer.page.getByLabel("Badge class", { exact: true }).first().selectOption({ label: "Formative Assessment" });
+  await issuer.page.getByLabel("Recipient email").fill(recipient);
+  await issuer.page.getByLabel("Recipient name (optional)").fill("Rosa Recipient");
+  await issuer.page.getByLabel("Evidence URL (optional)").fill("https://evidence.example.org/rosa");
+  await issuer.page.getByRole("button", { name: "Award", exact: true }).click();
+  await issuer.page.getByText(`Awarded. We emailed ${recipient}.`).waitFor();
+  await issuer.page.getByTestId("award-row").filter({ hasText: recipient }).waitFor();
+  await screenshot(issuer.page, "issuer-console");
+
+  // The recipient follows the email's button: registration with the address filled in.
+  const learner = await newPage(browser);
+  const mail = await readMailInMailbox(learner.page, recipient, "You earned");
+  const link = mail.match(/Claim your badge: (\S+)/)?.[1];
+  expect(link).toContain("/register?email=");
+  await learner.page.goto(link!);
+  expect(await learner.page.getByLabel("Email").inputValue()).toBe(recipient);
+  await learner.page.getByLabel("First name").fill("Rosa");
+  await learner.page.getByLabel("Last name").fill("Recipient");
+  await learner.page.getByLabel("Password").fill("amber cactus journey 9");
+  await learner.page.getByLabel(/I agree to the/).check();
+  await learner.page.getByRole("button", { name: "Submit" }).click();
+  await learner.page.getByRole("heading", { name: "Thank you for registering" }).waitFor();
+  const verifyUrl = learner.page.url();
+  const code = codeFrom(await readMailInMailbox(learner.page, recipient, "Activate your Laurel account"));
+  await learner.page.goto(verifyUrl);
+  await learner.page.getByLabel("Verification code").fill(code);
+  await learner.page.getByRole("button", { name: "Next" }).click();
+  await learner.page.locator(".alert--success").waitFor();
+  await signInWithPassword(learner.page, recipient, "amber cactus journey 9");
+  await setUpTwoStepSignIn(learner.page);
+  await learner.page.getByRole("heading", { name: "Welcome, Rosa" }).waitFor();
+
+  await learner.page.getByRole("navigation").getByRole("link", { name: "Backpack" }).click();
+  const card = learner.page.locator(".badge-card", { hasText: "Formative Assessment" });
+  await card.waitFor();
+  expect(await card.textContent()).toContain("Laurel Demo Academy");
+  await screenshot(learner.page, "backpack");
+  await card.getByRole("link").click();
+  await learner.page.getByRole("heading", { name: "Formative Assessment" }).waitFor();
+  await learner.page.getByRole("button", { name: "Accept badge" }).click();
+  await learner.page.locator('.tag[data-status="ACCEPTED"]').waitFor();
+  expect(await learner.page.getByRole("link", { name: "https://evidence.example.org/rosa" }).count()).toBe(1);
+  await screenshot(learner.page, "badge-detail");
+});
+
+it("an issuer uploads a CSV: a broken file is refused row by row, the fixed one awards every row", async () => {
+  const { page } = await newPage(browser, { width: 375 });
+  await signInWithPassword(page, "issuer@laurel.local", "laurel-demo-2026");
+  await page.getByLabel("Code from the app").waitFor();
+  await enterSignInCode(page, oathtoolCode(DEMO_TOTP_SECRET, 1));
+  await page.getByRole("heading", { name: "Welcome, Ivan" }).waitFor();
+  await page.goto("/issuers");
+  await page.getByRole("link", { name: "Laurel Demo Academy" }).click();
+  await page.getByRole("heading", { name: "Award from a CSV file" }).waitFor();
+  expect(await scrollsSideways(page)).toBe(false);
+
+  const dir = path.resolve(import.meta.dirname, "../.artifacts");
+  const [a, b] = [uniqueEmail("csv-a"), uniqueEmail("csv-b")];
+  const broken = path.join(dir, "broken.csv");
+  writeFileSync(broken, `email,name\n${a},Ann\nnot-an-email,Bob\n`);
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles(broken);
+  await page.getByRole("button", { name: "Upload and award" }).click();
+  await page.getByTestId("csv-problems").waitFor();
+  expect(await page.getByTestId("csv-problems").textContent()).toContain('Line 3: "not-an-email" is not a valid email address.');
+
+  const fixed = path.join(dir, "fixed.csv");
+  writeFileSync(fixed, `email,name\n${a},Ann\n${b},Bob\n`);
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles(fixed);
+  await page.getByRole("button", { name: "Upload and award" }).click();
+  await page.getByText("2 rows: 2 awarded, 0 already awarded earlier.").waitFor();
+  await screenshot(page, "csv-report-375");
+});

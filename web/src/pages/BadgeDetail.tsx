@@ -1,0 +1,181 @@
+import { A, useParams } from "@solidjs/router";
+import { createResource, For, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Page } from "../components/Page";
+import { formatDate, STATUS_LABELS } from "../lib/format";
+import { createFormState } from "../lib/forms";
+import { mutate, query, withErrors } from "../lib/graphql";
+
+interface Badge {
+  id: string;
+  status: string;
+  hidden: boolean;
+  recipientEmail: string;
+  narrative: string | null;
+  evidence: { url: string | null; narrative: string | null }[];
+  issuedOn: string;
+  expiresAt: string | null;
+  acceptedAt: string | null;
+  badgeClass: {
+    name: string;
+    description: string;
+    imageUrl: string;
+    criteriaNarrative: string | null;
+    criteriaUrl: string | null;
+    learningOutcomes: string[];
+    alignments: { name: string; url: string; code: string | null }[];
+    tags: string[];
+    achievementType: string;
+    issuer: { name: string; url: string; email: string };
+  };
+}
+
+const FIELDS = `id status hidden recipientEmail narrative evidence { url narrative } issuedOn expiresAt acceptedAt
+  badgeClass { name description imageUrl criteriaNarrative criteriaUrl learningOutcomes alignments { name url code } tags achievementType issuer { name url email } }`;
+const BADGE = `query ($id: ID!) { backpackBadge(id: $id) { ${FIELDS} } }`;
+const change = (name: string) => `mutation ($id: ID!) { ${name}(id: $id) { ${withErrors(`... on Award { ${FIELDS} }`)} } }`;
+
+/** Paragraphs of a plain-text or Markdown narrative, shown as text: nothing an issuer writes becomes markup. */
+const Paragraphs = (props: { text: string }) => <For each={props.text.split(/\n{2,}/)}>{(p) => <p class="prose">{p}</p>}</For>;
+
+export default function BadgeDetail() {
+  const params = useParams();
+  const [badge, { mutate: setBadge }] = createResource(
+    () => params.id,
+    async (id) => (await query<{ backpackBadge: Badge | null }>(BADGE, { id })).backpackBadge,
+  );
+  const form = createFormState();
+  const act = (name: "acceptBadge" | "hideBadge" | "showBadge") =>
+    form.run(
+      () => mutate<Badge>(change(name), { id: params.id }),
+      (updated) => setBadge(updated),
+    );
+  return (
+    <Show when={!badge.loading} fallback={<p class="loading">Loading…</p>}>
+      <Show
+        when={badge()}
+        fallback={
+          <Page title="Badge not found">
+            <p>
+              This badge is not in your backpack. It may have been revoked, or awarded to an email you have not added.{" "}
+              <A href="/backpack">Back to your backpack</A>
+            </p>
+          </Page>
+        }
+      >
+        {(b) => (
+          <Page title={b().badgeClass.name}>
+            <div class="badge-detail">
+              <img
+                class="badge-detail__image"
+                src={b().badgeClass.imageUrl}
+                alt={`${b().badgeClass.name} badge`}
+                width="200"
+                height="200"
+              />
+              <div class="stack">
+                <p>
+                  <span class="tag" data-status={b().status}>
+                    {STATUS_LABELS[b().status]}
+                  </span>{" "}
+                  {b().badgeClass.achievementType} from{" "}
+                  <a href={b().badgeClass.issuer.url} rel="noopener noreferrer" target="_blank">
+                    {b().badgeClass.issuer.name}
+                  </a>
+                </p>
+                <dl class="facts">
+                  <dt>Issued</dt>
+                  <dd>{formatDate(b().issuedOn)}</dd>
+                  <dt>Expires</dt>
+                  <dd>{b().expiresAt ? formatDate(b().expiresAt) : "Never"}</dd>
+                  <dt>Awarded to</dt>
+                  <dd>{b().recipientEmail}</dd>
+                </dl>
+                <Show when={form.message()}>
+                  <Alert kind="error">{form.message()}</Alert>
+                </Show>
+                <div class="toolbar">
+                  <Show when={b().status === "PENDING"}>
+                    <Button type="button" busy={form.submitting()} onClick={() => act("acceptBadge")}>
+                      Accept badge
+                    </Button>
+                  </Show>
+                  <Show
+                    when={b().hidden}
+                    fallback={
+                      <Button type="button" variant="secondary" busy={form.submitting()} onClick={() => act("hideBadge")}>
+                        Hide from backpack
+                      </Button>
+                    }
+                  >
+                    <Button type="button" variant="secondary" busy={form.submitting()} onClick={() => act("showBadge")}>
+                      Show in backpack
+                    </Button>
+                  </Show>
+                </div>
+              </div>
+            </div>
+            <section class="panel">
+              <h2>What it means</h2>
+              <Paragraphs text={b().badgeClass.description} />
+              <Show when={b().badgeClass.learningOutcomes.length}>
+                <h3>Learning outcomes</h3>
+                <ul>
+                  <For each={b().badgeClass.learningOutcomes}>{(outcome) => <li>{outcome}</li>}</For>
+                </ul>
+              </Show>
+              <h3>Criteria</h3>
+              <Show when={b().badgeClass.criteriaNarrative}>{(text) => <Paragraphs text={text()} />}</Show>
+              <Show when={b().badgeClass.criteriaUrl}>
+                {(url) => (
+                  <p>
+                    <a href={url()} rel="noopener noreferrer" target="_blank">
+                      Full criteria
+                    </a>
+                  </p>
+                )}
+              </Show>
+              <Show when={b().badgeClass.alignments.length}>
+                <h3>Aligned competencies</h3>
+                <ul>
+                  <For each={b().badgeClass.alignments}>
+                    {(alignment) => (
+                      <li>
+                        <a href={alignment.url} rel="noopener noreferrer" target="_blank">
+                          {alignment.name}
+                        </a>
+                        {alignment.code ? ` (${alignment.code})` : ""}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </section>
+            <Show when={b().narrative || b().evidence.length}>
+              <section class="panel">
+                <h2>Evidence</h2>
+                <Show when={b().narrative}>{(text) => <Paragraphs text={text()} />}</Show>
+                <ul>
+                  <For each={b().evidence}>
+                    {(item) => (
+                      <li>
+                        <Show when={item.url} fallback={item.narrative}>
+                          {(url) => (
+                            <a href={url()} rel="noopener noreferrer" target="_blank">
+                              {item.narrative || url()}
+                            </a>
+                          )}
+                        </Show>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </section>
+            </Show>
+          </Page>
+        )}
+      </Show>
+    </Show>
+  );
+}

@@ -1,0 +1,81 @@
+import { A, useNavigate } from "@solidjs/router";
+import { createResource, For, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Field } from "../components/Field";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { mutate, query, withErrors } from "../lib/graphql";
+
+interface IssuerSummary {
+  id: string;
+  name: string;
+  url: string;
+  myRole: string;
+  imageUrl: string | null;
+}
+
+const MY_ISSUERS = "{ myIssuers { id name url myRole imageUrl } }";
+const CREATE = `mutation ($input: IssuerInput!) { createIssuer(input: $input) { ${withErrors("... on Issuer { id }")} } }`;
+
+/** The organisations the user awards badges for, and a way to start one. */
+export default function Issuers() {
+  const navigate = useNavigate();
+  const [issuers] = createResource(async () => (await query<{ myIssuers: IssuerSummary[] }>(MY_ISSUERS)).myIssuers);
+  const form = createFormState();
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const element = event.currentTarget as HTMLFormElement;
+    const values = formValues(element);
+    const image = (element.elements.namedItem("image") as HTMLInputElement).files?.[0] ?? null;
+    return form.run(
+      () =>
+        mutate<{ id: string }>(CREATE, {
+          input: { name: values.name, url: values.url, email: values.email, description: values.description, image },
+        }),
+      (created) => navigate(`/issuers/${created.id}`),
+    );
+  };
+  return (
+    <Page title="Issuers" lead="Organisations you award badges for.">
+      <Show when={issuers()?.length} fallback={<p>You are not a member of any issuer yet.</p>}>
+        <ul class="list">
+          <For each={issuers()}>
+            {(issuer) => (
+              <li class="list__item">
+                <A class="list__main" href={`/issuers/${issuer.id}`}>
+                  {issuer.name}
+                </A>
+                <span class="tag">{issuer.myRole.toLowerCase()}</span>
+                <span class="list__meta">{issuer.url}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <section class="panel" aria-labelledby="new-issuer">
+        <h2 id="new-issuer">Create an issuer</h2>
+        <p>You become its owner and can invite editors and awarders.</p>
+        <Show when={form.message()}>
+          <Alert kind="error">{form.message()}</Alert>
+        </Show>
+        <form onSubmit={onSubmit} novalidate>
+          <Field label="Organisation name" name="name" required error={form.fieldErrors().name} />
+          <Field label="Web address" name="url" type="url" placeholder="https://" required error={form.fieldErrors().url} />
+          <Field label="Contact email" name="email" type="email" required error={form.fieldErrors().email} />
+          <Field label="Description" name="description" error={form.fieldErrors().description} />
+          <Field
+            label="Logo (PNG or SVG, square)"
+            name="image"
+            type="file"
+            accept="image/png,image/svg+xml"
+            error={form.fieldErrors().image}
+          />
+          <Button busy={form.submitting()} busyLabel="Creating…">
+            Create issuer
+          </Button>
+        </form>
+      </section>
+    </Page>
+  );
+}
