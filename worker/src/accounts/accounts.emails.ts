@@ -73,3 +73,30 @@ export function accountLockedEmail(to: string, appUrl: string, firstName: string
     action: { label: "Reset password", url: `${appUrl}/forgot-password` },
   });
 }
+
+export function addEmailCodeEmail(to: string, appUrl: string, firstName: string, code: string) {
+  return renderEmail(to, {
+    subject: "Add this address to your Laurel account",
+    greeting: `Hello ${firstName},`,
+    paragraphs: [
+      "Enter this code in Laurel to add this address to your account. Badges awarded to it will then appear in your backpack. It works for 10 minutes.",
+      "Tip: keep a personal address on your account too. Schools and employers often close addresses when you leave, and your badges should not go with them.",
+    ],
+    code,
+    action: { label: "Open your account", url: `${appUrl}/account` },
+    footer: "If you did not ask for this, ignore this email: nothing changes without the code.",
+  });
+}
+
+export function accountsMergedEmail(to: string, appUrl: string, firstName: string, mergedAddress: string, survivorAddress: string) {
+  return renderEmail(to, {
+    subject: "Two Laurel accounts were joined",
+    greeting: `Hello ${firstName},`,
+    paragraphs: [
+      `The Laurel account of ${mergedAddress} was joined into the account of ${survivorAddress}. Its email addresses, badges and sign-in links now belong to that account; the other account is closed.`,
+      `Sign in as ${survivorAddress} from now on.`,
+    ],
+    action: { label: "Sign in", url: `${appUrl}/sign-in` },
+    footer: "If you did not do this, reset your password now and contact support.",
+  });
+}

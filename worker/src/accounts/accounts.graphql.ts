@@ -46,7 +46,7 @@ export const EmailType = builder.objectRef<Email>("Email").implement({
   }),
 });
 
-const CodeSent = builder.objectRef<{ email: string }>("CodeSent").implement({
+export const CodeSent = builder.objectRef<{ email: string }>("CodeSent").implement({
   description: "A code is on its way to `email` (sent the same way whether or not an account uses it).",
   fields: (t) => ({ email: t.exposeString("email") }),
 });

@@ -2,6 +2,7 @@
 import "./scalars.graphql";
 import "./errors.graphql";
 import "../accounts/accounts.graphql";
+import "../accounts/emails.graphql";
 import "../sessions/sessions.graphql";
 import "../mfa/mfa.graphql";
 import "../badges/badges.graphql";

@@ -1,0 +1,65 @@
+import { builder } from "../graphql/builder";
+import { ErrorInterface } from "../graphql/errors.graphql";
+import { InvalidCodeError, InvalidCredentialsError, NotFoundError, RateLimitedError } from "../lib/errors";
+import { CodeSent, EmailType, UserType } from "./accounts.graphql";
+import { addEmail, confirmEmail, MergeRequiredError, removeEmail, setPrimaryEmail } from "./emails.service";
+import { mergeAccount } from "./merge.service";
+
+builder.objectType(MergeRequiredError, {
+  name: "MergeRequiredError",
+  description: "The address is verified by another Laurel account: link it with mergeAccount (its password and authenticator code).",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ address: t.exposeString("address") }),
+});
+
+builder.mutationFields((t) => ({
+  addEmail: t.field({
+    type: CodeSent,
+    description: "Emails a code to an address to add to your account.",
+    authScopes: { signedIn: true },
+    errors: { types: [RateLimitedError] },
+    args: { address: t.arg.string() },
+    resolve: (_r, { address }, ctx) => addEmail(ctx, ctx.user!, address),
+  }),
+  confirmEmail: t.field({
+    type: EmailType,
+    description: "Adds the address once its code comes back, or answers MergeRequiredError when another account owns it.",
+    authScopes: { signedIn: true },
+    errors: { types: [InvalidCodeError, MergeRequiredError] },
+    args: { address: t.arg.string(), code: t.arg.string() },
+    resolve: (_r, args, ctx) => confirmEmail(ctx, ctx.user!, args),
+  }),
+  setPrimaryEmail: t.field({
+    type: UserType,
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id() },
+    resolve: async (_r, { id }, ctx) => {
+      await setPrimaryEmail(ctx, ctx.user!, String(id));
+      return ctx.user!;
+    },
+  }),
+  removeEmail: t.field({
+    type: UserType,
+    description: "Removes a non-primary address. Badges awarded to it stay valid; they leave this backpack.",
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id() },
+    resolve: async (_r, { id }, ctx) => {
+      await removeEmail(ctx, ctx.user!, String(id));
+      return ctx.user!;
+    },
+  }),
+  mergeAccount: t.field({
+    type: UserType,
+    description: "Joins the account that owns `address` into yours: its emails, badges and sign-in links move here and it is closed.",
+    authScopes: { signedIn: true },
+    errors: { types: [InvalidCredentialsError, RateLimitedError] },
+    args: {
+      address: t.arg.string(),
+      password: t.arg.string(),
+      code: t.arg.string({ description: "A current code from the other account's authenticator app." }),
+    },
+    resolve: (_r, args, ctx) => mergeAccount(ctx, ctx.user!, args),
+  }),
+}));

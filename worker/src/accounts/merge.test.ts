@@ -1,0 +1,104 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { SIGN_IN } from "../../test/accounts";
+import { AWARD, BACKPACK, issuerWithBadgeClass } from "../../test/badges";
+import { mailTo, TestClient, uniqueEmail } from "../../test/client";
+import { createUser, signInAs } from "../../test/fixtures";
+import { enrolAuthenticator, totp } from "../../test/mfa";
+
+const MERGE = `mutation ($a: String!, $p: String!, $c: String!) { mergeAccount(address: $a, password: $p, code: $c) {
+  __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } ... on User { id emails { address isPrimary } } } }`;
+
+async function twoAccounts() {
+  const survivor = await createUser();
+  const other = await createUser({ password: "the other account's own passphrase" });
+  const { secret } = await enrolAuthenticator(other);
+  const client = new TestClient();
+  await signInAs(client, survivor);
+  const otherClient = new TestClient();
+  await signInAs(otherClient, other);
+  return { survivor, other, secret, client, otherClient };
+}
+
+const merge = async (client: TestClient, variables: { a: string; p: string; c: string }) =>
+  (await client.gql(MERGE, variables)).mergeAccount;
+
+describe("linking another account (merge)", () => {
+  it("moves emails and badges, closes the other account, ends its sessions, audits and emails both", async () => {
+    const { survivor, other, secret, client, otherClient } = await twoAccounts();
+    const issuer = new TestClient();
+    await signInAs(issuer, await createUser());
+    const { badgeClass } = await issuerWithBadgeClass(issuer);
+    await issuer.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: other.email } });
+
+    const result = await merge(client, { a: other.email, p: other.password, c: totp(secret) });
+    expect(result.__typename).toBe("User");
+    expect(result.emails).toEqual(
+      expect.arrayContaining([
+        { address: survivor.email, isPrimary: true },
+        { address: other.email, isPrimary: false },
+      ]),
+    );
+    expect((await client.gql(BACKPACK)).backpack.items.map((i: { recipientEmail: string }) => i.recipientEmail)).toEqual([other.email]);
+
+    const closed = await env.DB.prepare("select status from users where id = ?").bind(other.id).first<{ status: string }>();
+    expect(closed?.status).toBe("closed");
+    expect((await otherClient.gql("{ me { id } }")).me).toBeNull();
+    // The other account's address now signs in to the survivor, with the survivor's password.
+    expect((await new TestClient().gql(SIGN_IN, { email: other.email, password: other.password })).signIn.__typename).toBe(
+      "InvalidCredentialsError",
+    );
+    expect((await new TestClient().gql(SIGN_IN, { email: other.email, password: survivor.password })).signIn.__typename).toBe("SignInStep");
+
+    const audit = await env.DB.prepare("select subject_id from audit_log where action = 'account.merged' and subject_id in (?, ?)")
+      .bind(survivor.id, other.id)
+      .all();
+    expect(audit.results).toHaveLength(2);
+    for (const address of [survivor.email, other.email]) {
+      expect((await mailTo(address)).some((m) => m.subject === "Two Laurel accounts were joined")).toBe(true);
+    }
+  });
+
+  it("refuses a wrong password or a wrong code, changing nothing", async () => {
+    const { other, secret, client } = await twoAccounts();
+    expect((await merge(client, { a: other.email, p: "not the password", c: totp(secret) })).__typename).toBe("InvalidCredentialsError");
+    const wrongCode = String((Number(totp(secret)) + 1) % 1_000_000).padStart(6, "0");
+    expect((await merge(client, { a: other.email, p: other.password, c: wrongCode })).fieldErrors[0].field).toBe("code");
+    const status = await env.DB.prepare("select status from users where id = ?").bind(other.id).first<{ status: string }>();
+    expect(status?.status).toBe("active");
+    const owner = await env.DB.prepare("select user_id from emails where address = ?").bind(other.email).first<{ user_id: string }>();
+    expect(owner?.user_id).toBe(other.id);
+  });
+
+  it("answers an unknown address exactly like a wrong password", async () => {
+    const { client } = await twoAccounts();
+    const result = await merge(client, { a: uniqueEmail("nobody"), p: "whatever password", c: "123456" });
+    expect(result).toEqual({ __typename: "InvalidCredentialsError", message: "The email or password is not correct." });
+  });
+
+  it("locks after 10 wrong codes for the other account", async () => {
+    const { other, secret, client } = await twoAccounts();
+    const wrongCode = String((Number(totp(secret)) + 500_000) % 1_000_000).padStart(6, "0");
+    for (let i = 0; i < 10; i++) await merge(client, { a: other.email, p: other.password, c: wrongCode });
+    expect((await merge(client, { a: other.email, p: other.password, c: totp(secret) })).__typename).toBe("RateLimitedError");
+  });
+
+  it("refuses merging an account into itself", async () => {
+    const { survivor, client } = await twoAccounts();
+    expect((await merge(client, { a: survivor.email, p: survivor.password, c: "000000" })).fieldErrors[0].field).toBe("address");
+  });
+
+  it("keeps a badge awarded while the merge runs", async () => {
+    const { other, secret, client } = await twoAccounts();
+    const issuer = new TestClient();
+    await signInAs(issuer, await createUser());
+    const { badgeClass } = await issuerWithBadgeClass(issuer);
+    const [merged, awarded] = await Promise.all([
+      merge(client, { a: other.email, p: other.password, c: totp(secret) }),
+      issuer.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: other.email } }),
+    ]);
+    expect(merged.__typename).toBe("User");
+    expect(awarded.awardBadge.__typename).toBe("Award");
+    expect((await client.gql(BACKPACK)).backpack.items.map((i: { id: string }) => i.id)).toEqual([awarded.awardBadge.id]);
+  });
+});
