@@ -4,8 +4,8 @@ import { codeIn, lastMailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 
 const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
-export const ADD = `mutation ($a: String!) { addEmail(address: $a) { ${ERRORS} ... on CodeSent { email } } }`;
-export const CONFIRM = `mutation ($a: String!, $c: String!) { confirmEmail(address: $a, code: $c) { ${ERRORS} ... on Email { id address isPrimary } ... on MergeRequiredError { address } } }`;
+const ADD = `mutation ($a: String!) { addEmail(address: $a) { ${ERRORS} ... on CodeSent { email } } }`;
+const CONFIRM = `mutation ($a: String!, $c: String!) { confirmEmail(address: $a, code: $c) { ${ERRORS} ... on Email { id address isPrimary } ... on MergeRequiredError { address } } }`;
 const PRIMARY = `mutation ($id: ID!) { setPrimaryEmail(id: $id) { ${ERRORS} ... on User { primaryEmail } } }`;
 const REMOVE = `mutation ($id: ID!) { removeEmail(id: $id) { ${ERRORS} ... on User { emails { address } } } }`;
 const EMAILS = "{ me { primaryEmail emails { id address isPrimary } } }";
@@ -17,7 +17,7 @@ async function signedIn() {
   return { user, client };
 }
 
-export async function addAndConfirm(client: TestClient, address: string) {
+async function addAndConfirm(client: TestClient, address: string) {
   await client.gql(ADD, { a: address });
   return (await client.gql(CONFIRM, { a: address, c: codeIn(await lastMailTo(address)) })).confirmEmail;
 }
