@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { registeredAccount } from "../support/accounts";
 import { oathtoolCode } from "../support/authenticator";
 import { launchChromium, newPage, uniqueEmail } from "../support/browser";
 import {
@@ -30,7 +31,7 @@ async function signInAsDemoIssuer(page: Page) {
   await page.getByRole("heading", { name: "Welcome, Ivan" }).waitFor();
 }
 
-it("an issuer awards a badge to a new address; the recipient registers from the email, sets up MFA and finds it in the backpack", async () => {
+it("an issuer awards a badge to a new address; the recipient registers from the email, sets up MFA, finds it in the backpack, adds a second email and links a second account", async () => {
   const recipient = uniqueEmail("browser-recipient");
   const issuer = await newPage(browser);
   await signInAsDemoIssuer(issuer.page);
@@ -80,8 +81,56 @@ it("an issuer awards a badge to a new address; the recipient registers from the 
   await learner.page.locator('.tag[data-status="ACCEPTED"]').waitFor();
   expect(await learner.page.getByRole("link", { name: "https://evidence.example.org/rosa" }).count()).toBe(1);
   await screenshot(learner.page, "badge-detail");
+
+  // A second address: verified with a code, a badge awarded to it joins the same backpack.
+  const mailbox = await learner.context.newPage();
+  const work = uniqueEmail("browser-work");
+  await addEmailWithCode(learner.page, mailbox, work);
+  await learner.page.getByText(`${work} is added.`).waitFor();
+  await awardFromConsole(issuer.page, "Digital Pedagogy", work);
+
+  // A second Laurel account of the same person, with its own badge and authenticator.
+  const otherPassword = "second account passphrase 3";
+  const otherEmail = await registeredAccount({ label: "browser-second", firstName: "Rosa", password: otherPassword });
+  const second = await newPage(browser);
+  await signInWithPassword(second.page, otherEmail, otherPassword);
+  const { secret: otherSecret } = await setUpTwoStepSignIn(second.page);
+  await second.context.close();
+  await awardFromConsole(issuer.page, "Formative Assessment", otherEmail);
+
+  // Adding the other account's address leads to linking it with its password and code.
+  await addEmailWithCode(learner.page, mailbox, otherEmail);
+  await learner.page.getByRole("heading", { name: "Link the other account" }).waitFor();
+  await learner.page.getByLabel("Password of the other account").fill(otherPassword);
+  await learner.page.getByLabel("Code from the other account's authenticator app").fill(oathtoolCode(otherSecret, 1));
+  await learner.page.getByRole("button", { name: "Link accounts" }).click();
+  await learner.page.getByText(`The account of ${otherEmail} is now part of this one`).waitFor();
+  expect(await learner.page.getByTestId("email-row").count()).toBe(3);
+  await screenshot(learner.page, "emails-merged");
+
+  await learner.page.goto("/backpack");
+  await learner.page.locator(".badge-card").first().waitFor();
+  expect(await learner.page.locator(".badge-card").count()).toBe(3);
 });
 
+/** On the Account page: sends a code to `address`, reads it in the Mailbox (another tab) and enters it. */
+async function addEmailWithCode(page: Page, mailbox: Page, address: string) {
+  await page.goto("/account");
+  await page.getByLabel("Add an email address").fill(address);
+  await page.getByRole("button", { name: "Send a code" }).click();
+  await page.getByLabel("Code from the email").waitFor();
+  const code = codeFrom(await readMailInMailbox(mailbox, address, "Add this address"));
+  await page.getByLabel("Code from the email").fill(code);
+  await page.getByRole("button", { name: "Add address" }).click();
+}
+
+/** The issuer console's single award form. */
+async function awardFromConsole(page: Page, badgeClass: string, email: string) {
+  await page.getByLabel("Badge class", { exact: true }).first().selectOption({ label: badgeClass });
+  await page.getByLabel("Recipient email").fill(email);
+  await page.getByRole("button", { name: "Award", exact: true }).click();
+  await page.getByText(`Awarded. We emailed ${email}.`).waitFor();
+}
 it("an issuer uploads a CSV: a broken file is refused row by row, the fixed one awards every row", async () => {
   const { page } = await newPage(browser, { width: 375 });
   await signInWithPassword(page, "issuer@laurel.local", "laurel-demo-2026");

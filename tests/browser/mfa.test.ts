@@ -1,7 +1,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { registeredAccount } from "../support/accounts";
 import { oathtoolCode } from "../support/authenticator";
-import { baseUrl, launchChromium, mailboxFor, newPage, uniqueEmail } from "../support/browser";
+import { launchChromium, newPage } from "../support/browser";
 import { enterSignInCode, screenshot, setUpTwoStepSignIn, signInWithPassword } from "../support/pages";
 
 let browser: Browser;
@@ -14,29 +15,12 @@ afterAll(async () => {
 
 const PASSWORD = "violet harbour lantern 7";
 
-/** Registers and activates through the API: this test is about what happens after. */
-async function registeredAccount(): Promise<string> {
-  const email = uniqueEmail("browser-mfa");
-  const gql = (query: string, variables: Record<string, unknown>) =>
-    fetch(`${baseUrl()}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-laurel-csrf": "1" },
-      body: JSON.stringify({ query, variables }),
-    }).then((r) => r.json());
-  await gql(
-    'mutation ($e: String!, $p: String!) { register(firstName: "Mira", lastName: "Mfa", email: $e, password: $p, acceptTerms: true) { __typename } }',
-    { e: email, p: PASSWORD },
-  );
-  const [mail] = await mailboxFor(email);
-  const code = mail?.text.match(/Your code: (\d{6})/)?.[1];
-  await gql("mutation ($e: String!, $c: String!) { activateAccount(email: $e, code: $c) { __typename } }", { e: email, c: code });
-  return email;
-}
+const registered = () => registeredAccount({ label: "browser-mfa", firstName: "Mira", password: PASSWORD });
 
 const welcome = (page: import("playwright-core").Page) => page.getByRole("heading", { name: "Welcome, Mira" }).waitFor();
 
 it("sets up from the scanned QR code, remembers a device, and signs in with a rotating recovery code", async () => {
-  const email = await registeredAccount();
+  const email = await registered();
 
   // Set-up: the QR code on the page, decoded as a phone would, gives oathtool its secret.
   const first = await newPage(browser);
@@ -106,7 +90,7 @@ it("sets up from the scanned QR code, remembers a device, and signs in with a ro
 });
 
 it("keeps a half-signed-in browser out of the app", async () => {
-  const email = await registeredAccount();
+  const email = await registered();
   const { page } = await newPage(browser);
   await signInWithPassword(page, email, PASSWORD);
   await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();

@@ -1,6 +1,7 @@
 import { A } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
+import { EmailsPanel } from "../components/account/EmailsPanel";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
 import { Page } from "../components/Page";
@@ -18,19 +19,11 @@ interface Session {
   ip: string | null;
 }
 
-interface Email {
-  id: string;
-  address: string;
-  isPrimary: boolean;
-  verifiedAt: string;
-}
-
 const UPDATE_NAME = `mutation ($firstName: String!, $lastName: String!) {
   updateName(firstName: $firstName, lastName: $lastName) { ${withErrors("... on User { id firstName lastName name primaryEmail isStaff hasPassword }")} }
 }`;
 const REVOKE = `mutation ($id: ID!) { revokeSession(id: $id) { ${withErrors("... on SessionRevoked { id }")} } }`;
 const SESSIONS = "{ mySessions { id current createdAt lastSeenAt userAgent ip } }";
-const EMAILS = "{ me { emails { id address isPrimary verifiedAt } } }";
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -81,29 +74,6 @@ function NameForm(props: { user: Me }) {
           Save name
         </Button>
       </form>
-    </section>
-  );
-}
-
-function Emails() {
-  const [emails] = createResource(async () => (await query<{ me: { emails: Email[] } | null }>(EMAILS)).me?.emails ?? []);
-  return (
-    <section class="panel" aria-labelledby="emails-heading">
-      <h2 id="emails-heading">Emails</h2>
-      <p>Badges awarded to any of these verified addresses appear in your backpack.</p>
-      <ul class="list">
-        <For each={emails()}>
-          {(email) => (
-            <li class="list__item">
-              <span class="list__main">{email.address}</span>
-              <Show when={email.isPrimary}>
-                <span class="tag">Primary</span>
-              </Show>
-              <span class="list__meta">Verified {when(email.verifiedAt)}</span>
-            </li>
-          )}
-        </For>
-      </ul>
     </section>
   );
 }
@@ -180,7 +150,7 @@ export default function Account() {
         {(user) => (
           <div class="stack">
             <NameForm user={user()} />
-            <Emails />
+            <EmailsPanel />
             <Sessions />
           </div>
         )}

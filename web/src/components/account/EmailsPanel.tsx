@@ -1,0 +1,235 @@
+import { createResource, createSignal, For, Show } from "solid-js";
+import { createFormState, formValues } from "../../lib/forms";
+import { mutate, query, withErrors } from "../../lib/graphql";
+import { refreshUser } from "../../lib/session";
+import { Alert } from "../Alert";
+import { Button } from "../Button";
+import { Field } from "../Field";
+
+interface Email {
+  id: string;
+  address: string;
+  isPrimary: boolean;
+  verifiedAt: string;
+}
+
+const EMAILS = "{ me { emails { id address isPrimary verifiedAt } } }";
+const ADD = `mutation ($address: String!) { addEmail(address: $address) { ${withErrors("... on CodeSent { email }")} } }`;
+const CONFIRM = `mutation ($address: String!, $code: String!) {
+  confirmEmail(address: $address, code: $code) { ${withErrors("... on Email { id } ... on MergeRequiredError { address }")} }
+}`;
+const PRIMARY = `mutation ($id: ID!) { setPrimaryEmail(id: $id) { ${withErrors("... on User { id }")} } }`;
+const REMOVE = `mutation ($id: ID!) { removeEmail(id: $id) { ${withErrors("... on User { id }")} } }`;
+const MERGE = `mutation ($address: String!, $password: String!, $code: String!) {
+  mergeAccount(address: $address, password: $password, code: $code) { ${withErrors("... on User { id }")} }
+}`;
+
+const when = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" });
+
+type Step = { kind: "idle" } | { kind: "code"; address: string } | { kind: "merge"; address: string };
+
+/**
+ * The account's verified addresses: badges to any of them fill the backpack. Adding one takes
+ * a code sent to it; an address another account owns leads to linking (merging) that account.
+ */
+export function EmailsPanel() {
+  const [emails, { refetch }] = createResource(async () => (await query<{ me: { emails: Email[] } | null }>(EMAILS)).me?.emails ?? []);
+  const [step, setStep] = createSignal<Step>({ kind: "idle" });
+  const [notice, setNotice] = createSignal<string | null>(null);
+  const add = createFormState();
+  const confirm = createFormState();
+  const merge = createFormState();
+  const row = createFormState();
+
+  const codeAddress = () => {
+    const current = step();
+    return current.kind === "code" ? current.address : null;
+  };
+  const mergeAddress = () => {
+    const current = step();
+    return current.kind === "merge" ? current.address : null;
+  };
+  // The message appears once the list shows the change it describes.
+  const reload = async (message: string | null) => {
+    await Promise.all([refetch(), refreshUser()]);
+    setNotice(message);
+  };
+  const onAdd = (event: SubmitEvent) => {
+    event.preventDefault();
+    const { address } = formValues(event.currentTarget as HTMLFormElement);
+    setNotice(null);
+    return add.run(
+      () => mutate<{ email: string }>(ADD, { address }),
+      (sent) => setStep({ kind: "code", address: sent.email }),
+    );
+  };
+  const onConfirm = async (event: SubmitEvent, address: string) => {
+    event.preventDefault();
+    const { code } = formValues(event.currentTarget as HTMLFormElement);
+    const outcome = await confirm.run(
+      () => mutate(CONFIRM, { address, code }),
+      async () => {
+        setStep({ kind: "idle" });
+        await reload(`${address} is added. Its badges are in your backpack.`);
+      },
+    );
+    if (!outcome.ok && outcome.typename === "MergeRequiredError") {
+      confirm.setMessage(null);
+      setStep({ kind: "merge", address });
+    }
+  };
+  const onMerge = (event: SubmitEvent, address: string) => {
+    event.preventDefault();
+    const { password, code } = formValues(event.currentTarget as HTMLFormElement);
+    return merge.run(
+      () => mutate(MERGE, { address, password, code }),
+      async () => {
+        setStep({ kind: "idle" });
+        await reload(`The account of ${address} is now part of this one, with its badges.`);
+      },
+    );
+  };
+
+  return (
+    <section class="panel" aria-labelledby="emails-heading">
+      <h2 id="emails-heading">Emails</h2>
+      <p>
+        Badges awarded to any of these addresses appear in your backpack. Add a personal address too: schools and employers often close
+        addresses when you leave.
+      </p>
+      <Show when={notice()}>
+        <Alert kind="success">{notice()}</Alert>
+      </Show>
+      <Show when={row.message()}>
+        <Alert kind="error">{row.message()}</Alert>
+      </Show>
+      <ul class="list">
+        <For each={emails()}>
+          {(email) => (
+            <li class="list__item" data-testid="email-row">
+              <span class="list__main">{email.address}</span>
+              <Show when={email.isPrimary}>
+                <span class="tag">Primary</span>
+              </Show>
+              <span class="list__meta">Verified {when(email.verifiedAt)}</span>
+              <Show when={!email.isPrimary}>
+                <div class="toolbar">
+                  <Button
+                    type="button"
+                    variant="secondary"
+                    busy={row.submitting()}
+                    onClick={() =>
+                      row.run(
+                        () => mutate(PRIMARY, { id: email.id }),
+                        () => reload(`${email.address} is now your primary email.`),
+                      )
+                    }
+                  >
+                    Make primary
+                  </Button>
+                  <Button
+                    type="button"
+                    variant="danger"
+                    busy={row.submitting()}
+                    onClick={() =>
+                      row.run(
+                        () => mutate(REMOVE, { id: email.id }),
+                        () => reload(`${email.address} is removed.`),
+                      )
+                    }
+                  >
+                    Remove
+                  </Button>
+                </div>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+
+      <Show when={step().kind === "idle"}>
+        <Show when={add.message()}>
+          <Alert kind="error">{add.message()}</Alert>
+        </Show>
+        <form onSubmit={onAdd} novalidate>
+          <Field label="Add an email address" name="address" type="email" autocomplete="email" required error={add.fieldErrors().address} />
+          <Button variant="secondary" busy={add.submitting()} busyLabel="Sending…">
+            Send a code
+          </Button>
+        </form>
+      </Show>
+
+      <Show when={codeAddress()}>
+        {(address) => (
+          <>
+            <p>
+              We sent a code to <strong>{address()}</strong>. Enter it to add the address.
+            </p>
+            <Show when={confirm.message()}>
+              <Alert kind="error">{confirm.message()}</Alert>
+            </Show>
+            <form onSubmit={(e) => onConfirm(e, address())} novalidate>
+              <Field
+                label="Code from the email"
+                name="code"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                required
+                error={confirm.fieldErrors().code}
+              />
+              <div class="toolbar">
+                <Button busy={confirm.submitting()} busyLabel="Checking…">
+                  Add address
+                </Button>
+                <Button type="button" variant="link" onClick={() => setStep({ kind: "idle" })}>
+                  Cancel
+                </Button>
+              </div>
+            </form>
+          </>
+        )}
+      </Show>
+
+      <Show when={mergeAddress()}>
+        {(address) => (
+          <div class="merge">
+            <h3>Link the other account</h3>
+            <p>
+              Another Laurel account uses <strong>{address()}</strong>. If it is yours, join it to this one: its emails, badges and sign-in
+              links move here and the other account is closed. Prove it is yours with its password and a code from its authenticator app.
+            </p>
+            <Show when={merge.message()}>
+              <Alert kind="error">{merge.message()}</Alert>
+            </Show>
+            <form onSubmit={(e) => onMerge(e, address())} novalidate>
+              <Field
+                label="Password of the other account"
+                name="password"
+                type="password"
+                autocomplete="off"
+                required
+                error={merge.fieldErrors().password}
+              />
+              <Field
+                label="Code from the other account's authenticator app"
+                name="code"
+                inputmode="numeric"
+                autocomplete="off"
+                required
+                error={merge.fieldErrors().code}
+              />
+              <div class="toolbar">
+                <Button busy={merge.submitting()} busyLabel="Linking…">
+                  Link accounts
+                </Button>
+                <Button type="button" variant="link" onClick={() => setStep({ kind: "idle" })}>
+                  Cancel
+                </Button>
+              </div>
+            </form>
+          </div>
+        )}
+      </Show>
+    </section>
+  );
+}
