@@ -1,26 +1,11 @@
 // How much an authenticated GraphQL read and a password sign-in cost next to a static
 // asset served by the same wrangler dev process (the ceiling). Run: pnpm bench:accounts
-import { load, report, startLaurel, workerdMemoryMiB } from "./harness.mjs";
+import { gql, load, report, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
 
 const laurel = await startLaurel({ port: 8797 });
 try {
-  const gql = (query, variables, headers = {}) => ({
-    method: "POST",
-    headers: { "content-type": "application/json", "x-laurel-csrf": "1", ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  // A real session, through the real sign-in mutation.
-  const signIn = await fetch(
-    `${laurel.url}/graphql`,
-    gql("mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { __typename } }", {
-      e: "learner@laurel.local",
-      p: "laurel-demo-2026",
-    }),
-  );
-  const cookie = signIn.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
+  // A real session, through the real sign-in mutations (password, then the authenticator code).
+  const cookie = await signInDemo(laurel.url, "learner@laurel.local");
 
   const baseline = await load("static asset /favicon.svg", { url: `${laurel.url}/favicon.svg` });
   const results = [

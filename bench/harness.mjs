@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
+import * as OTPAuth from "otpauth";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -65,6 +66,43 @@ export async function startLaurel({ port = 8797 } = {}) {
   }
   process.kill(-server.pid, "SIGTERM");
   throw new Error("wrangler dev did not start");
+}
+
+/** A POST of a GraphQL document with the CSRF header, as autocannon or fetch options. */
+export const gql = (query, variables = {}, headers = {}) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", "x-laurel-csrf": "1", ...headers },
+  body: JSON.stringify({ query, variables }),
+});
+
+/** The seeded demo accounts' authenticator secret (worker/src/dev/seed.ts). */
+export const DEMO_TOTP_SECRET = "LAURELDEMOTOTPSECRETFORDEVONLY23";
+
+/**
+ * A full session for a seeded demo account, through the real mutations: password, then a
+ * code from otpauth. Returns the Cookie header to send.
+ */
+export async function signInDemo(url, email, { offsetSteps = 0 } = {}) {
+  const cookies = new Map();
+  const post = async (query, variables) => {
+    const response = await fetch(`${url}/graphql`, gql(query, variables, { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") }));
+    for (const c of response.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const at = pair.indexOf("=");
+      cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return response.json();
+  };
+  await post("mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { __typename } }", { e: email, p: "laurel-demo-2026" });
+  const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(DEMO_TOTP_SECRET) }).generate({
+    timestamp: Date.now() + offsetSteps * 30_000,
+  });
+  const verified = await post(
+    "mutation ($c: String!) { verifySignInCode(code: $c, rememberDevice: false) { __typename ... on SignInStep { status } } }",
+    { c: code },
+  );
+  if (verified.data?.verifySignInCode?.status !== "SIGNED_IN") throw new Error(`could not sign in ${email}: ${JSON.stringify(verified)}`);
+  return `__Host-laurel_session=${cookies.get("__Host-laurel_session")}`;
 }
 
 /** Runs autocannon for a fixed duration; bounded in time and connections, loopback only. */

@@ -64,6 +64,12 @@ it("registers, activates with the code from the Mailbox page, signs in, signs ou
   await page.getByRole("link", { name: "Account", exact: true }).click();
   await page.getByTestId("session").first().waitFor();
   expect(await page.getByText("This device").count()).toBe(1);
+  await page.getByLabel("Headline").fill("Maths teacher");
+  await page.getByLabel("Educational providers, one per line").fill("Northwind Teachers College\nOpen University");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await page.getByText("Your profile is saved.").waitFor();
+  await page.reload();
+  expect(await page.getByLabel("Educational providers, one per line").inputValue()).toBe("Northwind Teachers College\nOpen University");
   await screenshot(page, "account");
 
   await page.getByRole("button", { name: "Sign out" }).first().click();

@@ -5,11 +5,13 @@ type FieldProps = JSX.InputHTMLAttributes<HTMLInputElement> & {
   name: string;
   error?: string;
   hint?: JSX.Element;
+  /** A textarea of this many rows instead of a single-line input. */
+  rows?: number;
 };
 
 /** A labelled input whose hint and error are announced with it (aria-describedby). */
 export function Field(props: FieldProps) {
-  const [own, input] = splitProps(props, ["label", "error", "hint", "id"]);
+  const [own, input] = splitProps(props, ["label", "error", "hint", "id", "rows"]);
   const id = own.id ?? `field-${createUniqueId()}`;
   const describedBy = () => [own.hint ? `${id}-hint` : "", own.error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
   return (
@@ -20,7 +22,21 @@ export function Field(props: FieldProps) {
           {own.hint}
         </p>
       </Show>
-      <input id={id} aria-invalid={own.error ? "true" : undefined} aria-describedby={describedBy()} {...input} />
+      <Show
+        when={own.rows}
+        fallback={<input id={id} aria-invalid={own.error ? "true" : undefined} aria-describedby={describedBy()} {...input} />}
+      >
+        <textarea
+          id={id}
+          rows={own.rows}
+          name={input.name}
+          value={typeof input.value === "string" ? input.value : ""}
+          required={input.required}
+          maxLength={input.maxLength}
+          aria-invalid={own.error ? "true" : undefined}
+          aria-describedby={describedBy()}
+        />
+      </Show>
       <Show when={own.error}>
         <p class="field__error" id={`${id}-error`} role="alert">
           {own.error}

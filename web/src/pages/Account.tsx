@@ -2,6 +2,7 @@ import { A } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { EmailsPanel } from "../components/account/EmailsPanel";
+import { ProfilePanel } from "../components/account/ProfilePanel";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
 import { Page } from "../components/Page";
@@ -150,6 +151,7 @@ export default function Account() {
         {(user) => (
           <div class="stack">
             <NameForm user={user()} />
+            <ProfilePanel />
             <EmailsPanel />
             <Sessions />
           </div>

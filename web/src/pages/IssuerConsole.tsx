@@ -92,7 +92,7 @@ function NewBadgeClass(props: { issuerId: string; onCreated: () => void }) {
       </Show>
       <form onSubmit={onSubmit} novalidate>
         <Field label="Name" name="name" required error={e().name} />
-        <Field label="Learning description" name="description" required error={e().description} />
+        <Field label="Learning description" name="description" rows={4} required error={e().description} />
         <Field
           label="Image (PNG or SVG, square, 90–2048 px, up to 512 KB)"
           name="image"
@@ -101,9 +101,9 @@ function NewBadgeClass(props: { issuerId: string; onCreated: () => void }) {
           required
           error={e().image}
         />
-        <Field label="Criteria (what it takes to earn it)" name="criteriaNarrative" error={e().criteriaNarrative} />
+        <Field label="Criteria (what it takes to earn it)" name="criteriaNarrative" rows={4} error={e().criteriaNarrative} />
         <Field label="Criteria web page (optional)" name="criteriaUrl" type="url" error={e().criteriaUrl} />
-        <Field label="Learning outcomes (one per line)" name="learningOutcomes" error={e().learningOutcomes} />
+        <Field label="Learning outcomes (one per line)" name="learningOutcomes" rows={4} error={e().learningOutcomes} />
         <Field label="Tags (comma separated)" name="tags" error={e().tags} />
         <div class="field-row">
           <Field label="Aligned competency" name="alignmentName" error={e()["alignments.0.name"]} />
@@ -188,7 +188,7 @@ function AwardForms(props: { badgeClasses: BadgeClassSummary[]; onAwarded: () =>
           </div>
           <Field label="Recipient email" name="email" type="email" required error={single.fieldErrors().email} />
           <Field label="Recipient name (optional)" name="recipientName" error={single.fieldErrors().recipientName} />
-          <Field label="Narrative (optional)" name="narrative" error={single.fieldErrors().narrative} />
+          <Field label="Narrative (optional)" name="narrative" rows={3} error={single.fieldErrors().narrative} />
           <Field label="Evidence URL (optional)" name="evidenceUrl" type="url" error={single.fieldErrors()["evidence.0.url"]} />
           <Field label="Issue date (optional)" name="issuedOn" type="date" error={single.fieldErrors().issuedOn} />
           <Button busy={single.submitting()} busyLabel="Awarding…">

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 /** Badge and issuer images from R2. Keys are immutable, so responses cache for a year. */
 export const imageRoutes = new Hono<{ Bindings: Env }>();
 
-imageRoutes.get("/:folder{badges|issuers}/:name{[A-Za-z0-9-]+\\.(png|svg)}", async (c) => {
+imageRoutes.get("/:folder{badges|issuers|profiles}/:name{[A-Za-z0-9-]+\\.(png|svg)}", async (c) => {
   const key = `${c.req.param("folder")}/${c.req.param("name")}`;
   const object = await c.env.FILES.get(key);
   if (!object) return c.json({ error: "Not found" }, 404);

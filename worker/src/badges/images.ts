@@ -2,6 +2,8 @@ import type { AppContext } from "../context";
 import { ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 
+export type ImageFolder = "badges" | "issuers" | "profiles";
+
 export const MAX_IMAGE_BYTES = 512 * 1024;
 export const MIN_IMAGE_PX = 90;
 export const MAX_IMAGE_PX = 2048;
@@ -42,8 +44,8 @@ function svgSize(text: string): { width: number; height: number } | null {
 
 const ACTIVE_SVG = /<script\b|<foreignObject\b|\son[a-z]+\s*=|javascript:|<!ENTITY|(?:xlink:)?href\s*=\s*["'](?!#|data:image\/)/i;
 
-/** Checks an uploaded badge or issuer image: PNG or SVG, at most 512 KB, 90–2048 px, square. */
-export function checkImage(field: string, bytes: Uint8Array<ArrayBuffer>, declaredType: string): CheckedImage {
+/** Checks an uploaded image: PNG or SVG, at most 512 KB, 90–2048 px, and square unless `square` is false. */
+export function checkImage(field: string, bytes: Uint8Array<ArrayBuffer>, declaredType: string, { square = true } = {}): CheckedImage {
   if (bytes.length === 0) throw ValidationError.field(field, "Choose an image file.");
   if (bytes.length > MAX_IMAGE_BYTES) throw ValidationError.field(field, "The image is larger than 512 KB. Export it smaller.");
   const png = pngSize(bytes);
@@ -66,13 +68,13 @@ export function checkImage(field: string, bytes: Uint8Array<ArrayBuffer>, declar
     throw ValidationError.field(field, "The image must be at least 90 × 90 pixels.");
   if (size.width > MAX_IMAGE_PX || size.height > MAX_IMAGE_PX)
     throw ValidationError.field(field, "The image must be at most 2048 × 2048 pixels.");
-  if (Math.abs(size.width - size.height) > Math.max(size.width, size.height) * 0.02)
+  if (square && Math.abs(size.width - size.height) > Math.max(size.width, size.height) * 0.02)
     throw ValidationError.field(field, "Badge images must be square.");
   return { bytes, contentType, ...size };
 }
 
 /** Stores a checked image under a new key; images are immutable, so a key never changes content. */
-export async function storeImage(ctx: Pick<AppContext, "env">, prefix: "badges" | "issuers", image: CheckedImage): Promise<string> {
+export async function storeImage(ctx: Pick<AppContext, "env">, prefix: ImageFolder, image: CheckedImage): Promise<string> {
   const key = `${prefix}/${newId()}.${image.contentType === "image/png" ? "png" : "svg"}`;
   await ctx.env.FILES.put(key, image.bytes, {
     httpMetadata: { contentType: image.contentType, cacheControl: "public, max-age=31536000, immutable" },
@@ -83,6 +85,12 @@ export async function storeImage(ctx: Pick<AppContext, "env">, prefix: "badges" 
 export const imageUrl = (appUrl: string, key: string) => `${appUrl}/public/images/${key}`;
 
 /** Reads a File (GraphQL multipart upload), checks and stores it. */
-export async function uploadImage(ctx: Pick<AppContext, "env">, field: string, prefix: "badges" | "issuers", file: File): Promise<string> {
-  return storeImage(ctx, prefix, checkImage(field, new Uint8Array(await file.arrayBuffer()), file.type));
+export async function uploadImage(
+  ctx: Pick<AppContext, "env">,
+  field: string,
+  prefix: ImageFolder,
+  file: File,
+  options?: { square?: boolean },
+): Promise<string> {
+  return storeImage(ctx, prefix, checkImage(field, new Uint8Array(await file.arrayBuffer()), file.type, options));
 }

@@ -3,6 +3,7 @@ import "./scalars.graphql";
 import "./errors.graphql";
 import "../accounts/accounts.graphql";
 import "../accounts/emails.graphql";
+import "../accounts/profile.graphql";
 import "../sessions/sessions.graphql";
 import "../mfa/mfa.graphql";
 import "../badges/badges.graphql";

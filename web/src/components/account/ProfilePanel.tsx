@@ -1,0 +1,138 @@
+import { createResource, createSignal, Show } from "solid-js";
+import { createFormState, formValues } from "../../lib/forms";
+import { mutate, query, withErrors } from "../../lib/graphql";
+import { Alert } from "../Alert";
+import { Button } from "../Button";
+import { Field } from "../Field";
+
+interface Profile {
+  headline: string;
+  photoUrl: string | null;
+  socialLinks: { label: string; url: string }[];
+  institutions: string[];
+}
+
+const FIELDS = "headline photoUrl socialLinks { label url } institutions";
+const PROFILE = `{ me { profile { ${FIELDS} } } }`;
+const UPDATE = `mutation ($headline: String, $socialLinks: [SocialLinkInput!], $institutions: [String!]) {
+  updateProfile(headline: $headline, socialLinks: $socialLinks, institutions: $institutions) { ${withErrors(`... on Profile { ${FIELDS} }`)} }
+}`;
+const PHOTO = `mutation ($photo: File) { setProfilePhoto(photo: $photo) { ${withErrors(`... on Profile { ${FIELDS} }`)} } }`;
+
+/** Links are typed one per line as "Label https://…" so the form stays one textarea-like field. */
+const parseLinks = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const at = line.lastIndexOf(" ");
+      return at > 0 ? { label: line.slice(0, at).trim(), url: line.slice(at + 1) } : { label: line, url: "" };
+    });
+
+export function ProfilePanel() {
+  const [profile, { mutate: setProfile }] = createResource(async () => (await query<{ me: { profile: Profile } }>(PROFILE)).me.profile);
+  const form = createFormState();
+  const photo = createFormState();
+  const [saved, setSaved] = createSignal(false);
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const v = formValues(event.currentTarget as HTMLFormElement);
+    setSaved(false);
+    return form.run(
+      () =>
+        mutate<Profile>(UPDATE, {
+          headline: v.headline,
+          socialLinks: parseLinks(v.socialLinks ?? ""),
+          institutions: (v.institutions ?? "").split("\n"),
+        }),
+      (p) => {
+        setProfile(p);
+        setSaved(true);
+      },
+    );
+  };
+  const onPhoto = (file: File | null) =>
+    photo.run(
+      () => mutate<Profile>(PHOTO, { photo: file }),
+      (p) => setProfile(p),
+    );
+  const linkErrors = () =>
+    Object.entries(form.fieldErrors())
+      .filter(([k]) => k.startsWith("socialLinks"))
+      .map(([, m]) => m)
+      .join(" ") || undefined;
+  return (
+    <section class="panel" aria-labelledby="profile-heading">
+      <h2 id="profile-heading">Profile</h2>
+      <p>Shown with the badges you share.</p>
+      <Show when={profile()}>
+        {(p) => (
+          <>
+            <div class="profile-photo">
+              <Show when={p().photoUrl} fallback={<div class="profile-photo__empty" aria-hidden="true" />}>
+                {(url) => <img src={url()} alt="You" width="96" height="96" />}
+              </Show>
+              <div class="stack">
+                <label class="button button--secondary" for="profile-photo-input">
+                  {p().photoUrl ? "Change photo" : "Add a photo"}
+                </label>
+                <input
+                  id="profile-photo-input"
+                  class="visually-hidden"
+                  type="file"
+                  accept="image/png,image/svg+xml"
+                  onChange={(e) => onPhoto(e.currentTarget.files?.[0] ?? null)}
+                />
+                <Show when={p().photoUrl}>
+                  <Button type="button" variant="link" onClick={() => onPhoto(null)}>
+                    Remove photo
+                  </Button>
+                </Show>
+              </div>
+            </div>
+            <Show when={photo.message() || photo.fieldErrors().photo}>
+              <Alert kind="error">{photo.fieldErrors().photo ?? photo.message()}</Alert>
+            </Show>
+            <Show when={saved()}>
+              <Alert kind="success">Your profile is saved.</Alert>
+            </Show>
+            <Show when={form.message()}>
+              <Alert kind="error">{form.message()}</Alert>
+            </Show>
+            <form onSubmit={onSubmit} novalidate>
+              <Field
+                label="Headline"
+                name="headline"
+                value={p().headline}
+                maxLength={160}
+                hint="For example: Maths teacher, years 7–9"
+                error={form.fieldErrors().headline}
+              />
+              <Field
+                label="Social links, one per line: name then address"
+                name="socialLinks"
+                rows={3}
+                value={p()
+                  .socialLinks.map((l) => `${l.label} ${l.url}`)
+                  .join("\n")}
+                hint="LinkedIn https://www.linkedin.com/in/you"
+                error={linkErrors()}
+              />
+              <Field
+                label="Educational providers, one per line"
+                name="institutions"
+                rows={3}
+                value={p().institutions.join("\n")}
+                error={form.fieldErrors().institutions}
+              />
+              <Button busy={form.submitting()} busyLabel="Saving…">
+                Save profile
+              </Button>
+            </form>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
