@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { imageRoutes } from "./badges/images.routes";
+import { type AwardNotification, deliverNotifications } from "./badges/notifications";
 import { devRoutes } from "./dev/dev.routes";
 import { yoga } from "./graphql/yoga";
 import { csrfProtection } from "./http/csrf";
@@ -28,4 +29,7 @@ app.onError((error, c) => {
   return c.json({ error: "Something went wrong on our side. Please try again." }, 500);
 });
 
-export default app;
+export default {
+  fetch: app.fetch,
+  queue: deliverNotifications,
+} satisfies ExportedHandler<Env, AwardNotification>;

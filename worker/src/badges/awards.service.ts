@@ -120,6 +120,10 @@ export async function awardBadge(ctx: AppContext, user: User, badgeClassId: stri
     ),
   ]);
   await notifyRecipient(ctx, row, badgeClass, issuer);
+  await ctx.db
+    .update(awards)
+    .set({ notifiedAt: new Date(ctx.now()) })
+    .where(eq(awards.id, row.id));
   return inserted[0]!;
 }
 

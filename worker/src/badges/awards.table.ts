@@ -38,6 +38,8 @@ export const awards = sqliteTable(
     awardedBy: text("awarded_by")
       .notNull()
       .references(() => users.id),
+    /** When the "you earned a badge" email went out; queue deliveries are at-least-once. */
+    notifiedAt: integer("notified_at", { mode: "timestamp_ms" }),
     acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
     hiddenAt: integer("hidden_at", { mode: "timestamp_ms" }),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { registerAndActivate } from "../../test/accounts";
 import { AWARD, BACKPACK, BULK, badgeClassInput, CREATE_BADGE_CLASS, CREATE_ISSUER, issuerWithBadgeClass, REVOKE } from "../../test/badges";
-import { gqlUpload, lastMailTo, TestClient, uniqueEmail } from "../../test/client";
+import { gqlUpload, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, db, signInAs } from "../../test/fixtures";
 import { fileOf, pngImage, svgImage } from "../../test/images";
 import { emails } from "../accounts/accounts.table";

@@ -3,11 +3,12 @@ import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { sha256Hex } from "../lib/crypto";
 import { Problems, ValidationError } from "../lib/errors";
-import { awardRow, type CheckedAward, checkAward, notifyRecipient } from "./awards.service";
+import { awardRow, type CheckedAward, checkAward } from "./awards.service";
 import { awards } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import { parseCsv } from "./csv";
 import { requireIssuerRole } from "./issuers.service";
+import { queueAwardNotifications } from "./notifications";
 
 export const MAX_CSV_ROWS = 10_000;
 const COLUMNS = ["email", "name", "narrative", "evidence_url", "issued_on", "expires_on"] as const;
@@ -44,7 +45,7 @@ export interface BulkAwardReport {
  */
 export async function bulkAward(ctx: AppContext, user: User, badgeClassId: string, csv: string): Promise<BulkAwardReport> {
   const badgeClass = await requireBadgeClass(ctx, badgeClassId);
-  const issuer = await requireIssuerRole(ctx, user, badgeClass.issuerId, "award");
+  await requireIssuerRole(ctx, user, badgeClass.issuerId, "award");
   const [header, ...rows] = parseCsv(csv);
   if (!header) throw ValidationError.field("csv", "The file is empty. The first line must name the columns, starting with email.");
   const names = header.fields.map((f) => f.trim().toLowerCase().replace(/\s+/g, "_"));
@@ -137,17 +138,9 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
   ] as unknown as Parameters<typeof ctx.db.batch>[0]);
   const createdIds = new Set((results.slice(1) as { id: string }[][]).flat().map((r) => r.id));
   const created = values.filter((v) => createdIds.has(v.id));
-  ctx.waitUntil(notifyAll(ctx, created, badgeClass, issuer));
+  await queueAwardNotifications(
+    ctx,
+    created.map((award) => award.id),
+  );
   return { created: created.length, alreadyAwarded: values.length - created.length, rows: rows.length };
-}
-
-async function notifyAll(
-  ctx: AppContext,
-  created: Parameters<typeof notifyRecipient>[1][],
-  ...rest: [Parameters<typeof notifyRecipient>[2], Parameters<typeof notifyRecipient>[3]]
-) {
-  // A few at a time: enough to finish 10,000 notifications, not so many that a mail API throttles us.
-  for (let i = 0; i < created.length; i += 20) {
-    await Promise.allSettled(created.slice(i, i + 20).map((award) => notifyRecipient(ctx, award, ...rest)));
-  }
 }

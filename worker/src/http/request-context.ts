@@ -1,10 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { getUserById } from "../accounts/accounts.service";
-import type { AppContext } from "../context";
-import { createDb } from "../db/client";
-import { createMailer } from "../email/transports";
-import { getConfig } from "../env";
-import { now } from "../lib/time";
+import { type AppContext, createAppContext } from "../context";
 import { getSession } from "../sessions/sessions.service";
 import { cookieJar, SESSION_COOKIE } from "./cookies";
 
@@ -13,24 +9,14 @@ export type AppEnv = { Bindings: Env; Variables: { app: AppContext } };
 /** Builds the per-request context: config, a fresh D1 client, the mailer and the signed-in user. */
 export function requestContext() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const config = getConfig(c.env);
-    const db = createDb(c.env.DB);
     const responseHeaders = new Headers();
-    const app: AppContext = {
-      env: c.env,
-      config,
-      db,
-      kv: c.env.KV,
-      mailer: createMailer(config, c.env, db),
-      now,
+    const app = createAppContext(c.env, {
       ip: c.req.header("cf-connecting-ip") ?? null,
       userAgent: c.req.header("user-agent") ?? null,
-      session: null,
-      user: null,
       cookies: cookieJar(c, responseHeaders),
       responseHeaders,
       waitUntil: (p) => c.executionCtx.waitUntil(p),
-    };
+    });
     const token = app.cookies.get(SESSION_COOKIE);
     const session = token ? await getSession(app, token, app.now()) : null;
     if (session) {
