@@ -7,6 +7,7 @@ import { csrfProtection } from "./http/csrf";
 import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
 import { ssoRoutes } from "./sso/sso.routes";
+import { publicRoutes } from "./verification/public.routes";
 
 const app = new Hono<AppEnv>();
 
@@ -20,6 +21,7 @@ app.route("/dev/api", devRoutes);
 app.route("/auth/sso", ssoRoutes);
 
 app.route("/public/images", imageRoutes);
+app.route("/public", publicRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));
 

@@ -33,6 +33,7 @@ export function Field(props: FieldProps) {
           value={typeof input.value === "string" ? input.value : ""}
           required={input.required}
           maxLength={input.maxLength}
+          readOnly={input.readOnly}
           aria-invalid={own.error ? "true" : undefined}
           aria-describedby={describedBy()}
         />

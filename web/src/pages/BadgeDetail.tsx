@@ -2,6 +2,8 @@ import { A, useParams } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
+import { CopyButton } from "../components/CopyButton";
+import { Field } from "../components/Field";
 import { Page } from "../components/Page";
 import { formatDate, STATUS_LABELS } from "../lib/format";
 import { createFormState } from "../lib/forms";
@@ -29,9 +31,13 @@ interface Badge {
     achievementType: string;
     issuer: { name: string; url: string; email: string };
   };
+  publicUrl: string;
+  linkedInAddToProfileUrl: string;
+  linkedInShareUrl: string;
+  embedHtml: string;
 }
 
-const FIELDS = `id status hidden recipientEmail narrative evidence { url narrative } issuedOn expiresAt acceptedAt
+const FIELDS = `id status hidden recipientEmail publicUrl linkedInAddToProfileUrl linkedInShareUrl embedHtml narrative evidence { url narrative } issuedOn expiresAt acceptedAt
   badgeClass { name description imageUrl criteriaNarrative criteriaUrl learningOutcomes alignments { name url code } tags achievementType issuer { name url email } }`;
 const BADGE = `query ($id: ID!) { backpackBadge(id: $id) { ${FIELDS} } }`;
 const change = (name: string) => `mutation ($id: ID!) { ${name}(id: $id) { ${withErrors(`... on Award { ${FIELDS} }`)} } }`;
@@ -116,6 +122,42 @@ export default function BadgeDetail() {
                 </div>
               </div>
             </div>
+            <Show when={b().status !== "REVOKED"}>
+              <section class="panel" aria-labelledby="share-heading">
+                <h2 id="share-heading">Share</h2>
+                <p>Anyone can check this badge at its public link, with no account.</p>
+                <div class="share-link">
+                  <a href={b().publicUrl} data-testid="public-link" rel="noopener external" target="_blank">
+                    {b().publicUrl}
+                  </a>
+                  <CopyButton text={b().publicUrl} label="Copy link" />
+                </div>
+                <div class="toolbar">
+                  <a
+                    class="button button--primary"
+                    href={b().linkedInAddToProfileUrl}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    data-testid="linkedin-add"
+                  >
+                    Add to LinkedIn profile
+                  </a>
+                  <a class="button button--secondary" href={b().linkedInShareUrl} target="_blank" rel="noopener noreferrer">
+                    Share on LinkedIn
+                  </a>
+                  <a
+                    class="button button--secondary"
+                    href={`${b().publicUrl}?format=json`}
+                    download={`${b().badgeClass.name}.json`}
+                    rel="external"
+                  >
+                    Download Open Badges JSON
+                  </a>
+                </div>
+                <Field label="Embed on a web page" name="embed" rows={3} value={b().embedHtml} readOnly />
+                <CopyButton text={b().embedHtml} label="Copy embed code" />
+              </section>
+            </Show>
             <section class="panel">
               <h2>What it means</h2>
               <Paragraphs text={b().badgeClass.description} />

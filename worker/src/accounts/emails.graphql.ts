@@ -41,7 +41,7 @@ builder.mutationFields((t) => ({
   }),
   removeEmail: t.field({
     type: UserType,
-    description: "Removes a non-primary address. Badges awarded to it stay valid; they leave this backpack.",
+    description: "Removes an address other than the primary and the last one. Badges awarded to it stay valid; they leave this backpack.",
     authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
@@ -54,11 +54,13 @@ builder.mutationFields((t) => ({
     type: UserType,
     description: "Joins the account that owns `address` into yours: its emails, badges and sign-in links move here and it is closed.",
     authScopes: { signedIn: true },
-    errors: { types: [InvalidCredentialsError, RateLimitedError] },
+    errors: { types: [InvalidCredentialsError, InvalidCodeError, RateLimitedError] },
     args: {
       address: t.arg.string(),
-      password: t.arg.string(),
-      code: t.arg.string({ description: "A current code from the other account's authenticator app." }),
+      password: t.arg.string({
+        description: "The other account's password; may be empty for an account without one once confirmEmail proved the mailbox.",
+      }),
+      code: t.arg.string({ description: "A current code from the other account's authenticator app (ignored if it has none)." }),
     },
     resolve: (_r, args, ctx) => mergeAccount(ctx, ctx.user!, args),
   }),

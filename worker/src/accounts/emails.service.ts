@@ -7,6 +7,7 @@ import { addEmailCodeEmail } from "./accounts.emails";
 import { getUserByEmail } from "./accounts.service";
 import { type Email, emails, type User } from "./accounts.table";
 import { consumeCode, issueCode } from "./codes";
+import { rememberMailboxProof } from "./merge.service";
 import { checkCode, checkEmail } from "./validation";
 
 export function listEmails(ctx: Pick<AppContext, "db">, userId: string): Promise<Email[]> {
@@ -42,6 +43,11 @@ export class MergeRequiredError extends Error {
   }
 }
 
+async function mergeRequired(ctx: AppContext, user: User, address: string): Promise<MergeRequiredError> {
+  await rememberMailboxProof(ctx, user.id, address);
+  return new MergeRequiredError(address);
+}
+
 /**
  * Adds the address once its code comes back. If another account already has it verified,
  * the user now provably reads that mailbox and is offered to link (merge) that account.
@@ -55,7 +61,7 @@ export async function confirmEmail(ctx: AppContext, user: User, input: { address
   const payload = await consumeCode(ctx, "add-email", address, code, now);
   if (payload.userId !== user.id) throw new InvalidCodeError("That code is not right. Ask for a new one.");
   const owner = await getUserByEmail(ctx, address);
-  if (owner && owner.id !== user.id) throw new MergeRequiredError(address);
+  if (owner && owner.id !== user.id) throw await mergeRequired(ctx, user, address);
   if (owner) throw ValidationError.field("address", "This address is already on your account.");
   const id = newId();
   try {
@@ -73,7 +79,7 @@ export async function confirmEmail(ctx: AppContext, user: User, input: { address
     return inserted[0]!;
   } catch (error) {
     // Another account verified the address between our check and our insert.
-    if (String(error).includes("UNIQUE")) throw new MergeRequiredError(address);
+    if (String(error).includes("UNIQUE")) throw await mergeRequired(ctx, user, address);
     throw error;
   }
 }
@@ -111,6 +117,9 @@ export async function setPrimaryEmail(ctx: AppContext, user: User, emailId: stri
  */
 export async function removeEmail(ctx: AppContext, user: User, emailId: string): Promise<void> {
   const email = await requireOwnEmail(ctx, user, emailId);
+  // Without an address there is no sign-in, no password reset and nowhere to write.
+  if ((await listEmails(ctx, user.id)).length === 1)
+    throw ValidationError.field("id", "This is the only email on your account. Add another address before removing it.");
   if (email.isPrimary) throw ValidationError.field("id", "This is your primary email. Make another address primary first.");
   const now = ctx.now();
   await ctx.db.batch([

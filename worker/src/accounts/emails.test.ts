@@ -50,6 +50,21 @@ describe("adding an email", () => {
     expect((await client.gql(ADD, { a: user.email })).addEmail.fieldErrors[0].message).toBe("This address is already on your account.");
   });
 
+  it("refuses an expired code", async () => {
+    const { client } = await signedIn();
+    const address = uniqueEmail();
+    await client.gql(ADD, { a: address });
+    const code = codeIn(await lastMailTo(address));
+    await env.DB.prepare("update email_codes set expires_at = ? where purpose = 'add-email' and address = ?")
+      .bind(Date.now() - 1, address)
+      .run();
+    expect((await client.gql(CONFIRM, { a: address, c: code })).confirmEmail).toMatchObject({
+      __typename: "InvalidCodeError",
+      message: "This code has expired or was already used. Ask for a new code.",
+    });
+    expect((await client.gql(EMAILS)).me.emails).toHaveLength(1);
+  });
+
   it("does not accept a code someone else asked for", async () => {
     const { client: alice } = await signedIn();
     const { client: mallory } = await signedIn();
@@ -65,6 +80,19 @@ describe("adding an email", () => {
     expect((await client.gql(ADD, { a: other.email })).addEmail).toEqual({ __typename: "CodeSent", email: other.email });
     const result = (await client.gql(CONFIRM, { a: other.email, c: codeIn(await lastMailTo(other.email)) })).confirmEmail;
     expect(result).toMatchObject({ __typename: "MergeRequiredError", address: other.email });
+    const owner = await env.DB.prepare("select user_id from emails where address = ?").bind(other.email).first<{ user_id: string }>();
+    expect(owner?.user_id).toBe(other.id);
+  });
+
+  it("sends the same kind of email whether or not another account owns the address", async () => {
+    const { client } = await signedIn();
+    const other = await createUser();
+    const free = uniqueEmail("free");
+    await client.gql(ADD, { a: other.email });
+    await client.gql(ADD, { a: free });
+    const [taken, untaken] = [await lastMailTo(other.email), await lastMailTo(free)];
+    expect(taken.subject).toBe(untaken.subject);
+    expect(taken.text.replace(/\d{6}/g, "")).toBe(untaken.text.replace(/\d{6}/g, ""));
   });
 });
 
@@ -80,6 +108,15 @@ describe("primary and removal", () => {
     expect((await client.gql(PRIMARY, { id: added.id })).setPrimaryEmail.primaryEmail).toBe(work);
     const old = (await client.gql(EMAILS)).me.emails.find((e: { address: string }) => e.address === user.email);
     expect((await client.gql(REMOVE, { id: old.id })).removeEmail.emails).toEqual([{ address: work }]);
+  });
+
+  it("refuses removing the only email", async () => {
+    const { client } = await signedIn();
+    const only = (await client.gql(EMAILS)).me.emails[0];
+    expect((await client.gql(REMOVE, { id: only.id })).removeEmail.fieldErrors).toEqual([
+      { field: "id", message: "This is the only email on your account. Add another address before removing it." },
+    ]);
+    expect((await client.gql(EMAILS)).me.emails).toHaveLength(1);
   });
 
   it("cannot touch another account's email", async () => {

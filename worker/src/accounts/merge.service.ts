@@ -1,32 +1,55 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, notExists } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";
-import { InvalidCredentialsError, Problems, RateLimitedError, ValidationError } from "../lib/errors";
+import { InvalidCodeError, InvalidCredentialsError, Problems, RateLimitedError, ValidationError } from "../lib/errors";
 import { MINUTE } from "../lib/time";
 import { checkCode as checkTotp, deleteAuthenticatorsStatement, getActiveAuthenticator } from "../mfa/authenticators";
+import { mfaLockedEmail } from "../mfa/mfa.emails";
 import { MFA_POLICY } from "../mfa/mfa.service";
 import { deleteRecoveryCodeStatement } from "../mfa/recovery-codes";
 import { forgetAllDevices } from "../mfa/remembered-devices";
 import { pendingSignIns } from "../sessions/pending-sign-ins.table";
 import { revokeAllSessions } from "../sessions/sessions.service";
-import { ssoIdentities } from "../sso/sso.table";
+import { ssoFlows, ssoIdentities } from "../sso/sso.table";
 import { clearFailures, getLockedUntil, recordFailure } from "../throttling/attempts";
-import { accountsMergedEmail } from "./accounts.emails";
+import { accountLockedEmail, accountsMergedEmail } from "./accounts.emails";
 import { ACCOUNT_SIGN_IN_POLICY, getPrimaryEmail, getUserByEmail } from "./accounts.service";
 import { emails, type User, users } from "./accounts.table";
 import { burnPasswordCheck, verifyPassword } from "./password";
+import { profiles } from "./profile.table";
 import { checkEmail } from "./validation";
 
+/** How long a proved mailbox (a code that ended in MergeRequired) stands in for a missing password. */
+const MAILBOX_PROOF_TTL_S = 60 * 60;
+const mailboxProofKey = (userId: string, address: string) => `merge-proof:${userId}:${address}`;
+
 /**
- * Everything an account owns that moves to the surviving account, as unexecuted statements.
- * Badges need no line: they belong to addresses, and the addresses move.
+ * Records that `userId` read a code sent to `address`, which another account owns. An account
+ * without a password (SSO only) has nothing else to prove ownership with besides its
+ * authenticator, and a code alone is too few guesses away; the mailbox is what a password
+ * reset would ask for anyway.
+ */
+export async function rememberMailboxProof(ctx: Pick<AppContext, "kv">, userId: string, address: string): Promise<void> {
+  await ctx.kv.put(mailboxProofKey(userId, address), "1", { expirationTtl: MAILBOX_PROOF_TTL_S });
+}
+
+/**
+ * Everything an account owns that moves to the surviving account, as unexecuted statements:
+ * a new table that references users.id needs a line here (merge.test.ts checks that every
+ * reference is accounted for). Badges need no line: they belong to addresses, and the
+ * addresses move; `awards.awarded_by`/`revoked_by` record who acted and stay as they were.
  */
 function moveOwnedRows(db: Db, fromId: string, intoId: string) {
   return [
     db.update(emails).set({ isPrimary: false, userId: intoId }).where(eq(emails.userId, fromId)),
     db.update(ssoIdentities).set({ userId: intoId }).where(eq(ssoIdentities.userId, fromId)),
+    // One profile per user: the survivor's wins; the other's moves only to fill a gap.
+    db
+      .update(profiles)
+      .set({ userId: intoId })
+      .where(and(eq(profiles.userId, fromId), notExists(db.select().from(profiles).where(eq(profiles.userId, intoId))))),
     // A membership both accounts hold keeps the survivor's role; the rest move.
     db
       .delete(issuerMembers)
@@ -43,11 +66,31 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string) {
   ] as const;
 }
 
+/** What only made sense for the other account as an account: its factors and half-finished flows. */
+function deleteAccountOnlyRows(ctx: AppContext, userId: string) {
+  return [
+    deleteAuthenticatorsStatement(ctx, userId),
+    deleteRecoveryCodeStatement(ctx, userId),
+    ctx.db.delete(pendingSignIns).where(eq(pendingSignIns.userId, userId)),
+    // A link started by the other account must not complete onto the closed account.
+    ctx.db.delete(ssoFlows).where(eq(ssoFlows.userId, userId)),
+  ] as const;
+}
+
+function lockedError(until: number, now: number) {
+  const minutes = Math.max(1, Math.ceil((until - now) / MINUTE));
+  return new RateLimitedError(
+    `Too many wrong attempts for that account. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+    Math.ceil((until - now) / 1000),
+  );
+}
+
 /**
  * Joins the account that owns `address` into `survivor`, once the person proves they own it
- * with its password and its authenticator code. One D1 batch moves everything and closes the
- * other account, so a failure changes nothing. Wrong answers count against the other
- * account's sign-in and MFA locks, so this is no way around them.
+ * with its password (or, without one, the mailbox code that led here) and its authenticator
+ * code. Wrong answers count against the other account's sign-in and MFA locks, so this is no
+ * way around them. One D1 batch moves everything and closes the other account, so a failure
+ * changes nothing.
  */
 export async function mergeAccount(
   ctx: AppContext,
@@ -56,45 +99,69 @@ export async function mergeAccount(
 ): Promise<User> {
   const problems = new Problems();
   const address = checkEmail(problems, "address", input.address);
-  if (!input.password) problems.add("password", "Enter the password of the other account.");
   problems.throwIfAny();
   const now = ctx.now();
   const signInKey = `sign-in:email:${address}`;
-  const locked = await getLockedUntil(ctx.db, signInKey, now);
   const other = await getUserByEmail(ctx, address);
-  const mfaLocked = other ? await getLockedUntil(ctx.db, `mfa:user:${other.id}`, now) : null;
-  const until = Math.max(locked ?? 0, mfaLocked ?? 0);
-  if (until > now)
-    throw new RateLimitedError(
-      `Too many wrong attempts for that account. Try again in ${Math.ceil((until - now) / MINUTE)} minutes.`,
-      Math.ceil((until - now) / 1000),
-    );
+  const mfaKey = other ? `mfa:user:${other.id}` : null;
+  const lockedUntil = await Promise.all([getLockedUntil(ctx.db, signInKey, now), mfaKey ? getLockedUntil(ctx.db, mfaKey, now) : null]);
+  const until = Math.max(...lockedUntil.map((t) => t ?? 0));
+  if (until > now) throw lockedError(until, now);
   if (other?.id === survivor.id) throw ValidationError.field("address", "That address is already on this account.");
 
-  // Same work and same answer whether or not the address has an account.
-  const passwordOk = other?.passwordHash
-    ? await verifyPassword(input.password, other.passwordHash)
-    : await burnPasswordCheck(input.password);
+  const provedMailbox = other !== null && (await ctx.kv.get(mailboxProofKey(survivor.id, address))) !== null;
+  const passwordless = provedMailbox && !other?.passwordHash;
+  if (!input.password && !passwordless) throw ValidationError.field("password", "Enter the password of the other account.");
+  // Same work and same answer whether or not the address has an account, unless the mailbox
+  // was proved: then the person already knows it has one.
+  let passwordOk = passwordless;
+  if (other?.passwordHash) passwordOk = await verifyPassword(input.password, other.passwordHash);
+  else if (!passwordless) await burnPasswordCheck(input.password);
   if (!other || !passwordOk) {
-    await recordFailure(ctx.db, signInKey, ACCOUNT_SIGN_IN_POLICY, now);
+    const outcome = await recordFailure(ctx.db, signInKey, ACCOUNT_SIGN_IN_POLICY, now);
+    if (outcome.justLocked && other) {
+      await ctx.db.batch([
+        auditInsert(
+          ctx.db,
+          { actorUserId: null, action: "account.sign-in-locked", subjectType: "user", subjectId: other.id, ip: ctx.ip },
+          now,
+        ),
+      ]);
+      await ctx.mailer.send(accountLockedEmail(address, ctx.config.appUrl, other.firstName, ACCOUNT_SIGN_IN_POLICY.lockMs / MINUTE));
+    }
+    if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil, now);
     throw new InvalidCredentialsError();
   }
+
   const authenticator = await getActiveAuthenticator(ctx, other.id);
-  if (authenticator) {
+  if (authenticator && mfaKey) {
     const code = input.code.replace(/\s/g, "");
-    const result = /^\d{6}$/.test(code) ? await checkTotp(ctx, authenticator, code, now) : "wrong";
+    if (!/^\d{6}$/.test(code)) throw ValidationError.field("code", "Enter the 6-digit code from the other account's authenticator app.");
+    const result = await checkTotp(ctx, authenticator, code, now);
     if (result !== "accepted") {
-      await recordFailure(ctx.db, `mfa:user:${other.id}`, MFA_POLICY, now);
-      throw ValidationError.field("code", "That code is not right. Enter the newest code from the other account's authenticator app.");
+      const outcome = await recordFailure(ctx.db, mfaKey, MFA_POLICY, now);
+      if (outcome.justLocked) {
+        await ctx.db.batch([
+          auditInsert(ctx.db, { actorUserId: null, action: "mfa.locked", subjectType: "user", subjectId: other.id, ip: ctx.ip }, now),
+        ]);
+        await ctx.mailer.send(
+          mfaLockedEmail(await getPrimaryEmail(ctx, other.id), ctx.config.appUrl, other.firstName, MFA_POLICY.lockMs / MINUTE),
+        );
+      }
+      if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil, now);
+      throw new InvalidCodeError(
+        result === "replayed"
+          ? "That code was already used. Wait for the next code in the other account's app and enter it."
+          : "That code is not right. Enter the newest code from the other account's authenticator app.",
+      );
     }
   }
+
   const [otherAddress, survivorAddress] = await Promise.all([getPrimaryEmail(ctx, other.id), getPrimaryEmail(ctx, survivor.id)]);
   const moved = { from: other.id, into: survivor.id };
   await ctx.db.batch([
     ...moveOwnedRows(ctx.db, other.id, survivor.id),
-    deleteAuthenticatorsStatement(ctx, other.id),
-    deleteRecoveryCodeStatement(ctx, other.id),
-    ctx.db.delete(pendingSignIns).where(eq(pendingSignIns.userId, other.id)),
+    ...deleteAccountOnlyRows(ctx, other.id),
     ctx.db
       .update(users)
       .set({ status: "closed", credentialsChangedAt: new Date(now), devicesTrustedFrom: new Date(now), updatedAt: new Date(now) })
@@ -110,7 +177,13 @@ export async function mergeAccount(
       now,
     ),
   ]);
-  await Promise.all([revokeAllSessions(ctx, other.id), forgetAllDevices(ctx, other.id), clearFailures(ctx.db, signInKey)]);
+  await Promise.all([
+    revokeAllSessions(ctx, other.id),
+    forgetAllDevices(ctx, other.id),
+    clearFailures(ctx.db, signInKey),
+    clearFailures(ctx.db, `mfa:user:${other.id}`),
+    ctx.kv.delete(mailboxProofKey(survivor.id, address)),
+  ]);
   await Promise.all([
     ctx.mailer.send(accountsMergedEmail(otherAddress, ctx.config.appUrl, other.firstName, otherAddress, survivorAddress)),
     ctx.mailer.send(accountsMergedEmail(survivorAddress, ctx.config.appUrl, survivor.firstName, otherAddress, survivorAddress)),

@@ -1,10 +1,13 @@
 import { env } from "cloudflare:workers";
+import { getTableName, is } from "drizzle-orm";
+import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { SIGN_IN } from "../../test/accounts";
 import { AWARD, BACKPACK, issuerWithBadgeClass } from "../../test/badges";
-import { mailTo, TestClient, uniqueEmail } from "../../test/client";
+import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
+import * as schema from "../db/schema";
 
 const MERGE = `mutation ($a: String!, $p: String!, $c: String!) { mergeAccount(address: $a, password: $p, code: $c) {
   __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } ... on User { id emails { address isPrimary } } } }`;
@@ -63,7 +66,11 @@ describe("linking another account (merge)", () => {
     const { other, secret, client } = await twoAccounts();
     expect((await merge(client, { a: other.email, p: "not the password", c: totp(secret) })).__typename).toBe("InvalidCredentialsError");
     const wrongCode = String((Number(totp(secret)) + 1) % 1_000_000).padStart(6, "0");
-    expect((await merge(client, { a: other.email, p: other.password, c: wrongCode })).fieldErrors[0].field).toBe("code");
+    expect(await merge(client, { a: other.email, p: other.password, c: wrongCode })).toEqual({
+      __typename: "InvalidCodeError",
+      message: "That code is not right. Enter the newest code from the other account's authenticator app.",
+    });
+    expect((await merge(client, { a: other.email, p: other.password, c: "12345" })).fieldErrors[0].field).toBe("code");
     const status = await env.DB.prepare("select status from users where id = ?").bind(other.id).first<{ status: string }>();
     expect(status?.status).toBe("active");
     const owner = await env.DB.prepare("select user_id from emails where address = ?").bind(other.email).first<{ user_id: string }>();
@@ -79,8 +86,23 @@ describe("linking another account (merge)", () => {
   it("locks after 10 wrong codes for the other account", async () => {
     const { other, secret, client } = await twoAccounts();
     const wrongCode = String((Number(totp(secret)) + 500_000) % 1_000_000).padStart(6, "0");
-    for (let i = 0; i < 10; i++) await merge(client, { a: other.email, p: other.password, c: wrongCode });
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push((await merge(client, { a: other.email, p: other.password, c: wrongCode })).__typename);
+    expect(answers).toEqual([...Array(9).fill("InvalidCodeError"), "RateLimitedError"]);
     expect((await merge(client, { a: other.email, p: other.password, c: totp(secret) })).__typename).toBe("RateLimitedError");
+    // The same lock guards the other account's own sign-in, and its owner hears about it.
+    expect((await mailTo(other.email)).some((m) => m.subject === "Two-step sign-in to your Laurel account is paused")).toBe(true);
+    const status = await env.DB.prepare("select status from users where id = ?").bind(other.id).first<{ status: string }>();
+    expect(status?.status).toBe("active");
+  });
+
+  it("counts wrong passwords against the other account's sign-in lock", async () => {
+    const { other, secret, client } = await twoAccounts();
+    for (let i = 0; i < 9; i++) await merge(client, { a: other.email, p: `wrong ${i}`, c: totp(secret) });
+    expect((await merge(client, { a: other.email, p: "wrong again", c: totp(secret) })).__typename).toBe("RateLimitedError");
+    expect((await new TestClient().gql(SIGN_IN, { email: other.email, password: other.password })).signIn.__typename).toBe(
+      "RateLimitedError",
+    );
   });
 
   it("refuses merging an account into itself", async () => {
@@ -100,5 +122,71 @@ describe("linking another account (merge)", () => {
     expect(merged.__typename).toBe("User");
     expect(awarded.awardBadge.__typename).toBe("Award");
     expect((await client.gql(BACKPACK)).backpack.items.map((i: { id: string }) => i.id)).toEqual([awarded.awardBadge.id]);
+  });
+
+  it("links an account without a password with its code once the mailbox is proved, and not before", async () => {
+    const { other, secret, client } = await twoAccounts();
+    await env.DB.prepare("update users set password_hash = null where id = ?").bind(other.id).run();
+    const before = await merge(client, { a: other.email, p: "", c: totp(secret) });
+    expect(before.fieldErrors).toEqual([{ field: "password", message: "Enter the password of the other account." }]);
+    expect((await merge(client, { a: other.email, p: "a guess", c: totp(secret) })).__typename).toBe("InvalidCredentialsError");
+
+    await client.gql("mutation ($a: String!) { addEmail(address: $a) { __typename } }", { a: other.email });
+    const confirmed = await client.gql("mutation ($a: String!, $c: String!) { confirmEmail(address: $a, code: $c) { __typename } }", {
+      a: other.email,
+      c: codeIn(await lastMailTo(other.email)),
+    });
+    expect(confirmed.confirmEmail.__typename).toBe("MergeRequiredError");
+    const wrongCode = String((Number(totp(secret)) + 500_000) % 1_000_000).padStart(6, "0");
+    expect((await merge(client, { a: other.email, p: "", c: wrongCode })).__typename).toBe("InvalidCodeError");
+    expect((await merge(client, { a: other.email, p: "", c: totp(secret) })).__typename).toBe("User");
+  });
+
+  it("moves the other account's profile only when the survivor has none", async () => {
+    const addProfile = (userId: string, headline: string) =>
+      env.DB.prepare("insert into profiles (user_id, headline, social_links, institutions, updated_at) values (?, ?, '[]', '[]', ?)")
+        .bind(userId, headline, Date.now())
+        .run();
+    const first = await twoAccounts();
+    await addProfile(first.other.id, "Other's headline");
+    await merge(first.client, { a: first.other.email, p: first.other.password, c: totp(first.secret) });
+    expect((await first.client.gql("{ me { profile { headline } } }")).me.profile.headline).toBe("Other's headline");
+
+    const second = await twoAccounts();
+    await addProfile(second.survivor.id, "Survivor's headline");
+    await addProfile(second.other.id, "Other's headline");
+    expect((await merge(second.client, { a: second.other.email, p: second.other.password, c: totp(second.secret) })).__typename).toBe(
+      "User",
+    );
+    expect((await second.client.gql("{ me { profile { headline } } }")).me.profile.headline).toBe("Survivor's headline");
+  });
+
+  it("accounts for every column that references users (a new one needs a line in moveOwnedRows)", async () => {
+    const references = Object.values(schema)
+      .filter((table) => is(table, SQLiteTable))
+      .flatMap((table) =>
+        getTableConfig(table)
+          .foreignKeys.map((key) => key.reference())
+          .filter((ref) => getTableName(ref.foreignTable) === "users")
+          .flatMap((ref) => ref.columns.map((column) => `${getTableName(table)}.${column.name}`)),
+      )
+      .sort();
+    expect(references).toEqual(
+      [
+        // Moved to the survivor.
+        "emails.user_id",
+        "issuer_members.user_id",
+        "profiles.user_id",
+        "sso_identities.user_id",
+        // Deleted with the other account's factors and flows.
+        "mfa_authenticators.user_id",
+        "mfa_recovery_codes.user_id",
+        "pending_sign_ins.user_id",
+        "sso_flows.user_id",
+        // Records of who acted: they stay.
+        "awards.awarded_by",
+        "awards.revoked_by",
+      ].sort(),
+    );
   });
 });

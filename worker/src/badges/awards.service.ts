@@ -6,6 +6,8 @@ import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { publicUrls } from "../verification/ob2";
+import { purgePublicDocument } from "../verification/public.routes";
 import { type Award, type AwardStatus, awards, type Evidence } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import type { BadgeClass } from "./badge-classes.table";
@@ -154,6 +156,8 @@ export async function revokeAward(ctx: AppContext, user: User, input: { awardId:
   ]);
   const revoked = updated[0];
   if (!revoked) throw ValidationError.field("awardId", "This award is already revoked.");
+  // Verifiers must see the revocation now, not when the edge cache expires.
+  await purgePublicDocument(publicUrls(ctx.config.appUrl).assertion(award.id));
   const badgeClass = await requireBadgeClass(ctx, award.badgeClassId);
   await ctx.mailer.send(
     badgeRevokedEmail(award.recipientEmail, { badgeName: badgeClass.name, issuerName: issuer.name, reason, appUrl: ctx.config.appUrl }),

@@ -4,7 +4,6 @@ import type { AppContext } from "../context";
 import { sha256Hex } from "../lib/crypto";
 import { Problems, ValidationError } from "../lib/errors";
 import { awardRow, type CheckedAward, checkAward } from "./awards.service";
-import { awards } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import { parseCsv } from "./csv";
 import { requireIssuerRole } from "./issuers.service";
@@ -12,8 +11,30 @@ import { queueAwardNotifications } from "./notifications";
 
 export const MAX_CSV_ROWS = 10_000;
 const COLUMNS = ["email", "name", "narrative", "evidence_url", "issued_on", "expires_on"] as const;
-/** D1 binds at most 100 parameters per statement; an award row has 15 columns. */
-const ROWS_PER_INSERT = 6;
+/** D1 binds at most 100 parameters per statement; an award row has 14 columns here. */
+const ROWS_PER_INSERT = 7;
+const INSERT_COLUMNS = [
+  "id",
+  "badge_class_id",
+  "issuer_id",
+  "recipient_email",
+  "recipient_name",
+  "recipient_salt",
+  "recipient_hash",
+  "narrative",
+  "evidence",
+  "issued_on",
+  "expires_at",
+  "source_key",
+  "awarded_by",
+  "created_at",
+] as const;
+
+/** The multi-row insert for `rows` awards; a row already awarded (same source key) is skipped. */
+function insertSql(rows: number): string {
+  const tuple = `(${INSERT_COLUMNS.map(() => "?").join(", ")})`;
+  return `insert into awards (${INSERT_COLUMNS.join(", ")}) values ${Array.from({ length: rows }, () => tuple).join(", ")} on conflict do nothing returning id`;
+}
 
 export interface RowProblem {
   line: number;
@@ -110,33 +131,44 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
   }
 
   const values = await Promise.all(checked.map(({ award, key }) => awardRow(badgeClass, award, user.id, key, now)));
-  const inserts = [];
+  // Plain prepared statements, not query builders: 1,400 builders for a 10,000-row file cost
+  // more memory than a Worker has.
+  const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < values.length; i += ROWS_PER_INSERT) {
-    inserts.push(
-      ctx.db
-        .insert(awards)
-        .values(values.slice(i, i + ROWS_PER_INSERT))
-        .onConflictDoNothing()
-        .returning({ id: awards.id }),
-    );
+    const chunk = values.slice(i, i + ROWS_PER_INSERT);
+    const params = chunk.flatMap((v) => [
+      v.id,
+      v.badgeClassId,
+      v.issuerId,
+      v.recipientEmail,
+      v.recipientName,
+      v.recipientSalt,
+      v.recipientHash,
+      v.narrative,
+      JSON.stringify(v.evidence),
+      v.issuedOn.getTime(),
+      v.expiresAt?.getTime() ?? null,
+      v.sourceKey,
+      v.awardedBy,
+      v.createdAt.getTime(),
+    ]);
+    statements.push(ctx.env.DB.prepare(insertSql(chunk.length)).bind(...params));
   }
+  const audit = auditInsert(
+    ctx.db,
+    {
+      actorUserId: user.id,
+      action: "award.bulk",
+      subjectType: "badge-class",
+      subjectId: badgeClass.id,
+      data: { rows: rows.length },
+      ip: ctx.ip,
+    },
+    now,
+  ).toSQL();
   // One batch is one transaction: the whole file lands, or none of it.
-  const results = await ctx.db.batch([
-    auditInsert(
-      ctx.db,
-      {
-        actorUserId: user.id,
-        action: "award.bulk",
-        subjectType: "badge-class",
-        subjectId: badgeClass.id,
-        data: { rows: rows.length },
-        ip: ctx.ip,
-      },
-      now,
-    ),
-    ...inserts,
-  ] as unknown as Parameters<typeof ctx.db.batch>[0]);
-  const createdIds = new Set((results.slice(1) as { id: string }[][]).flat().map((r) => r.id));
+  const results = await ctx.env.DB.batch<{ id: string }>([ctx.env.DB.prepare(audit.sql).bind(...audit.params), ...statements]);
+  const createdIds = new Set(results.slice(1).flatMap((r) => r.results.map((row) => row.id)));
   const created = values.filter((v) => createdIds.has(v.id));
   await queueAwardNotifications(
     ctx,

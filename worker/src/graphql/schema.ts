@@ -7,6 +7,7 @@ import "../accounts/profile.graphql";
 import "../sessions/sessions.graphql";
 import "../mfa/mfa.graphql";
 import "../badges/badges.graphql";
+import "../verification/sharing.graphql";
 import "../sso/sso.graphql";
 import { builder } from "./builder";
 

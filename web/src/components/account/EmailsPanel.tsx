@@ -197,6 +197,7 @@ export function EmailsPanel() {
             <p>
               Another Laurel account uses <strong>{address()}</strong>. If it is yours, join it to this one: its emails, badges and sign-in
               links move here and the other account is closed. Prove it is yours with its password and a code from its authenticator app.
+              Wrong answers count towards that account's sign-in limits.
             </p>
             <Show when={merge.message()}>
               <Alert kind="error">{merge.message()}</Alert>
@@ -207,7 +208,7 @@ export function EmailsPanel() {
                 name="password"
                 type="password"
                 autocomplete="off"
-                required
+                hint="Leave it empty if that account has no password and only signs in with Google or Microsoft."
                 error={merge.fieldErrors().password}
               />
               <Field

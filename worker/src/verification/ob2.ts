@@ -1,0 +1,90 @@
+import type { Award } from "../badges/awards.table";
+import type { BadgeClass } from "../badges/badge-classes.table";
+import { imageUrl } from "../badges/images";
+import type { Issuer } from "../badges/issuers.table";
+
+// Open Badges 2.0 hosted verification documents (https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html).
+export const OB2_CONTEXT = "https://w3id.org/openbadges/v2";
+
+export const publicUrls = (appUrl: string) => ({
+  assertion: (id: string) => `${appUrl}/public/assertions/${id}`,
+  badge: (id: string) => `${appUrl}/public/badges/${id}`,
+  issuer: (id: string) => `${appUrl}/public/issuers/${id}`,
+});
+
+const iso = (date: Date) => date.toISOString();
+
+export function issuerDocument(appUrl: string, issuer: Issuer) {
+  return {
+    "@context": OB2_CONTEXT,
+    type: "Issuer",
+    id: publicUrls(appUrl).issuer(issuer.id),
+    name: issuer.name,
+    url: issuer.url,
+    email: issuer.email,
+    ...(issuer.description ? { description: issuer.description } : {}),
+    ...(issuer.imageKey ? { image: imageUrl(appUrl, issuer.imageKey) } : {}),
+  };
+}
+
+export function badgeClassDocument(appUrl: string, badgeClass: BadgeClass) {
+  return {
+    "@context": OB2_CONTEXT,
+    type: "BadgeClass",
+    id: publicUrls(appUrl).badge(badgeClass.id),
+    name: badgeClass.name,
+    description: badgeClass.description,
+    image: imageUrl(appUrl, badgeClass.imageKey),
+    criteria: {
+      ...(badgeClass.criteriaUrl ? { id: badgeClass.criteriaUrl } : {}),
+      ...(badgeClass.criteriaNarrative ? { narrative: badgeClass.criteriaNarrative } : {}),
+    },
+    issuer: publicUrls(appUrl).issuer(badgeClass.issuerId),
+    ...(badgeClass.tags.length ? { tags: badgeClass.tags } : {}),
+    ...(badgeClass.alignments.length
+      ? {
+          alignment: badgeClass.alignments.map((a) => ({
+            targetName: a.name,
+            targetUrl: a.url,
+            ...(a.code ? { targetCode: a.code } : {}),
+            ...(a.framework ? { targetFramework: a.framework } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** The Assertion: the recipient appears only as a salted hash. */
+export function assertionDocument(appUrl: string, award: Award, badgeClass: BadgeClass) {
+  return {
+    "@context": OB2_CONTEXT,
+    type: "Assertion",
+    id: publicUrls(appUrl).assertion(award.id),
+    recipient: { type: "email", hashed: true, salt: award.recipientSalt, identity: award.recipientHash },
+    badge: publicUrls(appUrl).badge(award.badgeClassId),
+    verification: { type: "hosted" },
+    issuedOn: iso(award.issuedOn),
+    image: imageUrl(appUrl, badgeClass.imageKey),
+    ...(award.expiresAt ? { expires: iso(award.expiresAt) } : {}),
+    ...(award.narrative ? { narrative: award.narrative } : {}),
+    ...(award.evidence.length
+      ? {
+          evidence: award.evidence.map((e) => ({
+            type: "Evidence",
+            ...(e.url ? { id: e.url } : {}),
+            ...(e.narrative ? { narrative: e.narrative } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** What a revoked assertion's URL answers, with 410 Gone. */
+export function revokedDocument(appUrl: string, award: Award) {
+  return {
+    "@context": OB2_CONTEXT,
+    id: publicUrls(appUrl).assertion(award.id),
+    revoked: true,
+    revocationReason: award.revocationReason ?? "Revoked by the issuer.",
+  };
+}

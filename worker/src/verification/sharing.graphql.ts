@@ -1,0 +1,27 @@
+import { AwardType } from "../badges/badges.graphql";
+import { imageUrl } from "../badges/images";
+import { loadBadgeClass, loadIssuer } from "../badges/loaders";
+import { builder } from "../graphql/builder";
+import { publicUrls } from "./ob2";
+import { embedSnippet, linkedInAddToProfileUrl, linkedInShareUrl } from "./sharing";
+
+// Sharing an award: the public verification link and what LinkedIn and other sites need.
+builder.objectFields(AwardType, (t) => ({
+  publicUrl: t.string({
+    description: "The verification URL: a page for people, Open Badges 2.0 JSON-LD for tools.",
+    resolve: (a, _x, ctx) => publicUrls(ctx.config.appUrl).assertion(a.id),
+  }),
+  linkedInAddToProfileUrl: t.string({
+    description: "LinkedIn's Add to profile form for a certification, filled in.",
+    resolve: async (a, _x, ctx) =>
+      linkedInAddToProfileUrl(ctx.config.appUrl, a, await loadBadgeClass(ctx, a.badgeClassId), await loadIssuer(ctx, a.issuerId)),
+  }),
+  linkedInShareUrl: t.string({ resolve: (a, _x, ctx) => linkedInShareUrl(ctx.config.appUrl, a) }),
+  embedHtml: t.string({
+    description: "An HTML snippet: the badge image linked to its verification page.",
+    resolve: async (a, _x, ctx) => {
+      const badgeClass = await loadBadgeClass(ctx, a.badgeClassId);
+      return embedSnippet(ctx.config.appUrl, a, badgeClass, imageUrl(ctx.config.appUrl, badgeClass.imageKey));
+    },
+  }),
+}));
