@@ -82,6 +82,31 @@ it("an issuer awards a badge to a new address; the recipient registers from the 
   expect(await learner.page.getByRole("link", { name: "https://evidence.example.org/rosa" }).count()).toBe(1);
   await screenshot(learner.page, "badge-detail");
 
+  // Sharing: LinkedIn's form gets the certification's details; the public link verifies with no account.
+  const linkedIn = new URL((await learner.page.getByTestId("linkedin-add").getAttribute("href"))!);
+  const publicUrl = (await learner.page.getByTestId("public-link").textContent())!;
+  expect(linkedIn.origin + linkedIn.pathname).toBe("https://www.linkedin.com/profile/add");
+  const now = new Date();
+  expect(Object.fromEntries(linkedIn.searchParams)).toMatchObject({
+    startTask: "CERTIFICATION_NAME",
+    name: "Formative Assessment",
+    organizationName: "Laurel Demo Academy",
+    issueYear: String(now.getUTCFullYear()),
+    issueMonth: String(now.getUTCMonth() + 1),
+    expirationYear: String(now.getUTCFullYear() + 2),
+    certUrl: publicUrl,
+  });
+  const visitor = await newPage(browser, { width: 375 });
+  await visitor.page.goto(publicUrl);
+  await visitor.page.getByRole("heading", { name: "Formative Assessment" }).waitFor();
+  expect(await visitor.page.locator(".status").textContent()).toBe("Valid");
+  expect(await visitor.page.locator('meta[property="og:title"]').getAttribute("content")).toBe(
+    "Formative Assessment · Laurel Demo Academy",
+  );
+  expect(await scrollsSideways(visitor.page)).toBe(false);
+  await screenshot(visitor.page, "public-badge-page");
+  await visitor.context.close();
+
   // A second address: verified with a code, a badge awarded to it joins the same backpack.
   const mailbox = await learner.context.newPage();
   const work = uniqueEmail("browser-work");

@@ -362,7 +362,9 @@ describe("bulk award from CSV", () => {
     expect(narrative?.narrative).toBe('Said "hi"');
     // The emails go through the notifications queue: each recipient once, however often the file is uploaded.
     await vi.waitFor(async () => expect(await mailTo(emailsInFile[24]!)).toHaveLength(1), { timeout: 10_000, interval: 200 });
-    expect((await lastMailTo(emailsInFile[0]!)).subject).toBe('You earned the "Formative Assessment" badge from Northwind Teachers College');
+    expect((await lastMailTo(emailsInFile[0]!)).subject).toBe(
+      'You earned the "Formative Assessment" badge from Northwind Teachers College',
+    );
     expect(await mailTo(emailsInFile[0]!)).toHaveLength(1);
   });
 

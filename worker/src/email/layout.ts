@@ -1,3 +1,4 @@
+import { escapeHtml } from "../lib/html";
 // Every email is built from the same two-part layout: a plain-text body and the same
 // content as simple, escaped HTML with one call-to-action button at most.
 export interface EmailContent {
@@ -8,10 +9,6 @@ export interface EmailContent {
   code?: string;
   action?: { label: string; url: string };
   footer?: string;
-}
-
-export function escapeHtml(value: string): string {
-  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
 }
 
 export function renderEmail(to: string, content: EmailContent) {

@@ -3,11 +3,9 @@ import { awardStatus } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
 import { imageUrl } from "../badges/images";
 import type { Issuer } from "../badges/issuers.table";
+import { escapeHtml } from "../lib/html";
 import { publicUrls } from "./ob2";
 import { linkedInShareUrl } from "./sharing";
-
-const escape = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 const date = (d: Date) => d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
@@ -31,31 +29,31 @@ export function assertionPage(appUrl: string, award: Award, badgeClass: BadgeCla
   const title = `${badgeClass.name} · ${issuer.name}`;
   const description = `${earner} earned "${badgeClass.name}" from ${issuer.name}. ${badgeClass.description}`.slice(0, 300);
   const revoked =
-    status === "revoked" ? `<p class="notice">Revoked by ${escape(issuer.name)}: ${escape(award.revocationReason ?? "")}</p>` : "";
+    status === "revoked" ? `<p class="notice">Revoked by ${escapeHtml(issuer.name)}: ${escapeHtml(award.revocationReason ?? "")}</p>` : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
-<meta name="description" content="${escape(description)}">
-<link rel="canonical" href="${escape(url)}">
-<link rel="alternate" type="application/ld+json" href="${escape(url)}">
+<title>${escapeHtml(title)}</title>
+<meta name="description" content="${escapeHtml(description)}">
+<link rel="canonical" href="${escapeHtml(url)}">
+<link rel="alternate" type="application/ld+json" href="${escapeHtml(url)}">
 <meta property="og:type" content="website"><meta property="og:site_name" content="Laurel">
-<meta property="og:title" content="${escape(title)}"><meta property="og:description" content="${escape(description)}">
-<meta property="og:url" content="${escape(url)}"><meta property="og:image" content="${escape(image)}">
-<meta name="twitter:card" content="summary"><meta name="twitter:title" content="${escape(title)}">
-<meta name="twitter:description" content="${escape(description)}"><meta name="twitter:image" content="${escape(image)}">
+<meta property="og:title" content="${escapeHtml(title)}"><meta property="og:description" content="${escapeHtml(description)}">
+<meta property="og:url" content="${escapeHtml(url)}"><meta property="og:image" content="${escapeHtml(image)}">
+<meta name="twitter:card" content="summary"><meta name="twitter:title" content="${escapeHtml(title)}">
+<meta name="twitter:description" content="${escapeHtml(description)}"><meta name="twitter:image" content="${escapeHtml(image)}">
 <style>body{font:16px/1.5 system-ui,sans-serif;color:#1d2a24;background:#f4f7f5;margin:0}main{max-width:40rem;margin:0 auto;padding:2rem 1rem}
 .card{background:#fff;border:1px solid #d5ddd8;border-radius:8px;padding:1.5rem;text-align:center}img{max-width:200px;height:auto}
 .status{display:inline-block;border-radius:999px;padding:.1rem .75rem;font-weight:700}.valid{background:#e6f4ea;color:#0d5323}.expired{background:#fef7e0;color:#6b5300}.revoked{background:#fce8e6;color:#8c1d18}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;text-align:left}dt{color:#56645d}dd{margin:0}.notice{color:#8c1d18;font-weight:600}a{color:#17573a}</style>
 </head><body><main><div class="card">
-<img src="${escape(image)}" alt="${escape(badgeClass.name)} badge" width="200" height="200">
-<h1>${escape(badgeClass.name)}</h1>
+<img src="${escapeHtml(image)}" alt="${escapeHtml(badgeClass.name)} badge" width="200" height="200">
+<h1>${escapeHtml(badgeClass.name)}</h1>
 <p><span class="status ${statusClass}">${statusLabel}</span></p>
 ${revoked}
-<p>${escape(earner)} earned this ${escape(badgeClass.achievementType.toLowerCase())} from <a href="${escape(issuer.url)}" rel="noopener">${escape(issuer.name)}</a>.</p>
+<p>${escapeHtml(earner)} earned this ${escapeHtml(badgeClass.achievementType.toLowerCase())} from <a href="${escapeHtml(issuer.url)}" rel="noopener">${escapeHtml(issuer.name)}</a>.</p>
 <dl><dt>Issued</dt><dd>${date(award.issuedOn)}</dd><dt>Expires</dt><dd>${award.expiresAt ? date(award.expiresAt) : "Never"}</dd>
-<dt>Criteria</dt><dd>${escape(badgeClass.criteriaNarrative ?? "")}${badgeClass.criteriaUrl ? ` <a href="${escape(badgeClass.criteriaUrl)}" rel="noopener">Details</a>` : ""}</dd></dl>
-<p>${escape(badgeClass.description)}</p>
-<p><a href="${escape(url)}" type="application/ld+json" data-format="json">Open Badges 2.0 assertion (JSON-LD)</a> · <a href="${escape(linkedInShareUrl(appUrl, award))}" rel="noopener">Share on LinkedIn</a></p>
+<dt>Criteria</dt><dd>${escapeHtml(badgeClass.criteriaNarrative ?? "")}${badgeClass.criteriaUrl ? ` <a href="${escapeHtml(badgeClass.criteriaUrl)}" rel="noopener">Details</a>` : ""}</dd></dl>
+<p>${escapeHtml(badgeClass.description)}</p>
+<p><a href="${escapeHtml(url)}?format=json" type="application/ld+json">Open Badges 2.0 assertion (JSON-LD)</a> · <a href="${escapeHtml(linkedInShareUrl(appUrl, award))}" rel="noopener">Share on LinkedIn</a></p>
 </div></main></body></html>`;
 }

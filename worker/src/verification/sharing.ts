@@ -1,6 +1,7 @@
 import type { Award } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
 import type { Issuer } from "../badges/issuers.table";
+import { escapeHtml } from "../lib/html";
 import { publicUrls } from "./ob2";
 
 /**
@@ -29,6 +30,5 @@ export const linkedInShareUrl = (appUrl: string, award: Award) =>
 
 /** A snippet other sites can paste: the image, linked to the public verification page. */
 export function embedSnippet(appUrl: string, award: Award, badgeClass: BadgeClass, imageSrc: string): string {
-  const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-  return `<a href="${escape(publicUrls(appUrl).assertion(award.id))}" title="${escape(badgeClass.name)}"><img src="${escape(imageSrc)}" alt="${escape(badgeClass.name)} badge" width="120" height="120"></a>`;
+  return `<a href="${escapeHtml(publicUrls(appUrl).assertion(award.id))}" title="${escapeHtml(badgeClass.name)}"><img src="${escapeHtml(imageSrc)}" alt="${escapeHtml(badgeClass.name)} badge" width="120" height="120"></a>`;
 }
