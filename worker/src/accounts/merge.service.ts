@@ -103,10 +103,10 @@ export async function mergeAccount(
   const now = ctx.now();
   const signInKey = `sign-in:email:${address}`;
   const other = await getUserByEmail(ctx, address);
-  const mfaKey = other ? `mfa:user:${other.id}` : null;
-  const lockedUntil = await Promise.all([getLockedUntil(ctx.db, signInKey, now), mfaKey ? getLockedUntil(ctx.db, mfaKey, now) : null]);
-  const until = Math.max(...lockedUntil.map((t) => t ?? 0));
-  if (until > now) throw lockedError(until, now);
+  // Like sign-in, the MFA lock is only looked at after the password: before it, a lock would
+  // tell a stranger that the address has an account.
+  const signInLockedUntil = await getLockedUntil(ctx.db, signInKey, now);
+  if (signInLockedUntil) throw lockedError(signInLockedUntil, now);
   if (other?.id === survivor.id) throw ValidationError.field("address", "That address is already on this account.");
 
   const provedMailbox = other !== null && (await ctx.kv.get(mailboxProofKey(survivor.id, address))) !== null;
@@ -133,8 +133,11 @@ export async function mergeAccount(
     throw new InvalidCredentialsError();
   }
 
+  const mfaKey = `mfa:user:${other.id}`;
+  const mfaLockedUntil = await getLockedUntil(ctx.db, mfaKey, now);
+  if (mfaLockedUntil) throw lockedError(mfaLockedUntil, now);
   const authenticator = await getActiveAuthenticator(ctx, other.id);
-  if (authenticator && mfaKey) {
+  if (authenticator) {
     const code = input.code.replace(/\s/g, "");
     if (!/^\d{6}$/.test(code)) throw ValidationError.field("code", "Enter the 6-digit code from the other account's authenticator app.");
     const result = await checkTotp(ctx, authenticator, code, now);
@@ -181,7 +184,7 @@ export async function mergeAccount(
     revokeAllSessions(ctx, other.id),
     forgetAllDevices(ctx, other.id),
     clearFailures(ctx.db, signInKey),
-    clearFailures(ctx.db, `mfa:user:${other.id}`),
+    clearFailures(ctx.db, mfaKey),
     ctx.kv.delete(mailboxProofKey(survivor.id, address)),
   ]);
   await Promise.all([

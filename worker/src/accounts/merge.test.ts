@@ -90,6 +90,8 @@ describe("linking another account (merge)", () => {
     for (let i = 0; i < 10; i++) answers.push((await merge(client, { a: other.email, p: other.password, c: wrongCode })).__typename);
     expect(answers).toEqual([...Array(9).fill("InvalidCodeError"), "RateLimitedError"]);
     expect((await merge(client, { a: other.email, p: other.password, c: totp(secret) })).__typename).toBe("RateLimitedError");
+    // Only someone who knows the password learns about the lock.
+    expect((await merge(client, { a: other.email, p: "not the password", c: totp(secret) })).__typename).toBe("InvalidCredentialsError");
     // The same lock guards the other account's own sign-in, and its owner hears about it.
     expect((await mailTo(other.email)).some((m) => m.subject === "Two-step sign-in to your Laurel account is paused")).toBe(true);
     const status = await env.DB.prepare("select status from users where id = ?").bind(other.id).first<{ status: string }>();
