@@ -105,6 +105,20 @@ it("an issuer awards a badge to a new address; the recipient registers from the 
   );
   expect(await scrollsSideways(visitor.page)).toBe(false);
   await screenshot(visitor.page, "public-badge-page");
+
+  // The downloaded image carries the badge; the public verifier reads it back.
+  const bakedHref = (await learner.page.getByTestId("baked-image").getAttribute("href"))!;
+  const baked = await visitor.page.request.get(new URL(bakedHref, publicUrl).toString());
+  const bakedFile = path.resolve(import.meta.dirname, "../.artifacts/baked-badge.png");
+  writeFileSync(bakedFile, await baked.body());
+  await visitor.page.goto("/verify");
+  await visitor.page.getByLabel(/Or a badge image/).setInputFiles(bakedFile);
+  await visitor.page.getByLabel("Earner's email (optional)").fill(recipient);
+  await visitor.page.getByRole("button", { name: "Verify" }).click();
+  await visitor.page.getByText("This badge is valid.").waitFor();
+  expect(await visitor.page.locator('[data-check="recipient"]').textContent()).toContain(`Awarded to ${recipient}`);
+  expect(await scrollsSideways(visitor.page)).toBe(false);
+  await screenshot(visitor.page, "verify-page");
   await visitor.context.close();
 
   // A second address: verified with a code, a badge awarded to it joins the same backpack.

@@ -20,6 +20,7 @@ const MfaSetup = lazy(() => import("./pages/MfaSetup"));
 const SecondFactor = lazy(() => import("./pages/SecondFactor"));
 const ContinueSignIn = lazy(() => import("./pages/ContinueSignIn"));
 const Mailbox = lazy(() => import("./pages/Mailbox"));
+const Verify = lazy(() => import("./pages/Verify"));
 const Terms = lazy(() => import("./pages/Terms"));
 const Privacy = lazy(() => import("./pages/Privacy"));
 
@@ -48,6 +49,7 @@ export function App() {
       <Route path="/issuers" component={signedIn(Issuers)} />
       <Route path="/issuers/:id" component={signedIn(IssuerConsole)} />
       <Route path="/dev/mailbox" component={Mailbox} />
+      <Route path="/verify" component={Verify} />
       <Route path="/terms" component={Terms} />
       <Route path="/privacy" component={Privacy} />
       <Route path="*404" component={NotFound} />

@@ -12,6 +12,8 @@ export interface Config {
   termsVersion: string;
   email: { transport: EmailTransport; from: string; httpUrl: string; apiKey: string };
   sso: { providers: SsoProviderConfig[] };
+  /** Whether the public verifier may fetch other issuers' documents over the network. */
+  verifyRemote: boolean;
 }
 
 /** An OpenID Connect provider from `SSO_PROVIDERS`; its secret from `SSO_<NAME>_CLIENT_SECRET`. */
@@ -73,6 +75,7 @@ function readConfig(env: Env): Config {
     appSecret,
     mfaEncryptionKey: mfaKey,
     termsVersion: env.TERMS_VERSION || "2026-11-01",
+    verifyRemote: (env as { VERIFY_REMOTE?: string }).VERIFY_REMOTE !== "off",
     email: {
       transport: transport as EmailTransport,
       from: env.EMAIL_FROM,

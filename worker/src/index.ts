@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { imageRoutes } from "./badges/images.routes";
-import { type AwardNotification, deliverNotifications } from "./badges/notifications";
+import type { AwardNotification } from "./badges/notifications";
+import { deliverNotifications } from "./badges/notifications.consumer";
 import { devRoutes } from "./dev/dev.routes";
 import { yoga } from "./graphql/yoga";
 import { csrfProtection } from "./http/csrf";
@@ -8,6 +9,7 @@ import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
 import { ssoRoutes } from "./sso/sso.routes";
 import { publicRoutes } from "./verification/public.routes";
+import { verifyRoutes } from "./verification/verify.routes";
 
 const app = new Hono<AppEnv>();
 
@@ -22,6 +24,7 @@ app.route("/auth/sso", ssoRoutes);
 
 app.route("/public/images", imageRoutes);
 app.route("/public", publicRoutes);
+app.route("/api/verify", verifyRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));
 

@@ -45,7 +45,7 @@ export function Layout(props: { children?: JSX.Element }) {
       </header>
       <main id="main">{props.children}</main>
       <footer class="site-footer">
-        <A href="/terms">End user terms</A> · <A href="/privacy">Privacy policy</A>
+        <A href="/verify">Verify a badge</A> · <A href="/terms">End user terms</A> · <A href="/privacy">Privacy policy</A>
       </footer>
     </>
   );

@@ -125,7 +125,10 @@ export default function BadgeDetail() {
             <Show when={b().status !== "REVOKED"}>
               <section class="panel" aria-labelledby="share-heading">
                 <h2 id="share-heading">Share</h2>
-                <p>Anyone can check this badge at its public link, with no account.</p>
+                <p>
+                  Anyone can check this badge at its public link, with no account. The downloadable image carries the badge inside it, so
+                  verifiers can check the image itself.
+                </p>
                 <div class="share-link">
                   <a href={b().publicUrl} data-testid="public-link" rel="noopener external" target="_blank">
                     {b().publicUrl}
@@ -144,6 +147,9 @@ export default function BadgeDetail() {
                   </a>
                   <a class="button button--secondary" href={b().linkedInShareUrl} target="_blank" rel="noopener noreferrer">
                     Share on LinkedIn
+                  </a>
+                  <a class="button button--secondary" href={`${b().publicUrl}/image`} rel="external" data-testid="baked-image">
+                    Download badge image
                   </a>
                   <a
                     class="button button--secondary"

@@ -1,10 +1,4 @@
-import { eq } from "drizzle-orm";
-import { type AppContext, backgroundContext } from "../context";
-import { reportError } from "../http/report-error";
-import { getAward, notifyRecipient } from "./awards.service";
-import { awards } from "./awards.table";
-import { requireBadgeClass } from "./badge-classes.service";
-import { getIssuer } from "./issuers.service";
+import type { AppContext } from "../context";
 
 /** Up to NOTIFICATIONS_PER_MESSAGE awards per message: a 10,000-row file is 400 messages, not 10,000. */
 export interface AwardNotification {
@@ -22,35 +16,4 @@ export async function queueAwardNotifications(ctx: Pick<AppContext, "env">, awar
   }
   // sendBatch takes at most 100 messages.
   for (let i = 0; i < messages.length; i += 100) await ctx.env.NOTIFICATIONS.sendBatch(messages.slice(i, i + 100));
-}
-
-/**
- * The queue consumer. Each award is marked when its email went out, so a retried message
- * (deliveries are at-least-once) sends only what is still owed.
- */
-export async function deliverNotifications(batch: MessageBatch<AwardNotification>, env: Env, execution: ExecutionContext): Promise<void> {
-  const ctx = backgroundContext(env, execution);
-  for (const message of batch.messages) {
-    try {
-      for (const awardId of message.body.awardIds) await notifyOnce(ctx, awardId);
-      message.ack();
-    } catch (error) {
-      reportError(error, `notifications ${message.id}`);
-      message.retry();
-    }
-  }
-}
-
-async function notifyOnce(ctx: AppContext, awardId: string) {
-  const award = await getAward(ctx, awardId);
-  // A revoked award needs no congratulations; a missing one has nothing to say.
-  if (!award || award.revokedAt || award.notifiedAt) return;
-  const badgeClass = await requireBadgeClass(ctx, award.badgeClassId);
-  const issuer = await getIssuer(ctx, award.issuerId);
-  if (!issuer) return;
-  await notifyRecipient(ctx, award, badgeClass, issuer);
-  await ctx.db
-    .update(awards)
-    .set({ notifiedAt: new Date(ctx.now()) })
-    .where(eq(awards.id, awardId));
 }

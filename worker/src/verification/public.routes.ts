@@ -4,7 +4,9 @@ import { getBadgeClass } from "../badges/badge-classes.service";
 import { getIssuer } from "../badges/issuers.service";
 import { type AppContext, backgroundContext } from "../context";
 import { sha256Hex } from "../lib/crypto";
-import { assertionDocument, badgeClassDocument, issuerDocument, revokedDocument } from "./ob2";
+import { bakePng, bakeSvg } from "./baking";
+import { cacheKey, edgeCache, type Variant } from "./edge-cache";
+import { assertionDocument, badgeClassDocument, issuerDocument, publicUrls, revokedDocument } from "./ob2";
 import { assertionPage } from "./page";
 
 /**
@@ -14,11 +16,6 @@ import { assertionPage } from "./page";
 export const publicRoutes = new Hono<{ Bindings: Env }>();
 
 const MAX_AGE_SECONDS = 300;
-
-// The Workers cache of this data center (`caches.default`; the DOM typings do not know it).
-const edgeCache = () => (caches as unknown as { default: Cache }).default;
-
-type Variant = "json" | "html";
 
 /**
  * A browser asking for a page gets HTML; verifiers and tools asking for JSON (or anything) get
@@ -30,9 +27,6 @@ function variantOf(accept: string | undefined, format: string | undefined): Vari
   if (/application\/(ld\+)?json/.test(value)) return "json";
   return /text\/html/.test(value) ? "html" : "json";
 }
-
-/** The cache key of one variant of a public document. */
-export const cacheKey = (url: string, variant: Variant) => new Request(`${url.split("?")[0]}?variant=${variant}`);
 
 async function respond(
   c: Context<{ Bindings: Env }>,
@@ -104,7 +98,28 @@ publicRoutes.get("/issuers/:id", (c) =>
   }),
 );
 
-/** Drops every cached variant of a public document, after it changed (a revocation). */
-export async function purgePublicDocument(url: string): Promise<void> {
-  await Promise.all((["json", "html"] as const).map((variant) => edgeCache().delete(cacheKey(url, variant))));
-}
+/** The badge image with this assertion baked in (Open Badges 2.0 baking), as a download. */
+publicRoutes.get("/assertions/:id/image", async (c) => {
+  const ctx = backgroundContext(c.env, c.executionCtx);
+  const award = await getAward(ctx, c.req.param("id"));
+  const badgeClass = award ? await getBadgeClass(ctx, award.badgeClassId) : null;
+  if (!award || !badgeClass) return c.json({ error: "Not found" }, 404);
+  if (award.revokedAt) return c.json(revokedDocument(ctx.config.appUrl, award), 410);
+  const image = await c.env.FILES.get(badgeClass.imageKey);
+  if (!image) return c.json({ error: "Not found" }, 404);
+  const assertion = JSON.stringify(assertionDocument(ctx.config.appUrl, award, badgeClass));
+  const png = badgeClass.imageKey.endsWith(".png");
+  const body = png
+    ? bakePng(new Uint8Array(await image.arrayBuffer()), assertion)
+    : bakeSvg(await image.text(), assertion, publicUrls(ctx.config.appUrl).assertion(award.id));
+  const filename = `${badgeClass.name.replace(/[^\w -]+/g, "").trim() || "badge"}.${png ? "png" : "svg"}`;
+  return new Response(body, {
+    headers: {
+      "content-type": png ? "image/png" : "image/svg+xml",
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "private, max-age=60",
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    },
+  });
+});

@@ -1,0 +1,104 @@
+import { useSearchParams } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Field } from "../components/Field";
+import { Page } from "../components/Page";
+
+interface Check {
+  id: string;
+  label: string;
+  status: "passed" | "failed" | "skipped";
+  message: string;
+}
+interface Verification {
+  valid: boolean;
+  checks: Check[];
+  badge: { name: string; issuer: string; image: string | null } | null;
+  assertion: { id: string; issuedOn: string | null; expires: string | null } | null;
+}
+
+const ICON = { passed: "✓", failed: "✗", skipped: "–" } as const;
+
+/** Anyone checks a badge: its URL, its JSON, or a badge image with the badge baked in. */
+export default function Verify() {
+  const [params] = useSearchParams();
+  const [result, setResult] = createSignal<Verification | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  async function onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const image = form.get("image");
+    if (!(image instanceof File) || image.size === 0) form.delete("image");
+    const text = String(form.get("badge") ?? "").trim();
+    form.delete("badge");
+    form.set(text.startsWith("{") ? "json" : "url", text);
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const response = await fetch("/api/verify", { method: "POST", body: form });
+      const body = await response.json();
+      if (response.ok) setResult(body as Verification);
+      else setError((body as { error?: string }).error ?? "Could not verify that.");
+    } catch {
+      setError("Could not reach Laurel. Check your connection and try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Page
+      title="Verify a badge"
+      lead="Check any Open Badges 2.0 badge: is it real, whose is it, is it still valid? No account needed."
+      narrow
+    >
+      <form onSubmit={onSubmit} novalidate>
+        <Field label="Badge URL or JSON" name="badge" rows={3} value={typeof params.url === "string" ? params.url : ""} />
+        <Field label="Or a badge image (PNG or SVG with the badge baked in)" name="image" type="file" accept="image/png,image/svg+xml" />
+        <Field
+          label="Earner's email (optional)"
+          name="email"
+          type="email"
+          hint="We check it against the badge's hashed recipient; it is not stored."
+        />
+        <Button busy={busy()} busyLabel="Verifying…">
+          Verify
+        </Button>
+      </form>
+      <Show when={error()}>
+        <Alert kind="error">{error()}</Alert>
+      </Show>
+      <Show when={result()}>
+        {(r) => (
+          <section class="panel" aria-live="polite" data-testid="verification">
+            <Alert kind={r().valid ? "success" : "error"} title={r().valid ? "This badge is valid." : "This badge did not verify."}>
+              <Show when={r().badge}>
+                {(b) => (
+                  <>
+                    "{b().name}" from {b().issuer}
+                  </>
+                )}
+              </Show>
+            </Alert>
+            <ul class="checks">
+              <For each={r().checks}>
+                {(check) => (
+                  <li class={`check check--${check.status}`} data-check={check.id}>
+                    <span class="check__icon" aria-hidden="true">
+                      {ICON[check.status]}
+                    </span>
+                    <span>
+                      <strong>{check.label}</strong>: {check.message}
+                    </span>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </section>
+        )}
+      </Show>
+    </Page>
+  );
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { AWARD, badgeClassInput, CREATE_BADGE_CLASS, issuerWithBadgeClass, REVOKE } from "../../test/badges";
+import { gqlUpload, TestClient, uniqueEmail } from "../../test/client";
+import { createUser, signInAs } from "../../test/fixtures";
+import { fileOf, pngImage, svgImage } from "../../test/images";
+import { bakePng, unbakePng, unbakeSvg } from "./baking";
+
+async function awarded(options: { svg?: boolean; expiresOn?: string; issuedOn?: string } = {}) {
+  const issuerClient = new TestClient();
+  await signInAs(issuerClient, await createUser());
+  let { badgeClass } = await issuerWithBadgeClass(issuerClient);
+  if (options.svg) {
+    const { issuer } = await issuerWithBadgeClass(issuerClient);
+    badgeClass = (
+      await gqlUpload(
+        issuerClient,
+        CREATE_BADGE_CLASS,
+        { issuerId: issuer.id, input: badgeClassInput() },
+        { "input.image": fileOf(svgImage(), "b.svg", "image/svg+xml") },
+      )
+    ).createBadgeClass;
+  }
+  const email = uniqueEmail("verify");
+  const award = (
+    await issuerClient.gql(AWARD, {
+      badgeClassId: badgeClass.id,
+      input: { email, issuedOn: options.issuedOn, expiresOn: options.expiresOn },
+    })
+  ).awardBadge;
+  return { issuerClient, award, email, url: `http://127.0.0.1:8787/public/assertions/${award.id}` };
+}
+
+async function verify(body: Record<string, unknown> | FormData) {
+  const response = await new TestClient().request("/api/verify", {
+    method: "POST",
+    ...(body instanceof FormData ? { body } : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  });
+  return { status: response.status, result: (await response.json()) as any };
+}
+
+const statuses = (result: { checks: { id: string; status: string }[] }) => Object.fromEntries(result.checks.map((c) => [c.id, c.status]));
+
+describe("baking", () => {
+  it("round-trips text through a PNG iTXt chunk and keeps the image valid", async () => {
+    const png = await pngImage();
+    const baked = bakePng(png, '{"id":"x"}');
+    expect(unbakePng(baked)).toBe('{"id":"x"}');
+    expect(unbakePng(bakePng(baked, '{"id":"y"}'))).toBe('{"id":"y"}');
+    expect(unbakePng(png)).toBeNull();
+  });
+
+  it("downloads a baked PNG and a baked SVG whose assertion is the hosted one", async () => {
+    const { award, url } = await awarded();
+    const png = await new TestClient().request(`/public/assertions/${award.id}/image`);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect(png.headers.get("content-disposition")).toBe('attachment; filename="Formative Assessment.png"');
+    expect(JSON.parse(unbakePng(new Uint8Array(await png.arrayBuffer()))!).id).toBe(url);
+    const svg = await awarded({ svg: true });
+    const text = await (await new TestClient().request(`/public/assertions/${svg.award.id}/image`)).text();
+    expect(text).toContain('xmlns:openbadges="http://openbadges.org"');
+    expect(JSON.parse(unbakeSvg(text)!).id).toBe(svg.url);
+  });
+});
+
+describe("POST /api/verify", () => {
+  it("verifies a Laurel badge URL step by step, and the recipient's email when given", async () => {
+    const { url, email } = await awarded();
+    const { status, result } = await verify({ url, email });
+    expect(status).toBe(200);
+    expect(result.valid).toBe(true);
+    expect(statuses(result)).toEqual({
+      hosting: "passed",
+      format: "passed",
+      issuer: "passed",
+      recipient: "passed",
+      revocation: "passed",
+      expiry: "passed",
+    });
+    expect(result.badge).toMatchObject({ name: "Formative Assessment", issuer: "Northwind Teachers College" });
+    const wrong = await verify({ url, email: "someone-else@example.org" });
+    expect(wrong.result.valid).toBe(false);
+    expect(statuses(wrong.result).recipient).toBe("failed");
+  });
+
+  it("verifies a baked image and uses the hosted copy, not the baked one", async () => {
+    const { award } = await awarded();
+    const png = new Uint8Array(await (await new TestClient().request(`/public/assertions/${award.id}/image`)).arrayBuffer());
+    const form = new FormData();
+    form.set("image", new File([png], "badge.png", { type: "image/png" }));
+    expect((await verify(form)).result.valid).toBe(true);
+    // Someone edits the baked JSON to push the expiry: the hosted copy still decides.
+    const baked = JSON.parse(unbakePng(png)!);
+    const tampered = await verify({ assertion: { ...baked, issuedOn: "1999-01-01T00:00:00Z" } });
+    expect(tampered.result.valid).toBe(true);
+    expect(tampered.result.assertion.issuedOn).toBe(baked.issuedOn);
+  });
+
+  it("fails a revoked badge on revocation and an expired one on expiry", async () => {
+    const { issuerClient, award, url } = await awarded();
+    await issuerClient.gql(REVOKE, { awardId: award.id, reason: "Issued in error." });
+    const revoked = (await verify({ url })).result;
+    expect(revoked.valid).toBe(false);
+    expect(revoked.checks.find((c: { id: string }) => c.id === "revocation")).toMatchObject({
+      status: "failed",
+      message: "Revoked: Issued in error..",
+    });
+    const expired = await awarded({ issuedOn: "2020-01-01", expiresOn: "2021-01-01" });
+    const result = (await verify({ url: expired.url })).result;
+    expect(statuses(result).expiry).toBe("failed");
+  });
+
+  it("fails an unknown assertion on hosting", async () => {
+    const result = (await verify({ url: "http://127.0.0.1:8787/public/assertions/nope" })).result;
+    expect(result.valid).toBe(false);
+    expect(statuses(result).hosting).toBe("failed");
+  });
+
+  it("answers 400 with a clear message for a corrupt image, a PNG without a badge, and nonsense", async () => {
+    const png = await pngImage();
+    const corrupt = new Uint8Array(png);
+    corrupt[20] = (corrupt[20]! + 1) % 256;
+    for (const [bytes, message] of [
+      [corrupt, "The PNG image is corrupt."],
+      [png, "This image has no badge baked into it."],
+    ] as const) {
+      const form = new FormData();
+      form.set("image", new File([bytes], "x.png", { type: "image/png" }));
+      expect(await verify(form)).toEqual({ status: 400, result: { error: message } });
+    }
+    expect(await verify({ url: "not a url" })).toEqual({ status: 400, result: { error: "That is neither a web address nor JSON." } });
+    expect(await verify({ assertion: "{ broken" })).toEqual({ status: 400, result: { error: "That JSON is not well-formed." } });
+  });
+});
