@@ -304,6 +304,84 @@ function Awards(props: { issuerId: string; canRevoke: boolean; version: number }
   );
 }
 
+const MEMBERS = "query ($id: ID!) { issuer(id: $id) { members { userId name role } } }";
+const SET_MEMBER = `mutation ($issuerId: ID!, $email: String!, $role: IssuerRole!) { setIssuerMember(issuerId: $issuerId, email: $email, role: $role) { ${withErrors("... on Issuer { id }")} } }`;
+const REMOVE_MEMBER = `mutation ($issuerId: ID!, $userId: ID!) { removeIssuerMember(issuerId: $issuerId, userId: $userId) { ${withErrors("... on Issuer { id }")} } }`;
+const ROLE_HELP = "Owners manage members; editors also create badge classes and revoke; awarders award.";
+
+/** Owners only: who may act for the issuer, and in which role. */
+function Members(props: { issuerId: string }) {
+  const [members, { refetch }] = createResource(
+    () => props.issuerId,
+    async (id) => (await query<{ issuer: { members: { userId: string; name: string; role: string }[] } }>(MEMBERS, { id })).issuer.members,
+  );
+  const form = createFormState();
+  const row = createFormState();
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const element = event.currentTarget as HTMLFormElement;
+    const v = formValues(element);
+    return form.run(
+      () => mutate(SET_MEMBER, { issuerId: props.issuerId, email: v.email, role: v.role }),
+      () => {
+        element.reset();
+        refetch();
+      },
+    );
+  };
+  return (
+    <section class="panel" aria-labelledby="members-heading">
+      <h2 id="members-heading">Members</h2>
+      <p>{ROLE_HELP}</p>
+      <Show when={row.message() ?? row.fieldErrors().role}>
+        <Alert kind="error">{row.fieldErrors().role ?? row.message()}</Alert>
+      </Show>
+      <ul class="list">
+        <For each={members()}>
+          {(member) => (
+            <li class="list__item">
+              <span class="list__main">{member.name}</span>
+              <span class="tag">{member.role.toLowerCase()}</span>
+              <Button
+                type="button"
+                variant="secondary"
+                busy={row.submitting()}
+                onClick={() =>
+                  row.run(
+                    () => mutate(REMOVE_MEMBER, { issuerId: props.issuerId, userId: member.userId }),
+                    () => refetch(),
+                  )
+                }
+              >
+                Remove
+              </Button>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={form.message()}>
+        <Alert kind="error">{form.message()}</Alert>
+      </Show>
+      <form onSubmit={onSubmit} novalidate>
+        <div class="field-row">
+          <Field label="Their Laurel account's email" name="email" type="email" required error={form.fieldErrors().email} />
+          <div class="field">
+            <label for="member-role">Role</label>
+            <select id="member-role" name="role">
+              <option value="AWARDER">Awarder</option>
+              <option value="EDITOR">Editor</option>
+              <option value="OWNER">Owner</option>
+            </select>
+          </div>
+        </div>
+        <Button variant="secondary" busy={form.submitting()} busyLabel="Adding…">
+          Add or change member
+        </Button>
+      </form>
+    </section>
+  );
+}
+
 /** Everything an issuer's members do: badge classes, awarding (one or a CSV), and the award list with revocation. */
 export default function IssuerConsole() {
   const params = useParams();
@@ -343,6 +421,9 @@ export default function IssuerConsole() {
               <AwardForms badgeClasses={i().badgeClasses} onAwarded={() => setVersion(version() + 1)} />
             </Show>
             <Awards issuerId={i().id} canRevoke={i().myRole !== "AWARDER"} version={version()} />
+            <Show when={i().myRole === "OWNER"}>
+              <Members issuerId={i().id} />
+            </Show>
           </div>
         </Page>
       )}
