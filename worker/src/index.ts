@@ -8,6 +8,7 @@ import { csrfProtection } from "./http/csrf";
 import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
 import { ssoRoutes } from "./sso/sso.routes";
+import { credentialRoutes } from "./verification/credentials.routes";
 import { publicRoutes } from "./verification/public.routes";
 import { verifyRoutes } from "./verification/verify.routes";
 
@@ -24,6 +25,7 @@ app.route("/auth/sso", ssoRoutes);
 
 app.route("/public/images", imageRoutes);
 app.route("/public", publicRoutes);
+app.route("/public", credentialRoutes);
 app.route("/api/verify", verifyRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));

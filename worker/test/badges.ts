@@ -1,5 +1,5 @@
-import type { TestClient } from "./client";
-import { gqlUpload } from "./client";
+import { gqlUpload, TestClient, uniqueEmail } from "./client";
+import { createUser, signInAs } from "./fixtures";
 import { fileOf, pngImage } from "./images";
 
 // GraphQL documents and set-up shared by the badge tests.
@@ -51,4 +51,26 @@ export async function issuerWithBadgeClass(client: TestClient, badgeOverrides: R
   ).createBadgeClass;
   if (badgeClass.__typename !== "BadgeClass") throw new Error(JSON.stringify(badgeClass));
   return { issuer, badgeClass };
+}
+
+/** A fresh issuer, badge class (valid 12 months) and award to a fresh email, for public-document tests. */
+export async function awarded(input: Record<string, unknown> = {}) {
+  const issuerClient = new TestClient();
+  await signInAs(issuerClient, await createUser());
+  const { issuer, badgeClass } = await issuerWithBadgeClass(issuerClient, { validForMonths: 12 });
+  const email = uniqueEmail("verify");
+  const award = (
+    await issuerClient.gql(AWARD, {
+      badgeClassId: badgeClass.id,
+      input: {
+        email,
+        recipientName: "Ada Lovelace",
+        narrative: "Ran the workshop.",
+        evidence: [{ url: "https://evidence.example.org/1", narrative: "Plan" }],
+        issuedOn: "2026-11-02",
+        ...input,
+      },
+    })
+  ).awardBadge;
+  return { issuerClient, issuer, badgeClass, award, email };
 }

@@ -8,6 +8,7 @@ import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { purgePublicDocument } from "../verification/edge-cache";
 import { publicUrls } from "../verification/ob2";
+import { documentsChangedByRevocation } from "../verification/ob3";
 import { type Award, type AwardStatus, awards, type Evidence } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import type { BadgeClass } from "./badge-classes.table";
@@ -157,7 +158,9 @@ export async function revokeAward(ctx: AppContext, user: User, input: { awardId:
   const revoked = updated[0];
   if (!revoked) throw ValidationError.field("awardId", "This award is already revoked.");
   // Verifiers must see the revocation now, not when the edge cache expires.
-  await purgePublicDocument(publicUrls(ctx.config.appUrl).assertion(award.id));
+  await Promise.all(
+    [publicUrls(ctx.config.appUrl).assertion(award.id), ...documentsChangedByRevocation(ctx.config.appUrl, award)].map(purgePublicDocument),
+  );
   const badgeClass = await requireBadgeClass(ctx, award.badgeClassId);
   await ctx.mailer.send(
     badgeRevokedEmail(award.recipientEmail, { badgeName: badgeClass.name, issuerName: issuer.name, reason, appUrl: ctx.config.appUrl }),

@@ -45,6 +45,11 @@ export const awards = sqliteTable(
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     revocationReason: text("revocation_reason"),
     revokedBy: text("revoked_by").references(() => users.id),
+    /**
+     * The award's bit in its issuer's Bitstring Status List (OB 3.0 revocation), given when its
+     * credential is first signed. Drawn at random, so a position says nothing about order.
+     */
+    statusIndex: integer("status_index"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [
@@ -52,6 +57,7 @@ export const awards = sqliteTable(
     index("awards_issuer_idx").on(t.issuerId, t.createdAt),
     index("awards_badge_class_idx").on(t.badgeClassId),
     uniqueIndex("awards_source_unique").on(t.badgeClassId, t.sourceKey),
+    uniqueIndex("awards_status_index_unique").on(t.issuerId, t.statusIndex),
   ],
 );
 

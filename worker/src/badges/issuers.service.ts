@@ -11,11 +11,12 @@ import { uploadImage } from "./images";
 import { type Issuer, type IssuerRole, issuerMembers, issuers } from "./issuers.table";
 
 /** What each role may do; owners can do everything. */
-const ALLOWED: Record<"award" | "edit" | "revoke" | "manage-members", IssuerRole[]> = {
+const ALLOWED: Record<"award" | "edit" | "revoke" | "manage-members" | "manage-keys", IssuerRole[]> = {
   award: ["owner", "editor", "awarder"],
   revoke: ["owner", "editor"],
   edit: ["owner", "editor"],
   "manage-members": ["owner"],
+  "manage-keys": ["owner"],
 };
 export type IssuerAction = keyof typeof ALLOWED;
 

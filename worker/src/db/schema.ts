@@ -11,3 +11,4 @@ export * from "../mfa/mfa.table";
 export * from "../sessions/pending-sign-ins.table";
 export * from "../sso/sso.table";
 export * from "../throttling/attempts.table";
+export * from "../verification/issuer-keys.table";

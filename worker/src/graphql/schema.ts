@@ -8,6 +8,7 @@ import "../sessions/sessions.graphql";
 import "../mfa/mfa.graphql";
 import "../badges/badges.graphql";
 import "../verification/sharing.graphql";
+import "../verification/credentials.graphql";
 import "../sso/sso.graphql";
 import { builder } from "./builder";
 

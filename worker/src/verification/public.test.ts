@@ -1,31 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { AWARD, issuerWithBadgeClass, REVOKE } from "../../test/badges";
-import { TestClient, uniqueEmail } from "../../test/client";
-import { createUser, signInAs } from "../../test/fixtures";
+import { awarded, REVOKE } from "../../test/badges";
+import { TestClient } from "../../test/client";
 import { recipientHash } from "../badges/recipient";
 
 const APP = "http://127.0.0.1:8787";
-
-async function awarded(input: Record<string, unknown> = {}) {
-  const issuerClient = new TestClient();
-  await signInAs(issuerClient, await createUser());
-  const { issuer, badgeClass } = await issuerWithBadgeClass(issuerClient, { validForMonths: 12 });
-  const email = uniqueEmail("verify");
-  const award = (
-    await issuerClient.gql(AWARD, {
-      badgeClassId: badgeClass.id,
-      input: {
-        email,
-        recipientName: "Ada Lovelace",
-        narrative: "Ran the workshop.",
-        evidence: [{ url: "https://evidence.example.org/1", narrative: "Plan" }],
-        issuedOn: "2026-11-02",
-        ...input,
-      },
-    })
-  ).awardBadge;
-  return { issuerClient, issuer, badgeClass, award, email };
-}
 
 const getJson = (client: TestClient, path: string) => client.request(path, { headers: { accept: "application/ld+json" } });
 

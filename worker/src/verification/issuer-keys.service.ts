@@ -1,0 +1,120 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { User } from "../accounts/accounts.table";
+import { auditInsert } from "../audit/audit";
+import { requireIssuerRole } from "../badges/issuers.service";
+import type { AppContext } from "../context";
+import { base64ToBytes, bytesToBase64Url } from "../lib/crypto";
+import { newId } from "../lib/ids";
+import { open, seal } from "../mfa/secret-box";
+import { issuerDid, verificationMethodId } from "./did-web";
+import { purgePublicDocument } from "./edge-cache";
+import { type IssuerSigningKey, issuerSigningKeys } from "./issuer-keys.table";
+import { ed25519Multikey, rawEd25519FromMultikey } from "./multibase";
+import { credentialUrls } from "./ob3";
+
+export interface SigningKey {
+  verificationMethod: string;
+  privateKey: CryptoKey;
+}
+
+/**
+ * The key that seals issuers' private keys, derived from APP_SECRET with HKDF so one secret
+ * does not serve two purposes directly. Rotating APP_SECRET means re-sealing these keys.
+ */
+async function sealingKey(ctx: Pick<AppContext, "config">): Promise<Uint8Array<ArrayBuffer>> {
+  const base = await crypto.subtle.importKey("raw", base64ToBytes(ctx.config.appSecret), "HKDF", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt: new TextEncoder().encode("laurel"), info: new TextEncoder().encode("issuer-signing-keys/v1") },
+    base,
+    256,
+  );
+  return new Uint8Array(bits);
+}
+
+export async function listIssuerKeys(ctx: Pick<AppContext, "db">, issuerId: string): Promise<IssuerSigningKey[]> {
+  return ctx.db.query.issuerSigningKeys.findMany({ where: eq(issuerSigningKeys.issuerId, issuerId), orderBy: issuerSigningKeys.number });
+}
+
+async function newKeyRow(ctx: Pick<AppContext, "config">, issuerId: string, number: number, now: number) {
+  const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
+  const pkcs8 = new Uint8Array((await crypto.subtle.exportKey("pkcs8", pair.privateKey)) as ArrayBuffer);
+  const id = newId();
+  return {
+    id,
+    issuerId,
+    number,
+    publicKeyMultibase: ed25519Multikey(raw),
+    privateKeySealed: await seal(await sealingKey(ctx), bytesToBase64Url(pkcs8), `issuer-key:${issuerId}:${id}`),
+    createdAt: new Date(now),
+    retiredAt: null,
+  };
+}
+
+/**
+ * How long a new key is published before it signs. DID documents are cached (here and by
+ * verifiers) for minutes; a credential signed with a key its verifier's cached copy lacks
+ * would fail, so rotation pre-publishes the new key first.
+ */
+export const KEY_PUBLISH_DELAY_MS = 10 * 60_000;
+
+/** The key that signs at `now`: the newest published long enough (the first key at once). */
+export function activeSigningKey<K extends Pick<IssuerSigningKey, "number" | "createdAt">>(keys: K[], now: number): K | undefined {
+  return [...keys].sort((a, b) => b.number - a.number).find((k) => k.number === 1 || k.createdAt.getTime() + KEY_PUBLISH_DELAY_MS <= now);
+}
+
+async function activeKey(ctx: Pick<AppContext, "db" | "now">, issuerId: string) {
+  return activeSigningKey(await listIssuerKeys(ctx, issuerId), ctx.now());
+}
+
+/** The issuer's current signing key, made on first use (two first uses at once agree on one). */
+export async function signingKeyFor(ctx: Pick<AppContext, "db" | "config" | "now">, issuerId: string): Promise<SigningKey> {
+  let key = await activeKey(ctx, issuerId);
+  if (!key) {
+    const row = await newKeyRow(ctx, issuerId, 1, ctx.now());
+    await ctx.db.insert(issuerSigningKeys).values(row).onConflictDoNothing();
+    key = await activeKey(ctx, issuerId);
+    if (!key) throw new Error(`No signing key for issuer ${issuerId}`);
+  }
+  const pkcs8 = await open(await sealingKey(ctx), key.privateKeySealed, `issuer-key:${issuerId}:${key.id}`);
+  const privateKey = await crypto.subtle.importKey("pkcs8", base64ToBytes(pkcs8), { name: "Ed25519" }, false, ["sign"]);
+  return { verificationMethod: verificationMethodId(issuerDid(ctx.config.appUrl, issuerId), key.number), privateKey };
+}
+
+/** A published public key of the issuer, by its number; null when there is no such key. */
+export async function publicKeyOf(key: Pick<IssuerSigningKey, "publicKeyMultibase">): Promise<CryptoKey | null> {
+  const raw = rawEd25519FromMultikey(key.publicKeyMultibase);
+  return raw ? crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]) : null;
+}
+
+/**
+ * Publishes a fresh key that takes over signing after KEY_PUBLISH_DELAY_MS. The old one is
+ * retired then, not deleted: it stays in the DID document so what it signed still verifies.
+ */
+export async function rotateSigningKey(ctx: AppContext, user: User, issuerId: string): Promise<IssuerSigningKey> {
+  await requireIssuerRole(ctx, user, issuerId, "manage-keys");
+  const keys = await listIssuerKeys(ctx, issuerId);
+  const now = ctx.now();
+  const row = await newKeyRow(ctx, issuerId, (keys.at(-1)?.number ?? 0) + 1, now);
+  await ctx.db.batch([
+    ctx.db
+      .update(issuerSigningKeys)
+      .set({ retiredAt: new Date(now + KEY_PUBLISH_DELAY_MS) })
+      .where(and(eq(issuerSigningKeys.issuerId, issuerId), isNull(issuerSigningKeys.retiredAt))),
+    ctx.db.insert(issuerSigningKeys).values(row),
+    auditInsert(
+      ctx.db,
+      {
+        actorUserId: user.id,
+        action: "issuer.key_rotated",
+        subjectType: "issuer",
+        subjectId: issuerId,
+        data: { keyNumber: row.number },
+        ip: ctx.ip,
+      },
+      now,
+    ),
+  ]);
+  await purgePublicDocument(credentialUrls(ctx.config.appUrl).didDocument(issuerId));
+  return row;
+}

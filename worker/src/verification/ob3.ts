@@ -1,0 +1,128 @@
+import type { Award } from "../badges/awards.table";
+import type { BadgeClass } from "../badges/badge-classes.table";
+import { imageUrl } from "../badges/images";
+import type { Issuer } from "../badges/issuers.table";
+import { issuerDid } from "./did-web";
+import { OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, VC_V2_CONTEXT } from "./json-ld";
+import { publicUrls } from "./ob2";
+
+// Open Badges 3.0 (https://www.imsglobal.org/spec/ob/v3p0/): every award is also an
+// OpenBadgeCredential, a W3C Verifiable Credential 2.0 that Laurel signs on the issuer's behalf.
+export const OB3_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
+
+export const credentialUrls = (appUrl: string) => ({
+  credential: (awardId: string) => `${appUrl}/public/credentials/${awardId}`,
+  statusList: (issuerId: string, list: number) => `${appUrl}/public/status-lists/${issuerId}/${list}`,
+  revocationList: (issuerId: string) => `${appUrl}/public/revocation-lists/${issuerId}`,
+  didDocument: (issuerId: string) => `${appUrl}/public/issuers/${issuerId}/did.json`,
+});
+
+/** Bits per status list: the specification's minimum, 16 KiB, so one list hides among many awards. */
+export const STATUS_LIST_SIZE = 131_072;
+
+const iso = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
+const image = (url: string) => ({ id: url, type: "Image" });
+
+export function issuerProfile(appUrl: string, issuer: Issuer) {
+  return {
+    id: issuerDid(appUrl, issuer.id),
+    type: ["Profile"],
+    name: issuer.name,
+    url: issuer.url,
+    email: issuer.email,
+    ...(issuer.description ? { description: issuer.description } : {}),
+    ...(issuer.imageKey ? { image: image(imageUrl(appUrl, issuer.imageKey)) } : {}),
+  };
+}
+
+export function achievement(appUrl: string, badgeClass: BadgeClass) {
+  return {
+    id: publicUrls(appUrl).badge(badgeClass.id),
+    type: ["Achievement"],
+    achievementType: badgeClass.achievementType,
+    name: badgeClass.name,
+    description: badgeClass.description,
+    image: image(imageUrl(appUrl, badgeClass.imageKey)),
+    criteria: {
+      ...(badgeClass.criteriaUrl ? { id: badgeClass.criteriaUrl } : {}),
+      narrative: badgeClass.criteriaNarrative ?? `Awarded by the issuer for: ${badgeClass.name}.`,
+    },
+    ...(badgeClass.tags.length ? { tag: badgeClass.tags } : {}),
+    ...(badgeClass.alignments.length
+      ? {
+          alignment: badgeClass.alignments.map((a) => ({
+            type: ["Alignment"],
+            targetName: a.name,
+            targetUrl: a.url,
+            ...(a.code ? { targetCode: a.code } : {}),
+            ...(a.framework ? { targetFramework: a.framework } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** The unsigned credential; `statusIndex` is the award's bit in its issuer's status lists. */
+export function openBadgeCredential(appUrl: string, award: Award & { statusIndex: number }, badgeClass: BadgeClass, issuer: Issuer) {
+  const urls = credentialUrls(appUrl);
+  const list = Math.floor(award.statusIndex / STATUS_LIST_SIZE);
+  const statusListCredential = urls.statusList(issuer.id, list);
+  return {
+    "@context": [VC_V2_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT],
+    id: urls.credential(award.id),
+    type: ["VerifiableCredential", "OpenBadgeCredential"],
+    name: badgeClass.name,
+    description: badgeClass.description,
+    image: image(imageUrl(appUrl, badgeClass.imageKey)),
+    issuer: issuerProfile(appUrl, issuer),
+    validFrom: iso(award.issuedOn),
+    ...(award.expiresAt ? { validUntil: iso(award.expiresAt) } : {}),
+    credentialSubject: {
+      type: ["AchievementSubject"],
+      // The recipient as OB 2.0 shows it: a salted hash of the email, never the email itself.
+      identifier: [
+        {
+          type: "IdentityObject",
+          hashed: true,
+          identityHash: award.recipientHash,
+          identityType: "emailAddress",
+          salt: award.recipientSalt,
+        },
+      ],
+      achievement: achievement(appUrl, badgeClass),
+      ...(award.narrative ? { narrative: award.narrative } : {}),
+    },
+    ...(award.evidence.length
+      ? {
+          evidence: award.evidence.map((e) => ({
+            ...(e.url ? { id: e.url } : {}),
+            type: ["Evidence"],
+            ...(e.narrative ? { narrative: e.narrative } : {}),
+          })),
+        }
+      : {}),
+    credentialSchema: [{ id: OB3_SCHEMA_URL, type: "1EdTechJsonSchemaValidator2019" }],
+    credentialStatus: [
+      {
+        id: `${statusListCredential}#${award.statusIndex % STATUS_LIST_SIZE}`,
+        type: "BitstringStatusListEntry",
+        statusPurpose: "revocation",
+        statusListIndex: String(award.statusIndex % STATUS_LIST_SIZE),
+        statusListCredential,
+      },
+      { id: urls.revocationList(issuer.id), type: "1EdTechRevocationList" },
+    ],
+  };
+}
+
+export type OpenBadgeCredential = ReturnType<typeof openBadgeCredential>;
+
+/** Every cached public document that a revocation changes. */
+export function documentsChangedByRevocation(appUrl: string, award: Award): string[] {
+  const urls = credentialUrls(appUrl);
+  return [
+    urls.credential(award.id),
+    urls.revocationList(award.issuerId),
+    ...(award.statusIndex === null ? [] : [urls.statusList(award.issuerId, Math.floor(award.statusIndex / STATUS_LIST_SIZE))]),
+  ];
+}
