@@ -1,19 +1,7 @@
 // The backpack of a learner with 1,000 badges (first page of 24, and of 100), next to a static
 // asset served by the same wrangler dev process; and bulk-awarding a 10,000-row CSV, timed
 // end to end. Run: pnpm bench:badges
-import { gql, load, report, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
-
-/** Waits until the dev mailbox stops growing for five seconds. */
-async function queueDrained(url) {
-  let last = "";
-  for (let quiet = 0; quiet < 5; ) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const { messages } = await (await fetch(`${url}/dev/api/mailbox`)).json();
-    const newest = messages[0]?.id ?? "";
-    quiet = newest === last ? quiet + 1 : 0;
-    last = newest;
-  }
-}
+import { gql, load, queueDrained, report, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
 
 const laurel = await startLaurel({ port: 8798 });
 try {

@@ -140,3 +140,15 @@ export function workerdMemoryMiB(laurel) {
   });
   return Math.round(Number(out.stdout.trim() || 0) / 1024);
 }
+
+/** Waits until the dev mailbox stops growing for five seconds. */
+export async function queueDrained(url) {
+  let last = "";
+  for (let quiet = 0; quiet < 5; ) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const { messages } = await (await fetch(`${url}/dev/api/mailbox`)).json();
+    const newest = messages[0]?.id ?? "";
+    quiet = newest === last ? quiet + 1 : 0;
+    last = newest;
+  }
+}

@@ -117,8 +117,20 @@ it("an issuer awards a badge to a new address; the recipient registers from the 
   await visitor.page.getByRole("button", { name: "Verify" }).click();
   await visitor.page.getByText("This badge is valid.").waitFor();
   expect(await visitor.page.locator('[data-check="recipient"]').textContent()).toContain(`Awarded to ${recipient}`);
+  // The image carries the signed Open Badges 3.0 credential too; its proof is what was checked.
+  expect(await visitor.page.locator('[data-check="signature"]').textContent()).toContain("eddsa-rdfc-2022 proof holds");
   expect(await scrollsSideways(visitor.page)).toBe(false);
   await screenshot(visitor.page, "verify-page");
+
+  // The credential itself, downloaded from the backpack, pasted as JSON.
+  const credentialHref = (await learner.page.getByTestId("credential-download").getAttribute("href"))!;
+  const download = await visitor.page.request.get(new URL(credentialHref, publicUrl).toString());
+  expect(download.headers()["content-disposition"]).toMatch(/^attachment; filename="credential-.+\.json"$/);
+  await visitor.page.goto("/verify");
+  await visitor.page.getByLabel("Badge URL or JSON").fill(await download.text());
+  await visitor.page.getByRole("button", { name: "Verify" }).click();
+  await visitor.page.getByText("This badge is valid.").waitFor();
+  expect(await visitor.page.locator('[data-check="schema"]').textContent()).toContain("Open Badges 3.0");
   await visitor.context.close();
 
   // A second address: verified with a code, a badge awarded to it joins the same backpack.

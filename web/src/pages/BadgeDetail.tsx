@@ -32,12 +32,13 @@ interface Badge {
     issuer: { name: string; url: string; email: string };
   };
   publicUrl: string;
+  credentialUrl: string;
   linkedInAddToProfileUrl: string;
   linkedInShareUrl: string;
   embedHtml: string;
 }
 
-const FIELDS = `id status hidden recipientEmail publicUrl linkedInAddToProfileUrl linkedInShareUrl embedHtml narrative evidence { url narrative } issuedOn expiresAt acceptedAt
+const FIELDS = `id status hidden recipientEmail publicUrl credentialUrl linkedInAddToProfileUrl linkedInShareUrl embedHtml narrative evidence { url narrative } issuedOn expiresAt acceptedAt
   badgeClass { name description imageUrl criteriaNarrative criteriaUrl learningOutcomes alignments { name url code } tags achievementType issuer { name url email } }`;
 const BADGE = `query ($id: ID!) { backpackBadge(id: $id) { ${FIELDS} } }`;
 const change = (name: string) => `mutation ($id: ID!) { ${name}(id: $id) { ${withErrors(`... on Award { ${FIELDS} }`)} } }`;
@@ -127,7 +128,8 @@ export default function BadgeDetail() {
                 <h2 id="share-heading">Share</h2>
                 <p>
                   Anyone can check this badge at its public link, with no account. The downloadable image carries the badge inside it, so
-                  verifiers can check the image itself.
+                  verifiers can check the image itself. The Open Badges 3.0 credential is signed by the issuer: add it to a digital wallet
+                  that accepts verifiable credentials.
                 </p>
                 <div class="share-link">
                   <a href={b().publicUrl} data-testid="public-link" rel="noopener external" target="_blank">
@@ -157,7 +159,15 @@ export default function BadgeDetail() {
                     download={`${b().badgeClass.name}.json`}
                     rel="external"
                   >
-                    Download Open Badges JSON
+                    Download Open Badges 2.0 JSON
+                  </a>
+                  <a
+                    class="button button--secondary"
+                    href={`${b().credentialUrl}?download`}
+                    rel="external"
+                    data-testid="credential-download"
+                  >
+                    Download Open Badges 3.0 credential
                   </a>
                 </div>
                 <Field label="Embed on a web page" name="embed" rows={3} value={b().embedHtml} readOnly />

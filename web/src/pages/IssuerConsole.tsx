@@ -3,6 +3,7 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { SigningKeys } from "../components/issuer/SigningKeys";
 import { Page } from "../components/Page";
 import { formatDate, STATUS_LABELS } from "../lib/format";
 import { createFormState, formValues } from "../lib/forms";
@@ -423,6 +424,7 @@ export default function IssuerConsole() {
             <Awards issuerId={i().id} canRevoke={i().myRole !== "AWARDER"} version={version()} />
             <Show when={i().myRole === "OWNER"}>
               <Members issuerId={i().id} />
+              <SigningKeys issuerId={i().id} />
             </Show>
           </div>
         </Page>

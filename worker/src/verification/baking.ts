@@ -106,25 +106,39 @@ export function unbakePng(png: Uint8Array, keyword = "openbadges"): string | nul
 
 const cdata = (text: string) => `<![CDATA[${text.replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
 
-export function bakeSvg(svg: string, assertion: string, verifyUrl: string): string {
-  const clean = svg.replace(/<openbadges:assertion[\s\S]*?<\/openbadges:assertion>/g, "");
+/**
+ * Bakes into an SVG: an OB 2.0 `<openbadges:assertion verify="…">` or, without a verify URL,
+ * an OB 3.0 `<openbadges:credential>`, replacing an earlier one of the same kind.
+ */
+export function bakeSvg(svg: string, text: string, verifyUrl: string | null): string {
+  const element = verifyUrl === null ? "credential" : "assertion";
+  const clean = svg.replace(new RegExp(`<openbadges:${element}[\\s\\S]*?</openbadges:${element}>`, "g"), "");
   const root = /<svg\b[^>]*>/i.exec(clean);
   if (!root) throw new BakingError("This is not an SVG image.");
   const open = root[0].includes("xmlns:openbadges") ? root[0] : root[0].replace(/<svg\b/i, '<svg xmlns:openbadges="http://openbadges.org"');
-  const element = `<openbadges:assertion verify="${verifyUrl.replaceAll('"', "&quot;")}">${cdata(assertion)}</openbadges:assertion>`;
-  return clean.replace(root[0], `${open}${element}`);
+  const verify = verifyUrl === null ? "" : ` verify="${verifyUrl.replaceAll('"', "&quot;")}"`;
+  return clean.replace(root[0], `${open}<openbadges:${element}${verify}>${cdata(text)}</openbadges:${element}>`);
 }
+
+/** The baked OB 3.0 credential of an SVG, or null. */
+export function unbakeSvgCredential(svg: string): string | null {
+  const match = /<openbadges:credential\b[^>]*>([\s\S]*?)<\/openbadges:credential>/.exec(svg);
+  return match ? uncdata(match[1] ?? "") || null : null;
+}
+
+const uncdata = (body: string) =>
+  body
+    .replace(/^\s*<!\[CDATA\[/, "")
+    .replace(/\]\]>\s*$/, "")
+    .replaceAll("]]]]><![CDATA[>", "]]>")
+    .trim();
 
 /** The baked assertion of an SVG: the element's JSON, or its `verify` URL when it has no body. */
 export function unbakeSvg(svg: string): string | null {
   const match =
     /<openbadges:assertion\b([^>]*)>([\s\S]*?)<\/openbadges:assertion>/.exec(svg) ?? /<openbadges:assertion\b([^>]*)\/>/.exec(svg);
   if (!match) return null;
-  const body = (match[2] ?? "")
-    .replace(/^\s*<!\[CDATA\[/, "")
-    .replace(/\]\]>\s*$/, "")
-    .replaceAll("]]]]><![CDATA[>", "]]>")
-    .trim();
+  const body = uncdata(match[2] ?? "");
   if (body) return body;
   return /verify\s*=\s*"([^"]+)"/.exec(match[1] ?? "")?.[1] ?? null;
 }

@@ -4,6 +4,7 @@ import { getBadgeClass } from "../badges/badge-classes.service";
 import { getIssuer } from "../badges/issuers.service";
 import { backgroundContext } from "../context";
 import { bakePng, bakeSvg } from "./baking";
+import { getCredential } from "./credentials.service";
 import { assertionDocument, badgeClassDocument, issuerDocument, publicUrls, revokedDocument } from "./ob2";
 import { assertionPage } from "./page";
 import { jsonLd, respond } from "./public-response";
@@ -58,10 +59,18 @@ publicRoutes.get("/assertions/:id/image", async (c) => {
   const image = await c.env.FILES.get(badgeClass.imageKey);
   if (!image) return c.json({ error: "Not found" }, 404);
   const assertion = JSON.stringify(assertionDocument(ctx.config.appUrl, award, badgeClass));
+  // Both generations travel in the image: OB 2.0 tools read the assertion, OB 3.0 wallets the credential.
+  const answer = await getCredential(ctx, award.id);
+  const credential = answer?.kind === "credential" ? JSON.stringify(answer.credential) : null;
   const png = badgeClass.imageKey.endsWith(".png");
-  const body = png
-    ? bakePng(new Uint8Array(await image.arrayBuffer()), assertion)
-    : bakeSvg(await image.text(), assertion, publicUrls(ctx.config.appUrl).assertion(award.id));
+  let body: Uint8Array<ArrayBuffer> | string;
+  if (png) {
+    body = bakePng(new Uint8Array(await image.arrayBuffer()), assertion);
+    if (credential) body = bakePng(body, credential, "openbadgecredential");
+  } else {
+    body = bakeSvg(await image.text(), assertion, publicUrls(ctx.config.appUrl).assertion(award.id));
+    if (credential) body = bakeSvg(body, credential, null);
+  }
   const filename = `${badgeClass.name.replace(/[^\w -]+/g, "").trim() || "badge"}.${png ? "png" : "svg"}`;
   return new Response(body, {
     headers: {

@@ -1,10 +1,11 @@
 import { recipientHash } from "../badges/recipient";
 import type { AppContext } from "../context";
-import { BakingError, isPng, unbakePng, unbakeSvg } from "./baking";
+import { BakingError, isPng, unbakePng, unbakeSvg, unbakeSvgCredential } from "./baking";
+import { isCredential, verifyCredential } from "./credential-verifier";
 
 export type CheckStatus = "passed" | "failed" | "skipped";
 export interface Check {
-  id: "format" | "hosting" | "issuer" | "recipient" | "revocation" | "expiry";
+  id: "format" | "hosting" | "signature" | "issuer" | "recipient" | "revocation" | "expiry" | "schema";
   label: string;
   status: CheckStatus;
   message: string;
@@ -38,7 +39,12 @@ export function extractClaim(input: VerifyInput): { json: Record<string, any> | 
   let text: string | null = null;
   if (input.image && input.image.length > 0) {
     try {
-      text = isPng(input.image) ? unbakePng(input.image) : unbakeSvg(new TextDecoder().decode(input.image));
+      // An OB 3.0 credential, when baked in too, is preferred: its proof stands on its own.
+      if (isPng(input.image)) text = unbakePng(input.image, "openbadgecredential") ?? unbakePng(input.image);
+      else {
+        const svg = new TextDecoder().decode(input.image);
+        text = unbakeSvgCredential(svg) ?? unbakeSvg(svg);
+      }
     } catch (error) {
       throw new VerifyInputError(error instanceof BakingError ? error.message : "The image could not be read.");
     }
@@ -70,12 +76,12 @@ const idOf = (value: unknown) =>
  * (the hosted copy is the authority, whatever a baked copy claims), issuer, recipient, not
  * revoked, not expired.
  */
-export async function verifyAssertion(
+async function verifyAssertion(
   ctx: Pick<AppContext, "now">,
+  claim: ReturnType<typeof extractClaim>,
   input: VerifyInput,
   fetchDocument: DocumentFetcher,
 ): Promise<Verification> {
-  const claim = extractClaim(input);
   const checks: Check[] = [];
   const add = (id: Check["id"], label: string, status: CheckStatus, message: string) => checks.push({ id, label, status, message });
   const claimedId = claim.url ?? idOf(claim.json?.id);
@@ -173,4 +179,17 @@ export async function verifyAssertion(
         ? { id: claimedId, issuedOn: null, expires: null }
         : null,
   };
+}
+
+/** Verifies whatever was given: an OB 3.0 credential by its proof, an OB 2.0 assertion by its hosting. */
+export async function verifyBadge(ctx: Pick<AppContext, "now">, input: VerifyInput, fetchDocument: DocumentFetcher): Promise<Verification> {
+  const claim = extractClaim(input);
+  if (claim.json && isCredential(claim.json)) return verifyCredential(ctx, claim.json, input.email ?? null, fetchDocument);
+  if (claim.url) {
+    const fetched = await fetchDocument(claim.url).catch(() => null);
+    if (fetched?.status === 200 && fetched.body && isCredential(fetched.body)) {
+      return verifyCredential(ctx, fetched.body, input.email ?? null, fetchDocument);
+    }
+  }
+  return verifyAssertion(ctx, claim, input, fetchDocument);
 }

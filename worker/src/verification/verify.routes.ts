@@ -1,9 +1,13 @@
 import { Hono } from "hono";
 import { getConfig } from "../env";
+import { credentialRoutes } from "./credentials.routes";
 import { publicRoutes } from "./public.routes";
-import { type DocumentFetcher, type VerifyInput, VerifyInputError, verifyAssertion } from "./verifier";
+import { type DocumentFetcher, type VerifyInput, VerifyInputError, verifyBadge } from "./verifier";
 
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+
+/** Laurel's own public documents, answered in-process (and from the edge cache). */
+const ownDocuments = new Hono<{ Bindings: Env }>().route("/", publicRoutes).route("/", credentialRoutes);
 
 /** `POST /api/verify`: anyone checks a badge URL, its JSON, or a baked image (multipart `image`). */
 export const verifyRoutes = new Hono<{ Bindings: Env }>();
@@ -23,7 +27,11 @@ verifyRoutes.post("/", async (c) => {
     };
   } else {
     const body = (await c.req.json().catch(() => null)) as { url?: string; assertion?: unknown; email?: string } | null;
-    if (!body) return c.json({ error: "Send JSON: { url } or { assertion }, and optionally { email }." }, 400);
+    if (!body)
+      return c.json(
+        { error: "Send JSON: { url } or { assertion } (an OB 2.0 assertion or OB 3.0 credential), and optionally { email }." },
+        400,
+      );
     input = {
       url: body.url,
       json: typeof body.assertion === "string" ? body.assertion : body.assertion ? JSON.stringify(body.assertion) : null,
@@ -35,7 +43,7 @@ verifyRoutes.post("/", async (c) => {
     const own = url.startsWith(`${config.appUrl}/public/`);
     if (!own && !config.verifyRemote) throw new Error("remote verification is off");
     const response = own
-      ? await publicRoutes.request(
+      ? await ownDocuments.request(
           new URL(url).pathname.replace(/^\/public/, ""),
           { headers: { accept: "application/ld+json" } },
           c.env,
@@ -46,7 +54,7 @@ verifyRoutes.post("/", async (c) => {
     return { status: response.status, body: body && typeof body === "object" ? (body as Record<string, unknown>) : null };
   };
   try {
-    const result = await verifyAssertion({ now: Date.now }, input, fetchDocument);
+    const result = await verifyBadge({ now: Date.now }, input, fetchDocument);
     return c.json(result, 200, { "access-control-allow-origin": "*" });
   } catch (error) {
     if (error instanceof VerifyInputError) return c.json({ error: error.message }, 400, { "access-control-allow-origin": "*" });

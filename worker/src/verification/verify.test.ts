@@ -131,3 +131,85 @@ describe("POST /api/verify", () => {
     expect(await verify({ assertion: "{ broken" })).toEqual({ status: 400, result: { error: "That JSON is not well-formed." } });
   });
 });
+
+describe("POST /api/verify with Open Badges 3.0 credentials", () => {
+  const credentialOf = async (awardId: string) =>
+    (await (
+      await new TestClient().request(`/public/credentials/${awardId}`, { headers: { accept: "application/json" } })
+    ).json()) as Record<string, any>;
+
+  it("checks the signature, issuer, recipient, status list, validity and schema", async () => {
+    const { award, email } = await awarded();
+    const credential = await credentialOf(award.id);
+    const { status, result } = await verify({ assertion: credential, email });
+    expect(status).toBe(200);
+    expect(statuses(result)).toEqual({
+      signature: "passed",
+      issuer: "passed",
+      recipient: "passed",
+      revocation: "passed",
+      expiry: "passed",
+      schema: "passed",
+    });
+    expect(result.valid).toBe(true);
+    expect(result.badge).toMatchObject({ name: "Formative Assessment", issuer: "Northwind Teachers College" });
+    // The credential's URL works as well as its JSON.
+    expect((await verify({ url: credential.id })).result.valid).toBe(true);
+    expect(statuses((await verify({ assertion: credential, email: "someone-else@example.org" })).result).recipient).toBe("failed");
+  });
+
+  it("fails a tampered credential on its signature", async () => {
+    const { award } = await awarded();
+    const credential = await credentialOf(award.id);
+    for (const change of [
+      (c: Record<string, any>) => {
+        c.credentialSubject.achievement.name = "Something grander";
+      },
+      (c: Record<string, any>) => {
+        c.validUntil = "2099-01-01T00:00:00Z";
+      },
+      (c: Record<string, any>) => {
+        c.proof.proofValue = `${c.proof.proofValue.slice(0, -2)}11`;
+      },
+    ]) {
+      const tampered = structuredClone(credential);
+      change(tampered);
+      const { result } = await verify({ assertion: tampered });
+      expect(result.valid).toBe(false);
+      expect(statuses(result).signature).toBe("failed");
+    }
+    const unsigned = structuredClone(credential);
+    delete unsigned.proof;
+    expect((await verify({ assertion: unsigned })).result.checks[0]).toMatchObject({ id: "signature", status: "failed" });
+  });
+
+  it("fails a revoked credential on revocation, an expired one on expiry, a malformed one on schema", async () => {
+    const { issuerClient, award } = await awarded();
+    const credential = await credentialOf(award.id);
+    await issuerClient.gql(REVOKE, { awardId: award.id, reason: "Issued in error." });
+    const revoked = (await verify({ assertion: credential })).result;
+    expect(statuses(revoked)).toMatchObject({ signature: "passed", revocation: "failed" });
+
+    const expired = await awarded({ issuedOn: "2020-01-01", expiresOn: "2021-01-01" });
+    const old = (await verify({ assertion: await credentialOf(expired.award.id) })).result;
+    expect(statuses(old)).toMatchObject({ signature: "passed", expiry: "failed" });
+
+    const nameless = structuredClone(await credentialOf(expired.award.id));
+    delete nameless.credentialSubject.achievement.criteria;
+    expect(statuses((await verify({ assertion: nameless })).result).schema).toBe("failed");
+  });
+
+  it("reads a credential baked into a PNG or an SVG", async () => {
+    for (const options of [{}, { svg: true }]) {
+      const { award, email } = await awarded(options);
+      const bytes = new Uint8Array(await (await new TestClient().request(`/public/assertions/${award.id}/image`)).arrayBuffer());
+      const form = new FormData();
+      form.set("image", new File([bytes], "badge", { type: "application/octet-stream" }));
+      form.set("email", email);
+      const { result } = await verify(form);
+      expect(result.valid).toBe(true);
+      expect(statuses(result).signature).toBe("passed");
+      expect(result.assertion.id).toBe(`http://127.0.0.1:8787/public/credentials/${award.id}`);
+    }
+  });
+});
