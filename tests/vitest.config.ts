@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// Browser tests: Node drives Debian's Chromium against a real `wrangler dev` (started once in global-setup).
+// Browser tests (Node drives Debian's Chromium) and interoperability tests (independent libraries
+// check what Laurel serves) against a real `wrangler dev`, started once in global-setup.
 export default defineConfig({
   test: {
     root: import.meta.dirname,
-    include: ["browser/**/*.test.ts"],
+    include: ["browser/**/*.test.ts", "interop/**/*.test.ts"],
     globalSetup: ["support/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
