@@ -30,10 +30,9 @@ export class ApiClient {
       // The GraphQL multipart request specification, as the SPA sends uploads.
       const form = new FormData();
       const names = Object.keys(files);
-      const withNulls = structuredClone(variables);
-      form.set("operations", JSON.stringify({ query, variables: withNulls }));
+      form.set("operations", JSON.stringify({ query, variables }));
       form.set("map", JSON.stringify(Object.fromEntries(names.map((name, i) => [String(i), [`variables.${name}`]]))));
-      names.forEach((name, i) => form.set(String(i), files[name] as File));
+      for (const [i, name] of names.entries()) form.set(String(i), files[name] as File);
       body = form;
     }
     const response = await fetch(`${baseUrl()}/graphql`, { method: "POST", headers, body });
