@@ -20,19 +20,30 @@ export function isCredential(document: Json | null): boolean {
 const idOf = (value: unknown) =>
   typeof value === "string" ? value : value && typeof value === "object" ? String((value as Json).id ?? "") : "";
 
-/** Resolves the proof's verification method to a public key, checking the issuer controls it. */
+/**
+ * Resolves the proof's verification method to a public key, checking the issuer controls it:
+ * did:key carries its key in the DID itself; did:web is fetched (Laurel's own in-process).
+ */
 async function proofKey(proof: DataIntegrityProof, issuerId: string, fetchDocument: DocumentFetcher): Promise<CryptoKey | string> {
-  const didUrl = didWebDocumentUrl(proof.verificationMethod);
-  if (!didUrl) return `Only did:web keys can be resolved; the proof names ${proof.verificationMethod}.`;
-  const did = proof.verificationMethod.split("#")[0];
+  const did = proof.verificationMethod.split("#")[0] ?? "";
   if (did !== issuerId) return "The proof was made with a key the issuer does not control.";
-  const fetched = await fetchDocument(didUrl).catch(() => null);
-  if (fetched?.status !== 200 || !fetched.body) return `Could not resolve ${did}.`;
-  const methods: Json[] = [fetched.body.verificationMethod ?? []].flat();
-  const method = methods.find((m) => m.id === proof.verificationMethod);
-  const asserts = [fetched.body.assertionMethod ?? []].flat().map(idOf).includes(proof.verificationMethod);
-  if (!method || !asserts || fetched.body.id !== did) return "The issuer's DID document does not list this key for assertions.";
-  const raw = typeof method.publicKeyMultibase === "string" ? rawEd25519FromMultikey(method.publicKeyMultibase) : null;
+  let multibase: unknown;
+  if (did.startsWith("did:key:")) {
+    const key = did.slice("did:key:".length);
+    if (proof.verificationMethod !== `${did}#${key}`) return "The did:key verification method is malformed.";
+    multibase = key;
+  } else {
+    const didUrl = didWebDocumentUrl(proof.verificationMethod);
+    if (!didUrl) return `Only did:web and did:key issuers can be checked; the proof names ${proof.verificationMethod}.`;
+    const fetched = await fetchDocument(didUrl).catch(() => null);
+    if (fetched?.status !== 200 || !fetched.body) return `Could not resolve ${did}.`;
+    const methods: Json[] = [fetched.body.verificationMethod ?? []].flat();
+    const method = methods.find((m) => m.id === proof.verificationMethod);
+    const asserts = [fetched.body.assertionMethod ?? []].flat().map(idOf).includes(proof.verificationMethod);
+    if (!method || !asserts || fetched.body.id !== did) return "The issuer's DID document does not list this key for assertions.";
+    multibase = method.publicKeyMultibase;
+  }
+  const raw = typeof multibase === "string" ? rawEd25519FromMultikey(multibase) : null;
   if (!raw) return "The key is not an Ed25519 Multikey.";
   return crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
 }

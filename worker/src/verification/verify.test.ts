@@ -3,7 +3,11 @@ import { AWARD, badgeClassInput, CREATE_BADGE_CLASS, issuerWithBadgeClass, REVOK
 import { gqlUpload, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 import { fileOf, pngImage, svgImage } from "../../test/images";
+import { recipientHash } from "../badges/recipient";
 import { bakePng, unbakePng, unbakeSvg } from "./baking";
+import { signDocument } from "./data-integrity";
+import { OB3_CONTEXT, VC_V2_CONTEXT } from "./json-ld";
+import { ed25519Multikey } from "./multibase";
 
 async function awarded(options: { svg?: boolean; expiresOn?: string; issuedOn?: string } = {}) {
   const issuerClient = new TestClient();
@@ -211,5 +215,62 @@ describe("POST /api/verify with Open Badges 3.0 credentials", () => {
       expect(statuses(result).signature).toBe("passed");
       expect(result.assertion.id).toBe(`http://127.0.0.1:8787/public/credentials/${award.id}`);
     }
+  });
+});
+
+describe("POST /api/verify with another issuer's credential", () => {
+  it("verifies a credential signed by a did:key issuer, offline, and catches its tampering", async () => {
+    const keys = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const multikey = ed25519Multikey(new Uint8Array((await crypto.subtle.exportKey("raw", keys.publicKey)) as ArrayBuffer));
+    const did = `did:key:${multikey}`;
+    const email = "ada@other.example.org";
+    const credential = await signDocument(
+      {
+        "@context": [VC_V2_CONTEXT, OB3_CONTEXT],
+        id: "urn:uuid:5f0b7a0e-2f3c-4d0e-9a59-3c1a8b0e6d21",
+        type: ["VerifiableCredential", "OpenBadgeCredential"],
+        name: "Community Mentor",
+        issuer: { id: did, type: ["Profile"], name: "Other Academy", url: "https://other.example.org/" },
+        validFrom: "2026-01-01T00:00:00Z",
+        credentialSubject: {
+          type: ["AchievementSubject"],
+          identifier: [
+            {
+              type: "IdentityObject",
+              hashed: true,
+              identityHash: await recipientHash(email, "pepper"),
+              identityType: "emailAddress",
+              salt: "pepper",
+            },
+          ],
+          achievement: {
+            id: "https://other.example.org/achievements/mentor",
+            type: ["Achievement"],
+            name: "Community Mentor",
+            description: "Mentored new teachers for a year.",
+            criteria: { narrative: "A year of mentoring." },
+          },
+        },
+      },
+      { privateKey: keys.privateKey, verificationMethod: `${did}#${multikey}`, created: new Date("2026-01-01T00:00:00Z") },
+    );
+    const { result } = await verify({ assertion: credential, email });
+    expect(statuses(result)).toEqual({
+      signature: "passed",
+      issuer: "passed",
+      recipient: "passed",
+      revocation: "skipped",
+      expiry: "passed",
+      schema: "passed",
+    });
+    expect(result.valid).toBe(true);
+    const tampered = { ...credential, name: "Community Leader" };
+    expect(statuses((await verify({ assertion: tampered })).result).signature).toBe("failed");
+    const impostor = structuredClone(credential);
+    impostor.issuer.id = "did:web:other.example.org";
+    expect((await verify({ assertion: impostor })).result.checks[0]).toMatchObject({
+      status: "failed",
+      message: "The proof was made with a key the issuer does not control.",
+    });
   });
 });
