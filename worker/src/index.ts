@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { imageRoutes } from "./badges/images.routes";
 import type { AwardNotification } from "./badges/notifications";
 import { deliverNotifications } from "./badges/notifications.consumer";
+import { collectionRoutes } from "./collections/collections.routes";
 import { devRoutes } from "./dev/dev.routes";
 import { yoga } from "./graphql/yoga";
 import { csrfProtection } from "./http/csrf";
@@ -26,6 +27,7 @@ app.route("/auth/sso", ssoRoutes);
 app.route("/public/images", imageRoutes);
 app.route("/public", publicRoutes);
 app.route("/public", credentialRoutes);
+app.route("/public", collectionRoutes);
 app.route("/api/verify", verifyRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));

@@ -1,6 +1,7 @@
 import { and, eq, inArray, notExists } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
+import { collections } from "../collections/collections.table";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { InvalidCodeError, InvalidCredentialsError, Problems, RateLimitedError, ValidationError } from "../lib/errors";
@@ -63,6 +64,7 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string) {
         ),
       ),
     db.update(issuerMembers).set({ userId: intoId }).where(eq(issuerMembers.userId, fromId)),
+    db.update(collections).set({ userId: intoId }).where(eq(collections.userId, fromId)),
   ] as const;
 }
 

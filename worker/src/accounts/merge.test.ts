@@ -176,6 +176,7 @@ describe("linking another account (merge)", () => {
     expect(references).toEqual(
       [
         // Moved to the survivor.
+        "collections.user_id",
         "emails.user_id",
         "issuer_members.user_id",
         "profiles.user_id",

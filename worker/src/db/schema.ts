@@ -6,6 +6,7 @@ export * from "../audit/audit.table";
 export * from "../badges/awards.table";
 export * from "../badges/badge-classes.table";
 export * from "../badges/issuers.table";
+export * from "../collections/collections.table";
 export * from "../email/outbox.table";
 export * from "../mfa/mfa.table";
 export * from "../sessions/pending-sign-ins.table";

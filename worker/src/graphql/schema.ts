@@ -9,6 +9,7 @@ import "../mfa/mfa.graphql";
 import "../badges/badges.graphql";
 import "../verification/sharing.graphql";
 import "../verification/credentials.graphql";
+import "../collections/collections.graphql";
 import "../sso/sso.graphql";
 import { builder } from "./builder";
 

@@ -5,6 +5,7 @@ import { imageUrl } from "../badges/images";
 import type { Issuer } from "../badges/issuers.table";
 import { escapeHtml } from "../lib/html";
 import { publicUrls } from "./ob2";
+import { credentialUrls } from "./ob3";
 import { linkedInShareUrl } from "./sharing";
 
 const date = (d: Date) => d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
@@ -30,22 +31,9 @@ export function assertionPage(appUrl: string, award: Award, badgeClass: BadgeCla
   const description = `${earner} earned "${badgeClass.name}" from ${issuer.name}. ${badgeClass.description}`.slice(0, 300);
   const revoked =
     status === "revoked" ? `<p class="notice">Revoked by ${escapeHtml(issuer.name)}: ${escapeHtml(award.revocationReason ?? "")}</p>` : "";
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<meta name="description" content="${escapeHtml(description)}">
-<link rel="canonical" href="${escapeHtml(url)}">
-<link rel="alternate" type="application/ld+json" href="${escapeHtml(url)}">
-<meta property="og:type" content="website"><meta property="og:site_name" content="Laurel">
-<meta property="og:title" content="${escapeHtml(title)}"><meta property="og:description" content="${escapeHtml(description)}">
-<meta property="og:url" content="${escapeHtml(url)}"><meta property="og:image" content="${escapeHtml(image)}">
-<meta name="twitter:card" content="summary"><meta name="twitter:title" content="${escapeHtml(title)}">
-<meta name="twitter:description" content="${escapeHtml(description)}"><meta name="twitter:image" content="${escapeHtml(image)}">
-<style>body{font:16px/1.5 system-ui,sans-serif;color:#1d2a24;background:#f4f7f5;margin:0}main{max-width:40rem;margin:0 auto;padding:2rem 1rem}
-.card{background:#fff;border:1px solid #d5ddd8;border-radius:8px;padding:1.5rem;text-align:center}img{max-width:200px;height:auto}
-.status{display:inline-block;border-radius:999px;padding:.1rem .75rem;font-weight:700}.valid{background:#e6f4ea;color:#0d5323}.expired{background:#fef7e0;color:#6b5300}.revoked{background:#fce8e6;color:#8c1d18}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;text-align:left}dt{color:#56645d}dd{margin:0}.notice{color:#8c1d18;font-weight:600}a{color:#17573a}</style>
-</head><body><main><div class="card">
+  return publicPage(
+    { title, description, url, image, alternate: url },
+    `
 <img src="${escapeHtml(image)}" alt="${escapeHtml(badgeClass.name)} badge" width="200" height="200">
 <h1>${escapeHtml(badgeClass.name)}</h1>
 <p><span class="status ${statusClass}">${statusLabel}</span></p>
@@ -54,6 +42,42 @@ ${revoked}
 <dl><dt>Issued</dt><dd>${date(award.issuedOn)}</dd><dt>Expires</dt><dd>${award.expiresAt ? date(award.expiresAt) : "Never"}</dd>
 <dt>Criteria</dt><dd>${escapeHtml(badgeClass.criteriaNarrative ?? "")}${badgeClass.criteriaUrl ? ` <a href="${escapeHtml(badgeClass.criteriaUrl)}" rel="noopener">Details</a>` : ""}</dd></dl>
 <p>${escapeHtml(badgeClass.description)}</p>
-<p><a href="${escapeHtml(url)}?format=json" type="application/ld+json">Open Badges 2.0 assertion (JSON-LD)</a> · <a href="${escapeHtml(linkedInShareUrl(appUrl, award))}" rel="noopener">Share on LinkedIn</a></p>
-</div></main></body></html>`;
+<p><a href="${escapeHtml(url)}?format=json" type="application/ld+json">Open Badges 2.0 assertion (JSON-LD)</a> · <a href="${escapeHtml(credentialUrls(appUrl).credential(award.id))}?download">Open Badges 3.0 credential</a> · <a href="${escapeHtml(linkedInShareUrl(appUrl, award))}" rel="noopener">Share on LinkedIn</a></p>
+`,
+  );
+}
+
+export interface PageMeta {
+  title: string;
+  description: string;
+  url: string;
+  image: string;
+  /** The JSON-LD twin of the page, when it has one. */
+  alternate?: string;
+}
+
+/**
+ * A public page: no script, Open Graph and Twitter card tags so LinkedIn and others preview it,
+ * every value escaped by the caller or here. `body` is trusted HTML built with escapeHtml.
+ */
+export function publicPage(meta: PageMeta, body: string): string {
+  const { title, description, url, image } = meta;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<meta name="description" content="${escapeHtml(description)}">
+<link rel="canonical" href="${escapeHtml(url)}">
+${meta.alternate ? `<link rel="alternate" type="application/ld+json" href="${escapeHtml(meta.alternate)}">` : ""}
+<meta property="og:type" content="website"><meta property="og:site_name" content="Laurel">
+<meta property="og:title" content="${escapeHtml(title)}"><meta property="og:description" content="${escapeHtml(description)}">
+<meta property="og:url" content="${escapeHtml(url)}"><meta property="og:image" content="${escapeHtml(image)}">
+<meta name="twitter:card" content="summary"><meta name="twitter:title" content="${escapeHtml(title)}">
+<meta name="twitter:description" content="${escapeHtml(description)}"><meta name="twitter:image" content="${escapeHtml(image)}">
+<style>body{font:16px/1.5 system-ui,sans-serif;color:#1d2a24;background:#f4f7f5;margin:0}main{max-width:40rem;margin:0 auto;padding:2rem 1rem}
+.card{background:#fff;border:1px solid #d5ddd8;border-radius:8px;padding:1.5rem;text-align:center}img{max-width:200px;height:auto}
+.status{display:inline-block;border-radius:999px;padding:.1rem .75rem;font-weight:700}.valid{background:#e6f4ea;color:#0d5323}.expired{background:#fef7e0;color:#6b5300}.revoked{background:#fce8e6;color:#8c1d18}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;text-align:left}dt{color:#56645d}dd{margin:0}.notice{color:#8c1d18;font-weight:600}a{color:#17573a}
+.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:1rem}.grid img{width:100%;max-width:120px}</style>
+</head><body><main><div class="card">
+${body}</div></main></body></html>`;
 }

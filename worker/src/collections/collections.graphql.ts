@@ -1,0 +1,116 @@
+import { AwardType } from "../badges/badges.graphql";
+import { builder } from "../graphql/builder";
+import { NotFoundError } from "../lib/errors";
+import {
+  collectionBadges,
+  collectionUrl,
+  createCollection,
+  deleteCollection,
+  listMyCollections,
+  requireOwnCollection,
+  setCollectionBadges,
+  shareCollection,
+  unshareCollection,
+  updateCollection,
+} from "./collections.service";
+import type { Collection } from "./collections.table";
+
+// A learner's shareable collections of badges.
+const CollectionType = builder.objectRef<Collection>("Collection").implement({
+  description: "A named, ordered selection of your badges that you can share with one link.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    description: t.exposeString("description"),
+    publicUrl: t.string({
+      nullable: true,
+      description: "The public page while the collection is shared; null when it is not.",
+      resolve: (c, _x, ctx) => (c.shareSlug ? collectionUrl(ctx.config.appUrl, c.shareSlug) : null),
+    }),
+    sharedAt: t.field({ type: "DateTime", nullable: true, resolve: (c) => c.sharedAt }),
+    updatedAt: t.field({ type: "DateTime", resolve: (c) => c.updatedAt }),
+    badges: t.field({
+      type: [AwardType],
+      description: "In order. Hidden badges are listed here but never on the public page.",
+      resolve: (c, _x, ctx) => collectionBadges(ctx, c, { publicOnly: false }),
+    }),
+  }),
+});
+
+const CollectionDeleted = builder.objectRef<{ id: string }>("CollectionDeleted").implement({
+  fields: (t) => ({ id: t.exposeID("id") }),
+});
+
+const CollectionInput = builder.inputType("CollectionInput", {
+  fields: (t) => ({
+    name: t.string({ description: "At most 80 characters." }),
+    description: t.string({ required: false, description: "At most 500 characters." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  myCollections: t.field({
+    type: [CollectionType],
+    authScopes: { signedIn: true },
+    resolve: (_r, _a, ctx) => listMyCollections(ctx, ctx.user!),
+  }),
+  collection: t.field({
+    type: CollectionType,
+    nullable: true,
+    authScopes: { signedIn: true },
+    args: { id: t.arg.id() },
+    resolve: (_r, { id }, ctx) => requireOwnCollection(ctx, ctx.user!, String(id)).catch(() => null),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createCollection: t.field({
+    type: CollectionType,
+    authScopes: { signedIn: true },
+    errors: {},
+    args: { input: t.arg({ type: CollectionInput }) },
+    resolve: (_r, { input }, ctx) => createCollection(ctx, ctx.user!, input),
+  }),
+  updateCollection: t.field({
+    type: CollectionType,
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id(), input: t.arg({ type: CollectionInput }) },
+    resolve: (_r, { id, input }, ctx) => updateCollection(ctx, ctx.user!, String(id), input),
+  }),
+  setCollectionBadges: t.field({
+    type: CollectionType,
+    description: "Replaces the collection's badges with these, in this order (badges from your backpack only).",
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id(), awardIds: t.arg.idList() },
+    resolve: (_r, { id, awardIds }, ctx) => setCollectionBadges(ctx, ctx.user!, String(id), awardIds.map(String)),
+  }),
+  shareCollection: t.field({
+    type: CollectionType,
+    description: "Shares the collection under a new link; any earlier link stops working.",
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id() },
+    resolve: (_r, { id }, ctx) => shareCollection(ctx, ctx.user!, String(id)),
+  }),
+  unshareCollection: t.field({
+    type: CollectionType,
+    description: "Stops sharing: the public link answers 404 from now on.",
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id() },
+    resolve: (_r, { id }, ctx) => unshareCollection(ctx, ctx.user!, String(id)),
+  }),
+  deleteCollection: t.field({
+    type: CollectionDeleted,
+    description: "Deletes the collection; its public link stops working. The badges stay in your backpack.",
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id() },
+    resolve: async (_r, { id }, ctx) => {
+      await deleteCollection(ctx, ctx.user!, String(id));
+      return { id: String(id) };
+    },
+  }),
+}));

@@ -1,0 +1,77 @@
+import { Hono } from "hono";
+import { getBadgeClass } from "../badges/badge-classes.service";
+import { imageUrl } from "../badges/images";
+import { getIssuer } from "../badges/issuers.service";
+import type { AppContext } from "../context";
+import { escapeHtml } from "../lib/html";
+import { publicUrls } from "../verification/ob2";
+import { publicPage } from "../verification/page";
+import { jsonLd, respond } from "../verification/public-response";
+import { collectionBadges, collectionUrl, getSharedCollection } from "./collections.service";
+import type { Collection } from "./collections.table";
+
+/** `GET /public/collections/:slug`: a shared collection, as a page for people or JSON for tools. */
+export const collectionRoutes = new Hono<{ Bindings: Env }>();
+
+// Hiding or revoking a badge does not purge its collections' pages: they are kept briefly.
+const MAX_AGE_SECONDS = 60;
+
+async function publicView(ctx: AppContext, collection: Collection) {
+  const owner = await ctx.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, collection.userId) });
+  const badges = await Promise.all(
+    (await collectionBadges(ctx, collection, { publicOnly: true })).map(async (award) => {
+      const badgeClass = await getBadgeClass(ctx, award.badgeClassId);
+      const issuer = badgeClass ? await getIssuer(ctx, badgeClass.issuerId) : null;
+      return {
+        assertion: publicUrls(ctx.config.appUrl).assertion(award.id),
+        name: badgeClass?.name ?? "",
+        issuer: issuer?.name ?? "",
+        image: badgeClass ? imageUrl(ctx.config.appUrl, badgeClass.imageKey) : "",
+        issuedOn: award.issuedOn.toISOString(),
+      };
+    }),
+  );
+  return { owner: owner ? `${owner.firstName} ${owner.lastName}` : "A Laurel learner", badges };
+}
+
+collectionRoutes.get("/collections/:slug", (c) =>
+  respond(
+    c,
+    async (ctx, variant) => {
+      const collection = await getSharedCollection(ctx, c.req.param("slug"));
+      if (!collection?.shareSlug) return null;
+      const url = collectionUrl(ctx.config.appUrl, collection.shareSlug);
+      const { owner, badges } = await publicView(ctx, collection);
+      if (variant === "json") {
+        return {
+          ...jsonLd(200, { id: url, name: collection.name, description: collection.description, owner, badges }),
+          type: "application/json; charset=utf-8",
+        };
+      }
+      const items = badges
+        .map(
+          (b) =>
+            `<li><a href="${escapeHtml(b.assertion)}"><img src="${escapeHtml(b.image)}" alt="" width="120" height="120"><br>${escapeHtml(b.name)}</a><br><small>${escapeHtml(b.issuer)}</small></li>`,
+        )
+        .join("");
+      const description =
+        `${owner}'s collection of ${badges.length} verified badge${badges.length === 1 ? "" : "s"}. ${collection.description}`.slice(
+          0,
+          300,
+        );
+      return {
+        status: 200,
+        type: "text/html; charset=utf-8",
+        body: publicPage(
+          { title: `${collection.name} · ${owner}`, description, url, image: badges[0]?.image ?? `${ctx.config.appUrl}/favicon.svg` },
+          `<h1>${escapeHtml(collection.name)}</h1>
+<p>A collection by ${escapeHtml(owner)}${collection.description ? `: ${escapeHtml(collection.description)}` : ""}</p>
+${badges.length ? `<ul class="grid">${items}</ul>` : "<p>No badges in this collection yet.</p>"}
+<p><small>Each badge links to its own verification page.</small></p>
+`,
+        ),
+      };
+    },
+    { maxAgeSeconds: MAX_AGE_SECONDS },
+  ),
+);

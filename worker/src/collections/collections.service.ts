@@ -1,0 +1,170 @@
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { emails, type User } from "../accounts/accounts.table";
+import { auditInsert } from "../audit/audit";
+import { requireOwnAward } from "../badges/awards.service";
+import { type Award, awards } from "../badges/awards.table";
+import { checkText } from "../badges/checks";
+import type { AppContext } from "../context";
+import { randomToken } from "../lib/crypto";
+import { NotFoundError, Problems, ValidationError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { purgePublicDocument } from "../verification/edge-cache";
+import { type Collection, collectionItems, collections } from "./collections.table";
+
+export const MAX_BADGES_PER_COLLECTION = 100;
+
+export const collectionUrl = (appUrl: string, slug: string) => `${appUrl}/public/collections/${slug}`;
+
+export interface CollectionInput {
+  name: string;
+  description?: string | null;
+}
+
+function checkCollection(input: CollectionInput) {
+  const problems = new Problems();
+  const name = checkText(problems, "name", "a name", input.name, 80);
+  const description = checkText(problems, "description", "the description", input.description, 500, false);
+  problems.throwIfAny();
+  return { name, description };
+}
+
+export async function listMyCollections(ctx: Pick<AppContext, "db">, user: User): Promise<Collection[]> {
+  return ctx.db.query.collections.findMany({ where: eq(collections.userId, user.id), orderBy: desc(collections.createdAt) });
+}
+
+export async function requireOwnCollection(ctx: Pick<AppContext, "db">, user: User, id: string): Promise<Collection> {
+  const collection = await ctx.db.query.collections.findFirst({ where: and(eq(collections.id, id), eq(collections.userId, user.id)) });
+  if (!collection) throw new NotFoundError("You have no collection with that id.");
+  return collection;
+}
+
+const audit = (ctx: AppContext, user: User, action: string, id: string, data?: Record<string, unknown>) =>
+  auditInsert(
+    ctx.db,
+    { actorUserId: user.id, action: `collection.${action}`, subjectType: "collection", subjectId: id, data, ip: ctx.ip },
+    ctx.now(),
+  );
+
+export async function createCollection(ctx: AppContext, user: User, input: CollectionInput): Promise<Collection> {
+  const clean = checkCollection(input);
+  const now = new Date(ctx.now());
+  const row = { id: newId(), userId: user.id, ...clean, shareSlug: null, sharedAt: null, createdAt: now, updatedAt: now };
+  await ctx.db.batch([ctx.db.insert(collections).values(row), audit(ctx, user, "created", row.id)]);
+  return row;
+}
+
+/** Purges the public page after a change, so the shared link shows it now. */
+async function changed(ctx: AppContext, collection: Collection) {
+  if (collection.shareSlug) await purgePublicDocument(collectionUrl(ctx.config.appUrl, collection.shareSlug));
+}
+
+export async function updateCollection(ctx: AppContext, user: User, id: string, input: CollectionInput): Promise<Collection> {
+  const collection = await requireOwnCollection(ctx, user, id);
+  const clean = checkCollection(input);
+  const [updated] = await ctx.db.batch([
+    ctx.db
+      .update(collections)
+      .set({ ...clean, updatedAt: new Date(ctx.now()) })
+      .where(eq(collections.id, id))
+      .returning(),
+    audit(ctx, user, "updated", id),
+  ]);
+  await changed(ctx, collection);
+  return updated[0]!;
+}
+
+/** Replaces the collection's badges with these, in this order; every one must be the user's own. */
+export async function setCollectionBadges(ctx: AppContext, user: User, id: string, awardIds: string[]): Promise<Collection> {
+  const collection = await requireOwnCollection(ctx, user, id);
+  const unique = [...new Set(awardIds)];
+  if (unique.length > MAX_BADGES_PER_COLLECTION) {
+    throw ValidationError.field("awardIds", `A collection holds at most ${MAX_BADGES_PER_COLLECTION} badges.`);
+  }
+  for (const awardId of unique) {
+    const award = await requireOwnAward(ctx, user, awardId).catch(() => null);
+    if (!award || award.revokedAt) throw ValidationError.field("awardIds", "Only badges in your backpack can go in a collection.");
+  }
+  const now = new Date(ctx.now());
+  const inserts: BatchItem<"sqlite">[] = unique.map((awardId, position) =>
+    ctx.db.insert(collectionItems).values({ collectionId: id, awardId, position }),
+  );
+  await ctx.db.batch([
+    ctx.db.delete(collectionItems).where(eq(collectionItems.collectionId, id)),
+    ...inserts,
+    ctx.db.update(collections).set({ updatedAt: now }).where(eq(collections.id, id)),
+    audit(ctx, user, "badges_set", id, { count: unique.length }),
+  ]);
+  await changed(ctx, collection);
+  return { ...collection, updatedAt: now };
+}
+
+/** Shares under a new unguessable link; an earlier link stops working. */
+export async function shareCollection(ctx: AppContext, user: User, id: string): Promise<Collection> {
+  const collection = await requireOwnCollection(ctx, user, id);
+  const now = new Date(ctx.now());
+  const [updated] = await ctx.db.batch([
+    ctx.db
+      .update(collections)
+      .set({ shareSlug: randomToken(16), sharedAt: now, updatedAt: now })
+      .where(eq(collections.id, id))
+      .returning(),
+    audit(ctx, user, "shared", id),
+  ]);
+  await changed(ctx, collection);
+  return updated[0]!;
+}
+
+export async function unshareCollection(ctx: AppContext, user: User, id: string): Promise<Collection> {
+  const collection = await requireOwnCollection(ctx, user, id);
+  const [updated] = await ctx.db.batch([
+    ctx.db
+      .update(collections)
+      .set({ shareSlug: null, sharedAt: null, updatedAt: new Date(ctx.now()) })
+      .where(eq(collections.id, id))
+      .returning(),
+    audit(ctx, user, "unshared", id),
+  ]);
+  await changed(ctx, collection);
+  return updated[0]!;
+}
+
+export async function deleteCollection(ctx: AppContext, user: User, id: string): Promise<void> {
+  const collection = await requireOwnCollection(ctx, user, id);
+  await ctx.db.batch([
+    ctx.db.delete(collectionItems).where(eq(collectionItems.collectionId, id)),
+    ctx.db.delete(collections).where(eq(collections.id, id)),
+    audit(ctx, user, "deleted", id, { name: collection.name }),
+  ]);
+  await changed(ctx, collection);
+}
+
+/** The collection's badges in order, as its owner sees them (hidden ones included). */
+export async function collectionBadges(
+  ctx: Pick<AppContext, "db">,
+  collection: Collection,
+  options: { publicOnly: boolean },
+): Promise<Award[]> {
+  // Only badges still awarded to one of the owner's verified addresses: one that left the
+  // backpack (address removed, merged away) silently leaves the collection's page too.
+  const rows = await ctx.db
+    .select({ award: awards })
+    .from(collectionItems)
+    .innerJoin(awards, eq(awards.id, collectionItems.awardId))
+    .innerJoin(emails, and(eq(emails.address, awards.recipientEmail), eq(emails.userId, collection.userId)))
+    .where(
+      and(
+        eq(collectionItems.collectionId, collection.id),
+        isNull(awards.revokedAt),
+        ...(options.publicOnly ? [isNull(awards.hiddenAt)] : []),
+      ),
+    )
+    .orderBy(asc(collectionItems.position));
+  return rows.map((r) => r.award);
+}
+
+/** A shared collection by its public slug; null when there is none (or it stopped being shared). */
+export async function getSharedCollection(ctx: Pick<AppContext, "db">, slug: string): Promise<Collection | null> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(slug)) return null;
+  return (await ctx.db.query.collections.findFirst({ where: eq(collections.shareSlug, slug) })) ?? null;
+}

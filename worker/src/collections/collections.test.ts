@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { AWARD, issuerWithBadgeClass, REVOKE } from "../../test/badges";
+import { TestClient } from "../../test/client";
+import { createUser, signInAs } from "../../test/fixtures";
+
+const FIELDS = "id name description publicUrl badges { id }";
+const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
+const CREATE = `mutation ($input: CollectionInput!) { createCollection(input: $input) { ${ERRORS} ... on Collection { ${FIELDS} } } }`;
+const SET = `mutation ($id: ID!, $awardIds: [ID!]!) { setCollectionBadges(id: $id, awardIds: $awardIds) { ${ERRORS} ... on Collection { ${FIELDS} } } }`;
+const SHARE = `mutation ($id: ID!) { shareCollection(id: $id) { ${ERRORS} ... on Collection { ${FIELDS} } } }`;
+const UNSHARE = `mutation ($id: ID!) { unshareCollection(id: $id) { ${ERRORS} ... on Collection { ${FIELDS} } } }`;
+const DELETE = `mutation ($id: ID!) { deleteCollection(id: $id) { ${ERRORS} ... on CollectionDeleted { id } } }`;
+const MINE = `{ myCollections { ${FIELDS} } }`;
+
+/** A learner with three badges from one issuer, and the issuer's client to revoke with. */
+async function learnerWithBadges() {
+  const learner = await createUser({ firstName: "Grace" });
+  const client = new TestClient();
+  await signInAs(client, learner);
+  const issuerClient = new TestClient();
+  await signInAs(issuerClient, await createUser());
+  const { badgeClass } = await issuerWithBadgeClass(issuerClient);
+  const ids: string[] = [];
+  for (const narrative of ["one", "two", "three"]) {
+    ids.push((await issuerClient.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: learner.email, narrative } })).awardBadge.id);
+  }
+  return { client, issuerClient, ids };
+}
+
+const publicGet = (url: string, accept = "application/json") =>
+  new TestClient().request(url.replace("http://127.0.0.1:8787", ""), { headers: { accept } });
+
+describe("collections", () => {
+  it("groups own badges in order, shares them with a public page and JSON, and unshares", async () => {
+    const { client, ids } = await learnerWithBadges();
+    const created = (await client.gql(CREATE, { input: { name: "  Assessment work ", description: "For my portfolio" } })).createCollection;
+    expect(created).toMatchObject({ __typename: "Collection", name: "Assessment work", publicUrl: null, badges: [] });
+    const ordered = [ids[2], ids[0]];
+    const set = (await client.gql(SET, { id: created.id, awardIds: ordered })).setCollectionBadges;
+    expect(set.badges.map((b: { id: string }) => b.id)).toEqual(ordered);
+
+    const shared = (await client.gql(SHARE, { id: created.id })).shareCollection;
+    expect(shared.publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:8787\/public\/collections\/[A-Za-z0-9_-]{22}$/);
+    const json = (await (await publicGet(shared.publicUrl)).json()) as Record<string, any>;
+    expect(json).toMatchObject({ id: shared.publicUrl, name: "Assessment work", owner: "Grace User" });
+    expect(json.badges.map((b: { assertion: string }) => b.assertion)).toEqual(
+      ordered.map((id) => `http://127.0.0.1:8787/public/assertions/${id}`),
+    );
+    const page = await (await publicGet(shared.publicUrl, "text/html")).text();
+    expect(page).toContain("<h1>Assessment work</h1>");
+    expect(page).toContain('property="og:title" content="Assessment work · Grace User"');
+    expect(page).toContain(`/public/assertions/${ordered[0]}`);
+
+    expect((await client.gql(UNSHARE, { id: created.id })).unshareCollection.publicUrl).toBeNull();
+    expect((await publicGet(shared.publicUrl)).status).toBe(404);
+    const again = (await client.gql(SHARE, { id: created.id })).shareCollection;
+    expect(again.publicUrl).not.toBe(shared.publicUrl);
+    expect((await publicGet(shared.publicUrl)).status).toBe(404);
+    expect((await publicGet(again.publicUrl)).status).toBe(200);
+  });
+
+  it("refuses someone else's badge, changing nothing", async () => {
+    const mine = await learnerWithBadges();
+    const theirs = await learnerWithBadges();
+    const created = (await mine.client.gql(CREATE, { input: { name: "Mine" } })).createCollection;
+    await mine.client.gql(SET, { id: created.id, awardIds: [mine.ids[0]] });
+    const refused = (await mine.client.gql(SET, { id: created.id, awardIds: [mine.ids[1], theirs.ids[0]] })).setCollectionBadges;
+    expect(refused).toMatchObject({
+      __typename: "ValidationError",
+      fieldErrors: [{ field: "awardIds", message: "Only badges in your backpack can go in a collection." }],
+    });
+    const [after] = (await mine.client.gql(MINE)).myCollections;
+    expect(after.badges).toEqual([{ id: mine.ids[0] }]);
+    // Nor can anyone else see or change the collection.
+    expect((await theirs.client.gql(SHARE, { id: created.id })).shareCollection.__typename).toBe("NotFoundError");
+  });
+
+  it("never shows revoked or hidden badges publicly", async () => {
+    const { client, issuerClient, ids } = await learnerWithBadges();
+    const created = (await client.gql(CREATE, { input: { name: "All" } })).createCollection;
+    await client.gql(SET, { id: created.id, awardIds: ids });
+    await issuerClient.gql(REVOKE, { awardId: ids[0], reason: "Issued in error" });
+    await client.gql("mutation ($id: ID!) { hideBadge(id: $id) { __typename } }", { id: ids[1] });
+    const shared = (await client.gql(SHARE, { id: created.id })).shareCollection;
+    const json = (await (await publicGet(shared.publicUrl)).json()) as Record<string, any>;
+    expect(json.badges.map((b: { assertion: string }) => b.assertion)).toEqual([`http://127.0.0.1:8787/public/assertions/${ids[2]}`]);
+    // The owner still sees the hidden one in the editor.
+    expect(shared.badges.map((b: { id: string }) => b.id)).toEqual([ids[1], ids[2]]);
+  });
+
+  it("checks names and deletes a collection with its link", async () => {
+    const { client, ids } = await learnerWithBadges();
+    const invalid = (await client.gql(CREATE, { input: { name: " ", description: "x".repeat(501) } })).createCollection;
+    expect(invalid.fieldErrors.map((e: { field: string }) => e.field).sort()).toEqual(["description", "name"]);
+    const created = (await client.gql(CREATE, { input: { name: "Temporary" } })).createCollection;
+    await client.gql(SET, { id: created.id, awardIds: ids });
+    const shared = (await client.gql(SHARE, { id: created.id })).shareCollection;
+    expect((await client.gql(DELETE, { id: created.id })).deleteCollection).toMatchObject({
+      __typename: "CollectionDeleted",
+      id: created.id,
+    });
+    expect((await client.gql(MINE)).myCollections).toEqual([]);
+    expect((await publicGet(shared.publicUrl)).status).toBe(404);
+    expect((await client.gql(DELETE, { id: created.id })).deleteCollection.__typename).toBe("NotFoundError");
+  });
+});
