@@ -46,7 +46,7 @@ export class ApiClient {
 const PASSWORD = "interop-Tester-2026!";
 
 /** A fresh account, through registration, its first sign-in and authenticator setup. */
-export async function signedInAccount(label: string): Promise<ApiClient> {
+export async function signedInAccount(label: string): Promise<{ client: ApiClient; email: string; password: string; totpSecret: string }> {
   const email = await registeredAccount({ label, firstName: "Iris", password: PASSWORD });
   const client = new ApiClient();
   await client.gql("mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { __typename } }", { e: email, p: PASSWORD });
@@ -58,14 +58,14 @@ export async function signedInAccount(label: string): Promise<ApiClient> {
   if (confirmMfaSetup.__typename !== "RecoveryCodeIssued") throw new Error(`MFA setup failed: ${confirmMfaSetup.__typename}`);
   const { acknowledgeRecoveryCode } = await client.gql("mutation { acknowledgeRecoveryCode { __typename ... on SignInStep { status } } }");
   if (acknowledgeRecoveryCode.status !== "SIGNED_IN") throw new Error(`sign-in did not finish: ${JSON.stringify(acknowledgeRecoveryCode)}`);
-  return client;
+  return { client, email, password: PASSWORD, totpSecret: totp.secret.base32 };
 }
 
 const BADGE_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200"><circle cx="100" cy="100" r="90" fill="#2e7d32"/></svg>`;
 
 /** A signed-in owner of a new issuer with one badge class. */
 export async function issuerWithBadgeClass(label: string) {
-  const client = await signedInAccount(label);
+  const { client } = await signedInAccount(label);
   const { createIssuer } = await client.gql(
     "mutation ($input: IssuerInput!) { createIssuer(input: $input) { __typename ... on Issuer { id } } }",
     { input: { name: "Interop Institute", url: "https://interop.example.org/", email: "badges@interop.example.org" } },

@@ -14,6 +14,8 @@ const Account = lazy(() => import("./pages/Account"));
 const Security = lazy(() => import("./pages/Security"));
 const Backpack = lazy(() => import("./pages/Backpack"));
 const BadgeDetail = lazy(() => import("./pages/BadgeDetail"));
+const Collections = lazy(() => import("./pages/Collections"));
+const CollectionEditor = lazy(() => import("./pages/CollectionEditor"));
 const Issuers = lazy(() => import("./pages/Issuers"));
 const IssuerConsole = lazy(() => import("./pages/IssuerConsole"));
 const MfaSetup = lazy(() => import("./pages/MfaSetup"));
@@ -46,6 +48,8 @@ export function App() {
       <Route path="/account/security" component={signedIn(Security)} />
       <Route path="/backpack" component={signedIn(Backpack)} />
       <Route path="/backpack/:id" component={signedIn(BadgeDetail)} />
+      <Route path="/collections" component={signedIn(Collections)} />
+      <Route path="/collections/:id" component={signedIn(CollectionEditor)} />
       <Route path="/issuers" component={signedIn(Issuers)} />
       <Route path="/issuers/:id" component={signedIn(IssuerConsole)} />
       <Route path="/dev/mailbox" component={Mailbox} />

@@ -72,6 +72,6 @@ ${badges.length ? `<ul class="grid">${items}</ul>` : "<p>No badges in this colle
         ),
       };
     },
-    { maxAgeSeconds: MAX_AGE_SECONDS },
+    { maxAgeSeconds: MAX_AGE_SECONDS, revalidate: true },
   ),
 );

@@ -41,7 +41,9 @@ describe("collections", () => {
 
     const shared = (await client.gql(SHARE, { id: created.id })).shareCollection;
     expect(shared.publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:8787\/public\/collections\/[A-Za-z0-9_-]{22}$/);
-    const json = (await (await publicGet(shared.publicUrl)).json()) as Record<string, any>;
+    const response = await publicGet(shared.publicUrl);
+    expect(response.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=60, must-revalidate");
+    const json = (await response.json()) as Record<string, any>;
     expect(json).toMatchObject({ id: shared.publicUrl, name: "Assessment work", owner: "Grace User" });
     expect(json.badges.map((b: { assertion: string }) => b.assertion)).toEqual(
       ordered.map((id) => `http://127.0.0.1:8787/public/assertions/${id}`),

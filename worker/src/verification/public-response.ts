@@ -21,7 +21,12 @@ function variantOf(accept: string | undefined, format: string | undefined): Vari
 export async function respond(
   c: Context<{ Bindings: Env }>,
   build: (ctx: AppContext, variant: Variant) => Promise<{ status: number; body: string; type: string } | null>,
-  options: { maxAgeSeconds?: number } = {},
+  /**
+   * `revalidate`: browsers ask again every time (a cheap 304 with the ETag) while the edge keeps
+   * it for `maxAgeSeconds`; for documents their owner can withdraw, where a stale copy in a
+   * browser would mislead the owner checking that the withdrawal worked.
+   */
+  options: { maxAgeSeconds?: number; revalidate?: boolean } = {},
 ) {
   const variant = variantOf(c.req.header("accept"), c.req.query("format"));
   const key = cacheKey(c.req.url, variant);
@@ -34,7 +39,9 @@ export async function respond(
       status: document.status,
       headers: {
         "content-type": document.type,
-        "cache-control": `public, max-age=${options.maxAgeSeconds ?? MAX_AGE_SECONDS}`,
+        "cache-control": options.revalidate
+          ? `public, max-age=0, s-maxage=${options.maxAgeSeconds ?? MAX_AGE_SECONDS}, must-revalidate`
+          : `public, max-age=${options.maxAgeSeconds ?? MAX_AGE_SECONDS}`,
         etag: `"${(await sha256Hex(document.body)).slice(0, 32)}"`,
         vary: "accept",
         "access-control-allow-origin": "*",

@@ -1,0 +1,229 @@
+import { A, useNavigate, useParams } from "@solidjs/router";
+import { createResource, createSignal, For, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { CopyButton } from "../components/CopyButton";
+import { Field } from "../components/Field";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { mutate, query, withErrors } from "../lib/graphql";
+
+interface Badge {
+  id: string;
+  hidden: boolean;
+  badgeClass: { name: string; imageUrl: string; issuer: { name: string } };
+}
+
+interface Collection {
+  id: string;
+  name: string;
+  description: string;
+  publicUrl: string | null;
+  badges: { id: string }[];
+}
+
+const FIELDS = "id name description publicUrl badges { id }";
+const LOAD = `query ($id: ID!) {
+  collection(id: $id) { ${FIELDS} }
+  backpack(first: 100, includeHidden: true) { items { id hidden badgeClass { name imageUrl issuer { name } } } }
+}`;
+const returning = (field: string, args: string, params: string) =>
+  `mutation (${args}) { ${field}(${params}) { ${withErrors(`... on Collection { ${FIELDS} }`)} } }`;
+const UPDATE = returning("updateCollection", "$id: ID!, $input: CollectionInput!", "id: $id, input: $input");
+const SET_BADGES = returning("setCollectionBadges", "$id: ID!, $awardIds: [ID!]!", "id: $id, awardIds: $awardIds");
+const SHARE = returning("shareCollection", "$id: ID!", "id: $id");
+const UNSHARE = returning("unshareCollection", "$id: ID!", "id: $id");
+const DELETE = `mutation ($id: ID!) { deleteCollection(id: $id) { ${withErrors("... on CollectionDeleted { id }")} } }`;
+
+/** One collection: its name, which badges in which order, and whether (and where) it is shared. */
+export default function CollectionEditor() {
+  const params = useParams();
+  const navigate = useNavigate();
+  const [data, { mutate: setData }] = createResource(
+    () => params.id,
+    async (id) => query<{ collection: Collection | null; backpack: { items: Badge[] } }>(LOAD, { id }),
+  );
+  const [chosen, setChosen] = createSignal<string[] | null>(null);
+  const selection = () => chosen() ?? data()?.collection?.badges.map((b) => b.id) ?? [];
+  const badgeById = (id: string) => data()?.backpack.items.find((b) => b.id === id);
+  const details = createFormState();
+  const badges = createFormState();
+  const sharing = createFormState();
+  const [saved, setSaved] = createSignal<string | null>(null);
+  const keep = (collection: Collection, message: string) => {
+    const current = data();
+    if (current) setData({ ...current, collection });
+    setSaved(message);
+  };
+
+  const toggle = (id: string, on: boolean) => setChosen(on ? [...selection(), id] : selection().filter((x) => x !== id));
+  const move = (index: number, by: -1 | 1) => {
+    const list = [...selection()];
+    const [item] = list.splice(index, 1);
+    if (item) list.splice(index + by, 0, item);
+    setChosen(list);
+  };
+  const onDetails = (event: SubmitEvent) => {
+    event.preventDefault();
+    const v = formValues(event.currentTarget as HTMLFormElement);
+    return details.run(
+      () => mutate<Collection>(UPDATE, { id: params.id, input: { name: v.name, description: v.description } }),
+      (c) => keep(c, "Saved."),
+    );
+  };
+  const saveBadges = () =>
+    badges.run(
+      () => mutate<Collection>(SET_BADGES, { id: params.id, awardIds: selection() }),
+      (c) => {
+        setChosen(null);
+        keep(c, "Badges saved.");
+      },
+    );
+  const remove = () => {
+    if (!window.confirm("Delete this collection? Its public link stops working. Your badges stay in your backpack.")) return;
+    return sharing.run(
+      () => mutate(DELETE, { id: params.id }),
+      () => navigate("/collections"),
+    );
+  };
+
+  return (
+    <Show when={data()} fallback={<p class="loading">Loading…</p>}>
+      {(d) => (
+        <Show when={d().collection} fallback={<p>No such collection.</p>}>
+          {(c) => (
+            <Page title={c().name} lead="Choose badges, put them in order, and share the collection with one link.">
+              <p>
+                <A href="/collections">All collections</A>
+              </p>
+              <Show when={saved()}>
+                <Alert kind="success">{saved()}</Alert>
+              </Show>
+              <section class="panel" aria-labelledby="share-heading">
+                <h2 id="share-heading">Sharing</h2>
+                <Show when={sharing.message()}>
+                  <Alert kind="error">{sharing.message()}</Alert>
+                </Show>
+                <Show
+                  when={c().publicUrl}
+                  fallback={
+                    <>
+                      <p>Only you can see this collection.</p>
+                      <Button
+                        type="button"
+                        busy={sharing.submitting()}
+                        onClick={() =>
+                          sharing.run(
+                            () => mutate<Collection>(SHARE, { id: params.id }),
+                            (x) => keep(x, "Shared."),
+                          )
+                        }
+                      >
+                        Share with a link
+                      </Button>
+                    </>
+                  }
+                >
+                  {(url) => (
+                    <>
+                      <p>Anyone with this link sees the collection's visible badges, each linked to its verification page.</p>
+                      <div class="share-link">
+                        <a href={url()} rel="noopener external" target="_blank" data-testid="collection-link">
+                          {url()}
+                        </a>
+                        <CopyButton text={url()} label="Copy link" />
+                      </div>
+                      <Button
+                        type="button"
+                        variant="secondary"
+                        busy={sharing.submitting()}
+                        onClick={() =>
+                          sharing.run(
+                            () => mutate<Collection>(UNSHARE, { id: params.id }),
+                            (x) => keep(x, "Sharing stopped: the link no longer works."),
+                          )
+                        }
+                      >
+                        Stop sharing
+                      </Button>
+                    </>
+                  )}
+                </Show>
+              </section>
+              <section class="panel" aria-labelledby="badges-heading">
+                <h2 id="badges-heading">Badges in this collection</h2>
+                <Show when={badges.message() ?? badges.fieldErrors().awardIds}>
+                  <Alert kind="error">{badges.fieldErrors().awardIds ?? badges.message()}</Alert>
+                </Show>
+                <ol class="list">
+                  <For each={selection()} fallback={<li class="list__item">None yet: tick badges below.</li>}>
+                    {(id, index) => (
+                      <li class="list__item">
+                        <span class="list__main">{badgeById(id)?.badgeClass.name ?? "A badge no longer in your backpack"}</span>
+                        <Button type="button" variant="secondary" disabled={index() === 0} onClick={() => move(index(), -1)}>
+                          Up
+                        </Button>
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          disabled={index() === selection().length - 1}
+                          onClick={() => move(index(), 1)}
+                        >
+                          Down
+                        </Button>
+                      </li>
+                    )}
+                  </For>
+                </ol>
+                <fieldset class="choices">
+                  <legend>Your badges</legend>
+                  <For each={d().backpack.items} fallback={<p>Your backpack is empty.</p>}>
+                    {(badge) => (
+                      <label class="choice">
+                        <input
+                          type="checkbox"
+                          checked={selection().includes(badge.id)}
+                          onChange={(e) => toggle(badge.id, e.currentTarget.checked)}
+                        />
+                        <img src={badge.badgeClass.imageUrl} alt="" width="40" height="40" />
+                        <span>
+                          {badge.badgeClass.name} <small>· {badge.badgeClass.issuer.name}</small>
+                          {badge.hidden ? <small> (hidden: not shown publicly)</small> : null}
+                        </span>
+                      </label>
+                    )}
+                  </For>
+                </fieldset>
+                <Button type="button" busy={badges.submitting()} busyLabel="Saving…" disabled={chosen() === null} onClick={saveBadges}>
+                  Save badges
+                </Button>
+              </section>
+              <section class="panel" aria-labelledby="details-heading">
+                <h2 id="details-heading">Name and description</h2>
+                <form onSubmit={onDetails} novalidate>
+                  <Field label="Name" name="name" required maxLength={80} value={c().name} error={details.fieldErrors().name} />
+                  <Field
+                    label="Description (optional)"
+                    name="description"
+                    rows={2}
+                    maxLength={500}
+                    value={c().description}
+                    error={details.fieldErrors().description}
+                  />
+                  <div class="toolbar">
+                    <Button variant="secondary" busy={details.submitting()} busyLabel="Saving…">
+                      Save
+                    </Button>
+                    <Button type="button" variant="danger" onClick={remove}>
+                      Delete collection
+                    </Button>
+                  </div>
+                </form>
+              </section>
+            </Page>
+          )}
+        </Show>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,74 @@
+import { A, useNavigate } from "@solidjs/router";
+import { createResource, For, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Field } from "../components/Field";
+import { Page } from "../components/Page";
+import { createFormState, formValues } from "../lib/forms";
+import { mutate, query, withErrors } from "../lib/graphql";
+
+interface CollectionSummary {
+  id: string;
+  name: string;
+  description: string;
+  publicUrl: string | null;
+  badges: { id: string }[];
+}
+
+const MINE = "{ myCollections { id name description publicUrl badges { id } } }";
+const CREATE = `mutation ($input: CollectionInput!) { createCollection(input: $input) { ${withErrors("... on Collection { id }")} } }`;
+
+/** The learner's collections: named selections of badges, each shareable with one link. */
+export default function Collections() {
+  const [collections] = createResource(async () => (await query<{ myCollections: CollectionSummary[] }>(MINE)).myCollections);
+  const navigate = useNavigate();
+  const form = createFormState();
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const v = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(
+      () => mutate<{ id: string }>(CREATE, { input: { name: v.name, description: v.description } }),
+      (created) => navigate(`/collections/${created.id}`),
+    );
+  };
+  return (
+    <Page title="Collections" lead="Group badges for a purpose (a job application, a portfolio) and share them with one link.">
+      <p>
+        <A href="/backpack">Back to your backpack</A>
+      </p>
+      <section class="panel" aria-labelledby="collections-heading">
+        <h2 id="collections-heading">Your collections</h2>
+        <Show when={!collections.loading} fallback={<p class="loading">Loading…</p>}>
+          <ul class="list">
+            <For each={collections()} fallback={<li class="list__item">No collections yet.</li>}>
+              {(c) => (
+                <li class="list__item">
+                  <A class="list__main" href={`/collections/${c.id}`}>
+                    {c.name}
+                  </A>
+                  <span class="list__meta">
+                    {c.badges.length} badge{c.badges.length === 1 ? "" : "s"}
+                  </span>
+                  <span class="tag">{c.publicUrl ? "shared" : "private"}</span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </section>
+      <section class="panel" aria-labelledby="new-collection-heading">
+        <h2 id="new-collection-heading">New collection</h2>
+        <Show when={form.message()}>
+          <Alert kind="error">{form.message()}</Alert>
+        </Show>
+        <form onSubmit={onSubmit} novalidate>
+          <Field label="Name" name="name" required maxLength={80} error={form.fieldErrors().name} />
+          <Field label="Description (optional)" name="description" rows={2} maxLength={500} error={form.fieldErrors().description} />
+          <Button busy={form.submitting()} busyLabel="Creating…">
+            Create collection
+          </Button>
+        </form>
+      </section>
+    </Page>
+  );
+}
