@@ -1,5 +1,6 @@
 import { recipientHash } from "../badges/recipient";
 import type { AppContext } from "../context";
+import { base64ToBytes } from "../lib/crypto";
 import { type DataIntegrityProof, readProof, verifyDocument } from "./data-integrity";
 import { didWebDocumentUrl } from "./did-web";
 import { rawEd25519FromMultikey } from "./multibase";
@@ -66,8 +67,7 @@ async function checkProof(document: Json, issuerId: string, fetchDocument: Docum
 async function bitIsSet(encodedList: string, index: number): Promise<boolean | null> {
   if (!encodedList.startsWith("u") || !Number.isInteger(index) || index < 0) return null;
   try {
-    const gzipped = Uint8Array.from(atob(encodedList.slice(1).replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
-    const stream = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream("gzip"));
+    const stream = new Blob([base64ToBytes(encodedList.slice(1))]).stream().pipeThrough(new DecompressionStream("gzip"));
     const bits = new Uint8Array(await new Response(stream).arrayBuffer());
     if (index >> 3 >= bits.length) return null;
     return ((bits[index >> 3] as number) & (0x80 >> (index & 7))) !== 0;
