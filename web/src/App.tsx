@@ -48,8 +48,8 @@ export function App() {
       <Route path="/account/security" component={signedIn(Security)} />
       <Route path="/backpack" component={signedIn(Backpack)} />
       <Route path="/backpack/:id" component={signedIn(BadgeDetail)} />
-      <Route path="/collections" component={signedIn(Collections)} />
-      <Route path="/collections/:id" component={signedIn(CollectionEditor)} />
+      <Route path="/backpack/collections" component={signedIn(Collections)} />
+      <Route path="/backpack/collections/:id" component={signedIn(CollectionEditor)} />
       <Route path="/issuers" component={signedIn(Issuers)} />
       <Route path="/issuers/:id" component={signedIn(IssuerConsole)} />
       <Route path="/dev/mailbox" component={Mailbox} />

@@ -67,7 +67,7 @@ export default function Backpack() {
   return (
     <Page title="Backpack" lead="Badges awarded to any of your verified email addresses.">
       <p>
-        <A href="/collections">Collections</A>: group badges and share them with one link.
+        <A href="/backpack/collections">Collections</A>: group badges and share them with one link.
       </p>
       <div class="toolbar">
         <For each={FILTERS}>

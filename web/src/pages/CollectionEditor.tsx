@@ -83,7 +83,7 @@ export default function CollectionEditor() {
     if (!window.confirm("Delete this collection? Its public link stops working. Your badges stay in your backpack.")) return;
     return sharing.run(
       () => mutate(DELETE, { id: params.id }),
-      () => navigate("/collections"),
+      () => navigate("/backpack/collections"),
     );
   };
 
@@ -94,7 +94,7 @@ export default function CollectionEditor() {
           {(c) => (
             <Page title={c().name} lead="Choose badges, put them in order, and share the collection with one link.">
               <p>
-                <A href="/collections">All collections</A>
+                <A href="/backpack/collections">All collections</A>
               </p>
               <Show when={saved()}>
                 <Alert kind="success">{saved()}</Alert>

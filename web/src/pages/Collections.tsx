@@ -28,7 +28,7 @@ export default function Collections() {
     const v = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
       () => mutate<{ id: string }>(CREATE, { input: { name: v.name, description: v.description } }),
-      (created) => navigate(`/collections/${created.id}`),
+      (created) => navigate(`/backpack/collections/${created.id}`),
     );
   };
   return (
@@ -43,7 +43,7 @@ export default function Collections() {
             <For each={collections()} fallback={<li class="list__item">No collections yet.</li>}>
               {(c) => (
                 <li class="list__item">
-                  <A class="list__main" href={`/collections/${c.id}`}>
+                  <A class="list__main" href={`/backpack/collections/${c.id}`}>
                     {c.name}
                   </A>
                   <span class="list__meta">

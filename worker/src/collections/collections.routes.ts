@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import { getBadgeClass } from "../badges/badge-classes.service";
 import { imageUrl } from "../badges/images";
-import { getIssuer } from "../badges/issuers.service";
+import { loadBadgeClass, loadIssuer } from "../badges/loaders";
 import type { AppContext } from "../context";
 import { escapeHtml } from "../lib/html";
 import { publicUrls } from "../verification/ob2";
@@ -20,13 +19,14 @@ async function publicView(ctx: AppContext, collection: Collection) {
   const owner = await ctx.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, collection.userId) });
   const badges = await Promise.all(
     (await collectionBadges(ctx, collection, { publicOnly: true })).map(async (award) => {
-      const badgeClass = await getBadgeClass(ctx, award.badgeClassId);
-      const issuer = badgeClass ? await getIssuer(ctx, badgeClass.issuerId) : null;
+      // Memoised per request: a collection names the same few badge classes and issuers often.
+      const badgeClass = await loadBadgeClass(ctx, award.badgeClassId);
+      const issuer = await loadIssuer(ctx, badgeClass.issuerId);
       return {
         assertion: publicUrls(ctx.config.appUrl).assertion(award.id),
-        name: badgeClass?.name ?? "",
-        issuer: issuer?.name ?? "",
-        image: badgeClass ? imageUrl(ctx.config.appUrl, badgeClass.imageKey) : "",
+        name: badgeClass.name,
+        issuer: issuer.name,
+        image: imageUrl(ctx.config.appUrl, badgeClass.imageKey),
         issuedOn: award.issuedOn.toISOString(),
       };
     }),

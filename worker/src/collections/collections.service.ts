@@ -1,8 +1,7 @@
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { emails, type User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
-import { requireOwnAward } from "../badges/awards.service";
 import { type Award, awards } from "../badges/awards.table";
 import { checkText } from "../badges/checks";
 import type { AppContext } from "../context";
@@ -74,6 +73,21 @@ export async function updateCollection(ctx: AppContext, user: User, id: string, 
   return updated[0]!;
 }
 
+/** How many of these awards are unrevoked and in the user's backpack (D1 binds at most 100 values a query). */
+async function countOwnAwards(ctx: Pick<AppContext, "db">, user: User, awardIds: string[]): Promise<number> {
+  let count = 0;
+  for (let i = 0; i < awardIds.length; i += 90) {
+    const rows = await ctx.db
+      .select({ id: awards.id })
+      .from(awards)
+      .innerJoin(emails, eq(emails.address, awards.recipientEmail))
+      .where(and(inArray(awards.id, awardIds.slice(i, i + 90)), eq(emails.userId, user.id), isNull(awards.revokedAt)))
+      .all();
+    count += rows.length;
+  }
+  return count;
+}
+
 /** Replaces the collection's badges with these, in this order; every one must be the user's own. */
 export async function setCollectionBadges(ctx: AppContext, user: User, id: string, awardIds: string[]): Promise<Collection> {
   const collection = await requireOwnCollection(ctx, user, id);
@@ -81,9 +95,8 @@ export async function setCollectionBadges(ctx: AppContext, user: User, id: strin
   if (unique.length > MAX_BADGES_PER_COLLECTION) {
     throw ValidationError.field("awardIds", `A collection holds at most ${MAX_BADGES_PER_COLLECTION} badges.`);
   }
-  for (const awardId of unique) {
-    const award = await requireOwnAward(ctx, user, awardId).catch(() => null);
-    if (!award || award.revokedAt) throw ValidationError.field("awardIds", "Only badges in your backpack can go in a collection.");
+  if ((await countOwnAwards(ctx, user, unique)) !== unique.length) {
+    throw ValidationError.field("awardIds", "Only badges in your backpack can go in a collection.");
   }
   const now = new Date(ctx.now());
   const inserts: BatchItem<"sqlite">[] = unique.map((awardId, position) =>

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AWARD, issuerWithBadgeClass, REVOKE } from "../../test/badges";
-import { TestClient } from "../../test/client";
-import { createUser, signInAs } from "../../test/fixtures";
+import { TestClient, uniqueEmail } from "../../test/client";
+import { createUser, db, signInAs } from "../../test/fixtures";
+import { emails } from "../accounts/accounts.table";
 
 const FIELDS = "id name description publicUrl badges { id }";
 const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
@@ -104,5 +105,35 @@ describe("collections", () => {
     expect((await client.gql(MINE)).myCollections).toEqual([]);
     expect((await publicGet(shared.publicUrl)).status).toBe(404);
     expect((await client.gql(DELETE, { id: created.id })).deleteCollection.__typename).toBe("NotFoundError");
+  });
+
+  it("drops a badge from the public page when its address leaves the backpack", async () => {
+    const { client, issuerClient, ids } = await learnerWithBadges();
+    // A second verified address of the learner's, with a badge awarded to it.
+    const work = uniqueEmail("work");
+    const me = (await client.gql("{ me { id } }")).me;
+    await db()
+      .insert(emails)
+      .values({ id: crypto.randomUUID(), userId: me.id, address: work, verifiedAt: new Date(), createdAt: new Date() });
+    const { badgeClass } = await issuerWithBadgeClass(issuerClient);
+    const workBadge = (await issuerClient.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: work, narrative: "work" } })).awardBadge
+      .id;
+    const created = (await client.gql(CREATE, { input: { name: "Both" } })).createCollection;
+    await client.gql(SET, { id: created.id, awardIds: [workBadge, ids[0]] });
+    const shared = (await client.gql(SHARE, { id: created.id })).shareCollection;
+    expect(shared.badges.map((b: { id: string }) => b.id)).toEqual([workBadge, ids[0]]);
+
+    const listed = (await client.gql("{ me { emails { id address } } }")).me.emails;
+    const removed = (
+      await client.gql("mutation ($id: ID!) { removeEmail(id: $id) { __typename } }", {
+        id: listed.find((e: { address: string }) => e.address === work).id,
+      })
+    ).removeEmail;
+    expect(removed.__typename).toBe("User");
+    const json = (await (await publicGet(shared.publicUrl)).json()) as Record<string, any>;
+    expect(json.badges.map((b: { assertion: string }) => b.assertion)).toEqual([`http://127.0.0.1:8787/public/assertions/${ids[0]}`]);
+    expect((await client.gql(MINE)).myCollections[0].badges).toEqual([{ id: ids[0] }]);
+    // Nor can it be put back.
+    expect((await client.gql(SET, { id: created.id, awardIds: [workBadge] })).setCollectionBadges.__typename).toBe("ValidationError");
   });
 });
