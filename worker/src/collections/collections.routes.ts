@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { getUserById } from "../accounts/accounts.service";
 import { imageUrl } from "../badges/images";
 import { loadBadgeClass, loadIssuer } from "../badges/loaders";
 import type { AppContext } from "../context";
@@ -16,7 +17,7 @@ export const collectionRoutes = new Hono<{ Bindings: Env }>();
 const MAX_AGE_SECONDS = 60;
 
 async function publicView(ctx: AppContext, collection: Collection) {
-  const owner = await ctx.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, collection.userId) });
+  const owner = await getUserById(ctx, collection.userId);
   const badges = await Promise.all(
     (await collectionBadges(ctx, collection, { publicOnly: true })).map(async (award) => {
       // Memoised per request: a collection names the same few badge classes and issuers often.

@@ -1,10 +1,9 @@
 import { recipientHash } from "../badges/recipient";
 import type { AppContext } from "../context";
-import { base64ToBytes } from "../lib/crypto";
-import { type DataIntegrityProof, readProof, verifyDocument } from "./data-integrity";
+import { type DataIntegrityProof, publicKeyFromMultikey, readProof, verifyDocument } from "./data-integrity";
 import { didWebDocumentUrl } from "./did-web";
-import { rawEd25519FromMultikey } from "./multibase";
 import { checkOb3Schema } from "./schema-check";
+import { bitIsSet } from "./status-list";
 import type { Check, CheckStatus, DocumentFetcher, Verification } from "./verifier";
 
 // Verifies an Open Badges 3.0 credential: its Data Integrity proof against the issuer's DID
@@ -44,9 +43,8 @@ async function proofKey(proof: DataIntegrityProof, issuerId: string, fetchDocume
     if (!method || !asserts || fetched.body.id !== did) return "The issuer's DID document does not list this key for assertions.";
     multibase = method.publicKeyMultibase;
   }
-  const raw = typeof multibase === "string" ? rawEd25519FromMultikey(multibase) : null;
-  if (!raw) return "The key is not an Ed25519 Multikey.";
-  return crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
+  const key = typeof multibase === "string" ? await publicKeyFromMultikey(multibase) : null;
+  return key ?? "The key is not an Ed25519 Multikey.";
 }
 
 /** Checks a signed document's proof; a string says why it does not hold. */
@@ -61,18 +59,6 @@ async function checkProof(document: Json, issuerId: string, fetchDocument: Docum
       : "The signature does not match: the credential was changed after signing.";
   } catch (error) {
     return `The credential could not be canonicalized: ${error instanceof Error ? error.message : "unknown error"}.`;
-  }
-}
-
-async function bitIsSet(encodedList: string, index: number): Promise<boolean | null> {
-  if (!encodedList.startsWith("u") || !Number.isInteger(index) || index < 0) return null;
-  try {
-    const stream = new Blob([base64ToBytes(encodedList.slice(1))]).stream().pipeThrough(new DecompressionStream("gzip"));
-    const bits = new Uint8Array(await new Response(stream).arrayBuffer());
-    if (index >> 3 >= bits.length) return null;
-    return ((bits[index >> 3] as number) & (0x80 >> (index & 7))) !== 0;
-  } catch {
-    return null;
   }
 }
 
@@ -101,8 +87,14 @@ export async function verifyCredential(
   const add = (id: Check["id"], label: string, status: CheckStatus, message: string) => checks.push({ id, label, status, message });
   const issuerId = idOf(credential.issuer);
   const achievement: Json = credential.credentialSubject?.achievement ?? {};
+  // The issuer's DID document backs both the credential's proof and its status list's: fetch it once.
+  const fetched = new Map<string, ReturnType<DocumentFetcher>>();
+  const fetchOnce: DocumentFetcher = (url) => {
+    if (!fetched.has(url)) fetched.set(url, fetchDocument(url));
+    return fetched.get(url)!;
+  };
 
-  const proof = await checkProof(credential, issuerId, fetchDocument);
+  const proof = await checkProof(credential, issuerId, fetchOnce);
   add(
     "signature",
     "Signed by the issuer",
@@ -128,7 +120,7 @@ export async function verifyCredential(
     add("recipient", "Recipient", matches ? "passed" : "failed", matches ? `Awarded to ${normalized}.` : `Not awarded to ${normalized}.`);
   }
 
-  const revoked = await revocationStatus(credential, issuerId, fetchDocument);
+  const revoked = await revocationStatus(credential, issuerId, fetchOnce);
   if (revoked === null) add("revocation", "Not revoked", "skipped", "The credential has no revocation status list.");
   else if (typeof revoked === "string") add("revocation", "Not revoked", "failed", revoked);
   else

@@ -5,7 +5,8 @@ import { getIssuer } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { signDocument } from "./data-integrity";
 import { didDocument } from "./did-web";
-import { listIssuerKeys, signingKeyFor } from "./issuer-keys.service";
+import { ensureSigningKey, listIssuerKeys, signingKeyFor } from "./issuer-keys.service";
+import { revocationReasonOf } from "./ob2";
 import { credentialUrls, openBadgeCredential } from "./ob3";
 import { revokedPositions, statusIndexFor, statusListCredential } from "./status-list";
 
@@ -38,7 +39,7 @@ export async function getCredential(ctx: Ctx, awardId: string): Promise<Credenti
       document: {
         id: credentialUrls(ctx.config.appUrl).credential(award.id),
         revoked: true,
-        revocationReason: award.revocationReason ?? "Revoked by the issuer.",
+        revocationReason: revocationReasonOf(award.revocationReason),
       },
     };
   }
@@ -61,10 +62,6 @@ export async function getStatusListCredential(ctx: Ctx, issuerId: string, list: 
 export async function getIssuerDidDocument(ctx: Ctx, issuerId: string) {
   const issuer = await getIssuer(ctx, issuerId);
   if (!issuer) return null;
-  let keys = await listIssuerKeys(ctx, issuerId);
-  if (keys.length === 0) {
-    await signingKeyFor(ctx, issuerId);
-    keys = await listIssuerKeys(ctx, issuerId);
-  }
-  return didDocument(ctx.config.appUrl, issuer, keys);
+  await ensureSigningKey(ctx, issuerId);
+  return didDocument(ctx.config.appUrl, issuer, await listIssuerKeys(ctx, issuerId));
 }

@@ -3,10 +3,9 @@ import { awarded, REVOKE } from "../../test/badges";
 import { TestClient } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 import { recipientHash } from "../badges/recipient";
-import { readProof, verifyDocument } from "./data-integrity";
+import { publicKeyFromMultikey, readProof, verifyDocument } from "./data-integrity";
 import { didWebDocumentUrl } from "./did-web";
 import { activeSigningKey, KEY_PUBLISH_DELAY_MS } from "./issuer-keys.service";
-import { rawEd25519FromMultikey } from "./multibase";
 
 const APP = "http://127.0.0.1:8787";
 const HOST_DID = "did:web:127.0.0.1%3A8787:public:issuers:";
@@ -27,10 +26,8 @@ async function proofHolds(document: Json): Promise<boolean> {
   const did = (await fetchJson(didUrl)).body;
   const method = did.verificationMethod.find((m: Json) => m.id === read.proof.verificationMethod);
   if (!method || !did.assertionMethod.includes(method.id)) return false;
-  const raw = rawEd25519FromMultikey(method.publicKeyMultibase);
-  if (!raw) return false;
-  const key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
-  return verifyDocument(document, read.proof, key);
+  const key = await publicKeyFromMultikey(method.publicKeyMultibase);
+  return key ? verifyDocument(document, read.proof, key) : false;
 }
 
 /** The revocation bit of an entry, read from the status list credential it points to. */

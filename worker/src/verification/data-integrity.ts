@@ -1,5 +1,6 @@
+import { isoSeconds } from "../lib/time";
 import { canonize } from "./json-ld";
-import { base58btcDecode, base58btcEncode } from "./multibase";
+import { base58btcDecode, base58btcEncode, rawEd25519FromMultikey } from "./multibase";
 
 // Data Integrity proofs with the eddsa-rdfc-2022 cryptosuite (W3C VC Data Integrity EdDSA
 // Cryptosuites v1.0, section 3.2): Ed25519 over SHA-256(canonical proof options) followed by
@@ -40,8 +41,7 @@ export async function signDocument<T extends Document>(
   const options = {
     type: "DataIntegrityProof" as const,
     cryptosuite: CRYPTOSUITE,
-    // Whole seconds: XML Schema dateTime without fractions, as the spec's examples write it.
-    created: `${signer.created.toISOString().slice(0, 19)}Z`,
+    created: isoSeconds(signer.created),
     verificationMethod: signer.verificationMethod,
     proofPurpose: "assertionMethod" as const,
   };
@@ -75,4 +75,10 @@ export async function verifyDocument(secured: Record<string, unknown>, proof: Da
   if (signature?.length !== 64) return false;
   const data = await hashData(unsecured as Document, options);
   return crypto.subtle.verify("Ed25519", publicKey, signature, data);
+}
+
+/** The verifying key of an Ed25519 Multikey (`z6Mk…`), or null when it is something else. */
+export async function publicKeyFromMultikey(multibase: string): Promise<CryptoKey | null> {
+  const raw = rawEd25519FromMultikey(multibase);
+  return raw ? crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]) : null;
 }

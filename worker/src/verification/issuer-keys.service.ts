@@ -9,7 +9,7 @@ import { open, seal } from "../mfa/secret-box";
 import { issuerDid, verificationMethodId } from "./did-web";
 import { purgePublicDocument } from "./edge-cache";
 import { type IssuerSigningKey, issuerSigningKeys } from "./issuer-keys.table";
-import { ed25519Multikey, rawEd25519FromMultikey } from "./multibase";
+import { ed25519Multikey } from "./multibase";
 import { credentialUrls } from "./ob3";
 
 export interface SigningKey {
@@ -67,24 +67,25 @@ async function activeKey(ctx: Pick<AppContext, "db" | "now">, issuerId: string) 
   return activeSigningKey(await listIssuerKeys(ctx, issuerId), ctx.now());
 }
 
-/** The issuer's current signing key, made on first use (two first uses at once agree on one). */
+/** The issuer's current key row, made on first use (two first uses at once agree on one). */
+export async function ensureSigningKey(ctx: Pick<AppContext, "db" | "config" | "now">, issuerId: string): Promise<IssuerSigningKey> {
+  const key = await activeKey(ctx, issuerId);
+  if (key) return key;
+  await ctx.db
+    .insert(issuerSigningKeys)
+    .values(await newKeyRow(ctx, issuerId, 1, ctx.now()))
+    .onConflictDoNothing();
+  const made = await activeKey(ctx, issuerId);
+  if (!made) throw new Error(`No signing key for issuer ${issuerId}`);
+  return made;
+}
+
+/** The issuer's current signing key, opened for signing. */
 export async function signingKeyFor(ctx: Pick<AppContext, "db" | "config" | "now">, issuerId: string): Promise<SigningKey> {
-  let key = await activeKey(ctx, issuerId);
-  if (!key) {
-    const row = await newKeyRow(ctx, issuerId, 1, ctx.now());
-    await ctx.db.insert(issuerSigningKeys).values(row).onConflictDoNothing();
-    key = await activeKey(ctx, issuerId);
-    if (!key) throw new Error(`No signing key for issuer ${issuerId}`);
-  }
+  const key = await ensureSigningKey(ctx, issuerId);
   const pkcs8 = await open(await sealingKey(ctx), key.privateKeySealed, `issuer-key:${issuerId}:${key.id}`);
   const privateKey = await crypto.subtle.importKey("pkcs8", base64ToBytes(pkcs8), { name: "Ed25519" }, false, ["sign"]);
   return { verificationMethod: verificationMethodId(issuerDid(ctx.config.appUrl, issuerId), key.number), privateKey };
-}
-
-/** A published public key of the issuer, by its number; null when there is no such key. */
-export async function publicKeyOf(key: Pick<IssuerSigningKey, "publicKeyMultibase">): Promise<CryptoKey | null> {
-  const raw = rawEd25519FromMultikey(key.publicKeyMultibase);
-  return raw ? crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]) : null;
 }
 
 /**

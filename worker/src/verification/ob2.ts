@@ -79,12 +79,15 @@ export function assertionDocument(appUrl: string, award: Award, badgeClass: Badg
   };
 }
 
+/** The reason every revocation document gives: the issuer's, or a plain default. */
+export const revocationReasonOf = (reason: string | null) => reason ?? "Revoked by the issuer.";
+
 /** What a revoked assertion's URL answers, with 410 Gone. */
 export function revokedDocument(appUrl: string, award: Award) {
   return {
     "@context": OB2_CONTEXT,
     id: publicUrls(appUrl).assertion(award.id),
     revoked: true,
-    revocationReason: award.revocationReason ?? "Revoked by the issuer.",
+    revocationReason: revocationReasonOf(award.revocationReason),
   };
 }

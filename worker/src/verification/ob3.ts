@@ -2,6 +2,7 @@ import type { Award } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
 import { imageUrl } from "../badges/images";
 import type { Issuer } from "../badges/issuers.table";
+import { isoSeconds } from "../lib/time";
 import { issuerDid } from "./did-web";
 import { OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, VC_V2_CONTEXT } from "./json-ld";
 import { publicUrls } from "./ob2";
@@ -20,7 +21,6 @@ export const credentialUrls = (appUrl: string) => ({
 /** Bits per status list: the specification's minimum, 16 KiB, so one list hides among many awards. */
 export const STATUS_LIST_SIZE = 131_072;
 
-const iso = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
 const image = (url: string) => ({ id: url, type: "Image" });
 
 export function issuerProfile(appUrl: string, issuer: Issuer) {
@@ -75,8 +75,8 @@ export function openBadgeCredential(appUrl: string, award: Award & { statusIndex
     description: badgeClass.description,
     image: image(imageUrl(appUrl, badgeClass.imageKey)),
     issuer: issuerProfile(appUrl, issuer),
-    validFrom: iso(award.issuedOn),
-    ...(award.expiresAt ? { validUntil: iso(award.expiresAt) } : {}),
+    validFrom: isoSeconds(award.issuedOn),
+    ...(award.expiresAt ? { validUntil: isoSeconds(award.expiresAt) } : {}),
     credentialSubject: {
       type: ["AchievementSubject"],
       // The recipient as OB 2.0 shows it: a salted hash of the email, never the email itself.

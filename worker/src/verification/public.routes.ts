@@ -4,7 +4,7 @@ import { getBadgeClass } from "../badges/badge-classes.service";
 import { getIssuer } from "../badges/issuers.service";
 import { backgroundContext } from "../context";
 import { bakePng, bakeSvg } from "./baking";
-import { getCredential } from "./credentials.service";
+import { credentialRoutes } from "./credentials.routes";
 import { assertionDocument, badgeClassDocument, issuerDocument, publicUrls, revokedDocument } from "./ob2";
 import { assertionPage } from "./page";
 import { jsonLd, respond } from "./public-response";
@@ -60,8 +60,14 @@ publicRoutes.get("/assertions/:id/image", async (c) => {
   if (!image) return c.json({ error: "Not found" }, 404);
   const assertion = JSON.stringify(assertionDocument(ctx.config.appUrl, award, badgeClass));
   // Both generations travel in the image: OB 2.0 tools read the assertion, OB 3.0 wallets the credential.
-  const answer = await getCredential(ctx, award.id);
-  const credential = answer?.kind === "credential" ? JSON.stringify(answer.credential) : null;
+  // Through the credential's own route, so its edge-cached signature is reused, not made again.
+  const signed = await credentialRoutes.request(
+    `/credentials/${award.id}`,
+    { headers: { accept: "application/json" } },
+    c.env,
+    c.executionCtx,
+  );
+  const credential = signed.status === 200 ? JSON.stringify(await signed.json()) : null;
   const png = badgeClass.imageKey.endsWith(".png");
   let body: Uint8Array<ArrayBuffer> | string;
   if (png) {

@@ -1,9 +1,11 @@
 import { and, count, eq, gte, isNotNull, isNull, lt } from "drizzle-orm";
 import { type Award, awards } from "../badges/awards.table";
 import type { AppContext } from "../context";
-import { bytesToBase64Url } from "../lib/crypto";
+import { base64ToBytes, bytesToBase64Url } from "../lib/crypto";
+import { isoSeconds } from "../lib/time";
 import { issuerDid } from "./did-web";
 import { VC_V2_CONTEXT } from "./json-ld";
+import { revocationReasonOf } from "./ob2";
 import { credentialUrls, STATUS_LIST_SIZE } from "./ob3";
 
 // Bitstring Status List v1.0 (https://www.w3.org/TR/vc-bitstring-status-list/): one bit per
@@ -48,6 +50,19 @@ export async function encodeBitstring(setBits: number[], size = STATUS_LIST_SIZE
   return `u${bytesToBase64Url(new Uint8Array(gzipped))}`;
 }
 
+/** Whether bit `index` of an encoded list is set; null when the list or index cannot be read. */
+export async function bitIsSet(encodedList: string, index: number): Promise<boolean | null> {
+  if (!encodedList.startsWith("u") || !Number.isInteger(index) || index < 0) return null;
+  try {
+    const stream = new Blob([base64ToBytes(encodedList.slice(1))]).stream().pipeThrough(new DecompressionStream("gzip"));
+    const bits = new Uint8Array(await new Response(stream).arrayBuffer());
+    if (index >> 3 >= bits.length) return null;
+    return ((bits[index >> 3] as number) & (0x80 >> (index & 7))) !== 0;
+  } catch {
+    return null;
+  }
+}
+
 /** Revoked bits of one list, read from D1 at request time (then cached at the edge). */
 export async function revokedPositions(ctx: Pick<AppContext, "db">, issuerId: string, list: number): Promise<number[]> {
   const rows = await ctx.db
@@ -72,7 +87,7 @@ export async function statusListCredential(appUrl: string, issuerId: string, lis
     id,
     type: ["VerifiableCredential", "BitstringStatusListCredential"],
     issuer: issuerDid(appUrl, issuerId),
-    validFrom: `${new Date(now).toISOString().slice(0, 19)}Z`,
+    validFrom: isoSeconds(new Date(now)),
     credentialSubject: {
       id: `${id}#list`,
       type: "BitstringStatusList",
@@ -95,7 +110,7 @@ export async function revocationList(ctx: Pick<AppContext, "db" | "config">, iss
     revokedCredentials: rows.map((r) => ({
       id: credentialUrls(appUrl).credential(r.id),
       revoked: true,
-      revocationReason: r.reason ?? "Revoked by the issuer.",
+      revocationReason: revocationReasonOf(r.reason),
     })),
   };
 }
