@@ -1,7 +1,7 @@
 // The backpack of a learner with 1,000 badges (first page of 24, and of 100), next to a static
-// asset served by the same wrangler dev process; and bulk-awarding a 10,000-row CSV, timed
+// asset served by the same wrangler dev process (warm-up, three rounds, medians); and bulk-awarding a 10,000-row CSV, timed
 // end to end. Run: pnpm bench:badges
-import { gql, load, queueDrained, report, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
+import { compare, gql, graphqlOk, queueDrained, reportCompared, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
 
 const laurel = await startLaurel({ port: 8798 });
 try {
@@ -26,13 +26,11 @@ try {
       {},
       { cookie: learner },
     );
-  const baseline = await load("static asset /favicon.svg", { url: `${laurel.url}/favicon.svg` });
-  const results = [
-    baseline,
-    await load("backpack, 1,000 badges, first 24", { url: `${laurel.url}/graphql`, ...backpack(24) }),
-    await load("backpack, 1,000 badges, first 100", { url: `${laurel.url}/graphql`, ...backpack(100) }),
-  ];
-  report(results, baseline);
+  const staticAsset = { url: `${laurel.url}/favicon.svg` };
+  reportCompared([
+    await compare("backpack, 1,000 badges, first 24", { url: `${laurel.url}/graphql`, ...backpack(24), check: graphqlOk }, staticAsset),
+    await compare("backpack, 1,000 badges, first 100", { url: `${laurel.url}/graphql`, ...backpack(100), check: graphqlOk }, staticAsset),
+  ]);
 
   console.log(`workerd resident memory after the run: ${workerdMemoryMiB(laurel)} MiB`);
 } finally {

@@ -2,13 +2,41 @@
 // run autocannon against it, and print percentiles and ratios against a baseline.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
 import * as OTPAuth from "otpauth";
 
 const root = path.resolve(import.meta.dirname, "..");
 
+/** Refuses to start on a port something else holds: a stale server would be measured instead. */
+async function ensurePortFree(port) {
+  await new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error) =>
+      reject(
+        new Error(
+          error.code === "EADDRINUSE"
+            ? `Port ${port} is in use (another wrangler dev or benchmark?). Stop it, e.g. \`fuser -k ${port}/tcp\`, and run again.`
+            : `Cannot listen on port ${port}: ${error.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(resolve));
+  });
+}
+
+/** Ends the server's whole process group; a group that already ended is not an error. */
+function stopGroup(pid) {
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch (error) {
+    if (error.code !== "ESRCH") throw error;
+  }
+}
+
 export async function startLaurel({ port = 8797 } = {}) {
+  await ensurePortFree(port);
   const state = path.join(root, `bench/results/state-${port}`);
   rmSync(state, { recursive: true, force: true });
   mkdirSync(state, { recursive: true });
@@ -58,13 +86,13 @@ export async function startLaurel({ port = 8797 } = {}) {
   for (let i = 0; i < 120; i++) {
     try {
       const seeded = await fetch(`${url}/dev/api/seed`, { method: "POST", headers: { "x-laurel-csrf": "1" } });
-      if (seeded.ok) return { url, stop: () => process.kill(-server.pid, "SIGTERM"), pid: server.pid };
+      if (seeded.ok) return { url, stop: () => stopGroup(server.pid), pid: server.pid };
     } catch {
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  process.kill(-server.pid, "SIGTERM");
+  stopGroup(server.pid);
   throw new Error("wrangler dev did not start");
 }
 
@@ -105,18 +133,98 @@ export async function signInDemo(url, email, { offsetSteps = 0 } = {}) {
   return `__Host-laurel_session=${cookies.get("__Host-laurel_session")}`;
 }
 
-/** Runs autocannon for a fixed duration; bounded in time and connections, loopback only. */
-export async function load(title, options) {
-  const result = await autocannon({ connections: 64, duration: 10, ...options, title });
-  const non2xx = result.non2xx + result.errors;
+/**
+ * Runs autocannon for a fixed duration; bounded in time and connections, loopback only.
+ * `check(body, status)` returning false counts a 200 as an error too: GraphQL reports its
+ * failures inside 200 responses.
+ */
+export async function load(title, { check, ...options }) {
+  let rejected = 0;
+  const requests = check
+    ? (options.requests ?? [{}]).map((r) => ({
+        ...r,
+        onResponse: (status, body, context, headers) => {
+          if (status < 300 && !check(body, status)) rejected++;
+          r.onResponse?.(status, body, context, headers);
+        },
+      }))
+    : options.requests;
+  const result = await autocannon({ connections: 64, duration: 10, ...options, ...(requests ? { requests } : {}), title });
   return {
     title,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: non2xx,
+    errors: result.non2xx + result.errors + rejected,
     requests: result.requests.total,
   };
+}
+
+/** A GraphQL body with data and no errors. */
+export const graphqlOk = (body) => {
+  try {
+    const parsed = JSON.parse(body);
+    return parsed.data != null && !parsed.errors;
+  } catch {
+    return false;
+  }
+};
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * A scenario measured as the issue notes report it: a short warm-up, then RUNS rounds of
+ * (baseline, scenario) back to back, so each ratio compares two runs made under the same load
+ * on the machine. Reports the median of each figure and of each ratio, with the spread.
+ * Options that cannot be repeated (for example `amount` over a fixed list) pass `runs: 1`.
+ */
+export async function compare(title, options, baselineOptions, { runs = 3, warmupSeconds = 2 } = {}) {
+  if (warmupSeconds > 0 && !options.amount)
+    await autocannon({ ...options, duration: warmupSeconds, connections: options.connections ?? 64 });
+  const rounds = [];
+  for (let run = 0; run < runs; run++) {
+    const baseline = await load("baseline", baselineOptions);
+    const scenario = await load(title, options);
+    rounds.push({ baseline, scenario, rpsRatio: scenario.rps / baseline.rps, p99Ratio: scenario.p99 / Math.max(1, baseline.p99) });
+  }
+  const pick = (f) => rounds.map(f);
+  return {
+    title,
+    runs,
+    rps: median(pick((r) => r.scenario.rps)),
+    p50: median(pick((r) => r.scenario.p50)),
+    p99: median(pick((r) => r.scenario.p99)),
+    errors: pick((r) => r.scenario.errors).reduce((a, b) => a + b, 0),
+    requests: pick((r) => r.scenario.requests).reduce((a, b) => a + b, 0),
+    baselineRps: median(pick((r) => r.baseline.rps)),
+    baselineP99: median(pick((r) => r.baseline.p99)),
+    rpsRatio: median(pick((r) => r.rpsRatio)),
+    rpsRatioSpread: [Math.min(...pick((r) => r.rpsRatio)), Math.max(...pick((r) => r.rpsRatio))],
+    p99Ratio: median(pick((r) => r.p99Ratio)),
+    p99RatioSpread: [Math.min(...pick((r) => r.p99Ratio)), Math.max(...pick((r) => r.p99Ratio))],
+  };
+}
+
+/** Prints `compare` results: medians, and each ratio with its spread over the runs. */
+export function reportCompared(results) {
+  const spread = ([lo, hi]) => `${lo.toFixed(2)}–${hi.toFixed(2)}`;
+  console.table(
+    results.map((r) => ({
+      scenario: r.title,
+      runs: r.runs,
+      "req/s (median)": r.rps.toFixed(0),
+      "p50 ms": r.p50,
+      "p99 ms": r.p99,
+      "non-2xx+errors": r.errors,
+      "static req/s": r.baselineRps.toFixed(0),
+      "rps vs static": `${r.rpsRatio.toFixed(2)}x (${spread(r.rpsRatioSpread)})`,
+      "p99 vs static": `${r.p99Ratio.toFixed(2)}x (${spread(r.p99RatioSpread)})`,
+    })),
+  );
 }
 
 export function report(results, baseline) {
