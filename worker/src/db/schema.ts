@@ -13,3 +13,4 @@ export * from "../sessions/pending-sign-ins.table";
 export * from "../sso/sso.table";
 export * from "../throttling/attempts.table";
 export * from "../verification/issuer-keys.table";
+export * from "../verification/signed-credentials.table";

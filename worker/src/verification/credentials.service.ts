@@ -1,3 +1,4 @@
+import { inArray } from "drizzle-orm";
 import { getAward } from "../badges/awards.service";
 import type { Award } from "../badges/awards.table";
 import { getBadgeClass } from "../badges/badge-classes.service";
@@ -8,27 +9,70 @@ import { didDocument } from "./did-web";
 import { ensureSigningKey, listIssuerKeys, signingKeyFor } from "./issuer-keys.service";
 import { revocationReasonOf } from "./ob2";
 import { credentialUrls, openBadgeCredential } from "./ob3";
+import { signedCredentials } from "./signed-credentials.table";
 import { revokedPositions, statusIndexFor, statusListCredential } from "./status-list";
 
 type Ctx = Pick<AppContext, "db" | "config" | "now">;
 
+type SignedCredential = Awaited<ReturnType<typeof signDocument>>;
+
 /** What a credential URL answers: the signed credential, or why there is none. */
 export type CredentialAnswer =
-  | { kind: "credential"; credential: Awaited<ReturnType<typeof signCredential>> }
+  | { kind: "credential"; credential: SignedCredential }
   | { kind: "revoked"; document: { id: string; revoked: true; revocationReason: string } };
 
-async function signCredential(ctx: Ctx, award: Award) {
+async function signCredential(ctx: Ctx, award: Award): Promise<SignedCredential> {
   const [badgeClass, issuer] = await Promise.all([getBadgeClass(ctx, award.badgeClassId), getIssuer(ctx, award.issuerId)]);
   if (!badgeClass || !issuer) throw new Error(`Award ${award.id} has lost its badge class or issuer`);
   const statusIndex = await statusIndexFor(ctx, award);
   const key = await signingKeyFor(ctx, issuer.id);
   const unsigned = openBadgeCredential(ctx.config.appUrl, { ...award, statusIndex }, badgeClass, issuer);
-  return signDocument(unsigned, { ...key, created: new Date(ctx.now()) });
+  // `created` comes from the award, not the clock: Ed25519 is deterministic, so two signings
+  // of one award with one key give the same bytes (and ETag) wherever they happen.
+  return signDocument(unsigned, { ...key, created: award.createdAt });
 }
 
 /**
- * The award as a signed OpenBadgeCredential, signed when asked for (then cached at the edge):
- * signing ten thousand credentials inside a bulk award would not fit in one request.
+ * The award's credential as first signed, signing it now if nobody has yet. Concurrent first
+ * signings each insert-or-ignore, then all serve the row that landed.
+ */
+async function storedCredential(ctx: Ctx, award: Award): Promise<SignedCredential> {
+  const stored = await ctx.db.query.signedCredentials.findFirst({ where: (t, { eq }) => eq(t.awardId, award.id) });
+  if (stored) return JSON.parse(stored.document);
+  const signed = await signCredential(ctx, award);
+  const [landed] = await ctx.db
+    .insert(signedCredentials)
+    .values({ awardId: award.id, document: JSON.stringify(signed), signedAt: new Date(ctx.now()) })
+    .onConflictDoUpdate({ target: signedCredentials.awardId, set: { awardId: award.id } })
+    .returning({ document: signedCredentials.document });
+  return landed ? JSON.parse(landed.document) : signed;
+}
+
+/**
+ * Signs, ahead of any reader, the credentials of awards that have none yet: run in the
+ * background after awards are made, so a public read is a cache or D1 hit.
+ */
+export async function signPendingCredentials(ctx: Ctx, awardIds: string[]): Promise<number> {
+  if (awardIds.length === 0) return 0;
+  const done = new Set(
+    (
+      await ctx.db.select({ id: signedCredentials.awardId }).from(signedCredentials).where(inArray(signedCredentials.awardId, awardIds))
+    ).map((r) => r.id),
+  );
+  let signed = 0;
+  for (const id of awardIds) {
+    if (done.has(id)) continue;
+    const award = await getAward(ctx, id);
+    if (!award || award.revokedAt) continue;
+    await storedCredential(ctx, award);
+    signed++;
+  }
+  return signed;
+}
+
+/**
+ * The award as a signed OpenBadgeCredential: normally signed in the background right after the
+ * award; a read that comes first signs it (once, see storedCredential). Cached at the edge.
  */
 export async function getCredential(ctx: Ctx, awardId: string): Promise<CredentialAnswer | null> {
   const award = await getAward(ctx, awardId);
@@ -43,7 +87,7 @@ export async function getCredential(ctx: Ctx, awardId: string): Promise<Credenti
       },
     };
   }
-  return { kind: "credential", credential: await signCredential(ctx, award) };
+  return { kind: "credential", credential: await storedCredential(ctx, award) };
 }
 
 /** The signed status list credential; null for an unknown issuer. */

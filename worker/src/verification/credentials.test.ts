@@ -1,8 +1,12 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { awarded, REVOKE } from "../../test/badges";
 import { TestClient } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 import { recipientHash } from "../badges/recipient";
+import { backgroundContext } from "../context";
+import { isoSeconds } from "../lib/time";
+import { signPendingCredentials } from "./credentials.service";
 import { publicKeyFromMultikey, readProof, verifyDocument } from "./data-integrity";
 import { didWebDocumentUrl } from "./did-web";
 import { activeSigningKey, KEY_PUBLISH_DELAY_MS } from "./issuer-keys.service";
@@ -94,6 +98,40 @@ describe("Open Badges 3.0 credentials", () => {
     });
     expect(body.verificationMethod[0].publicKeyMultibase).toMatch(/^z6Mk/);
     expect((await fetchJson("/public/issuers/nope/did.json")).status).toBe(404);
+  });
+
+  it("serves one set of bytes to racing first reads, signed at the award's time, and keeps them", async () => {
+    const { award } = await awarded();
+    // Distinct query strings miss the edge cache, so every request reaches the signing path.
+    const reads = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        new TestClient().request(`/public/credentials/${award.id}?race=${i}`, { headers: { accept: "application/json" } }),
+      ),
+    );
+    expect(reads.map((r) => r.status)).toEqual(reads.map(() => 200));
+    const bodies = await Promise.all(reads.map((r) => r.text()));
+    expect(new Set(bodies).size).toBe(1);
+    expect(new Set(reads.map((r) => r.headers.get("etag"))).size).toBe(1);
+    const credential = JSON.parse(bodies[0] as string);
+    const row = await env.DB.prepare("select created_at from awards where id = ?").bind(award.id).first<{ created_at: number }>();
+    expect(credential.proof.created).toBe(isoSeconds(new Date(row?.created_at ?? 0)));
+    expect(await proofHolds(credential)).toBe(true);
+    const stored = await env.DB.prepare("select document from signed_credentials where award_id = ?")
+      .bind(award.id)
+      .first<{ document: string }>();
+    expect(JSON.parse(stored?.document ?? "null")).toEqual(credential);
+  });
+
+  it("signs in the background ahead of any reader, once", async () => {
+    const { award } = await awarded();
+    const ctx = backgroundContext(env, { waitUntil: () => undefined });
+    expect(await signPendingCredentials(ctx, [award.id])).toBe(1);
+    expect(await signPendingCredentials(ctx, [award.id])).toBe(0);
+    const stored = await env.DB.prepare("select document from signed_credentials where award_id = ?")
+      .bind(award.id)
+      .first<{ document: string }>();
+    const served = (await fetchJson(`/public/credentials/${award.id}?after-background`)).body;
+    expect(served).toEqual(JSON.parse(stored?.document ?? "null"));
   });
 
   it("rotates keys without breaking credentials signed before", async () => {
