@@ -38,6 +38,8 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      // Generous: races and bursts run hundreds of requests, and a busy 2-core machine is slow.
+      testTimeout: 30_000,
       setupFiles: ["./test/apply-migrations.ts"],
       globalSetup: ["./test/global-setup.ts"],
     },
