@@ -12,6 +12,8 @@ export interface AppContext {
   env: Env;
   config: Config;
   db: Db;
+  /** The request's D1 session (Sessions API): raw prepared statements go through it too. */
+  d1: D1DatabaseSession;
   kv: KVNamespace;
   mailer: Mailer;
   now(): number;
@@ -24,16 +26,23 @@ export interface AppContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-type RequestParts = Pick<AppContext, "ip" | "userAgent" | "cookies" | "responseHeaders" | "waitUntil">;
+type RequestParts = Pick<AppContext, "ip" | "userAgent" | "cookies" | "responseHeaders" | "waitUntil"> & {
+  /** A D1 bookmark or session constraint; the primary when absent (see ADR 019). */
+  readFrom?: string;
+};
 
-/** Config, a fresh D1 client and the mailer, around what the caller knows of the request. */
-export function createAppContext(env: Env, parts: RequestParts): AppContext {
+/** Config, a fresh D1 session and client, and the mailer, around what the caller knows of the request. */
+export function createAppContext(env: Env, { readFrom = "first-primary", ...parts }: RequestParts): AppContext {
   const config = getConfig(env);
-  const db = createDb(env.DB);
-  return { env, config, db, kv: env.KV, mailer: createMailer(config, env, db), now, session: null, user: null, ...parts };
+  const d1 = env.DB.withSession(readFrom);
+  const db = createDb(d1);
+  return { env, config, db, d1, kv: env.KV, mailer: createMailer(config, env, db), now, session: null, user: null, ...parts };
 }
 
-/** The context for work outside an HTTP request (queue consumers): no visitor, no cookies. */
+/**
+ * The context for work outside a signed-in request (queue consumers, cron, public documents):
+ * no visitor, no cookies, reads from the primary, since what it reads decides what it sends.
+ */
 export function backgroundContext(env: Env, execution: { waitUntil(promise: Promise<unknown>): void }): AppContext {
   return createAppContext(env, {
     ip: null,

@@ -152,7 +152,7 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
       v.awardedBy,
       v.createdAt.getTime(),
     ]);
-    statements.push(ctx.env.DB.prepare(insertSql(chunk.length)).bind(...params));
+    statements.push(ctx.d1.prepare(insertSql(chunk.length)).bind(...params));
   }
   const audit = auditInsert(
     ctx.db,
@@ -167,7 +167,7 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
     now,
   ).toSQL();
   // One batch is one transaction: the whole file lands, or none of it.
-  const results = await ctx.env.DB.batch<{ id: string }>([ctx.env.DB.prepare(audit.sql).bind(...audit.params), ...statements]);
+  const results = await ctx.d1.batch<{ id: string }>([ctx.d1.prepare(audit.sql).bind(...audit.params), ...statements]);
   const createdIds = new Set(results.slice(1).flatMap((r) => r.results.map((row) => row.id)));
   const created = values.filter((v) => createdIds.has(v.id));
   await queueAwardNotifications(

@@ -1,8 +1,13 @@
+import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { getUserById } from "../accounts/accounts.service";
 import { type AppContext, createAppContext } from "../context";
+import { BOOKMARK_COOKIE, readFrom } from "../db/client";
 import { getSession } from "../sessions/sessions.service";
 import { cookieJar, SESSION_COOKIE } from "./cookies";
+
+/** Replicas catch up in seconds; an hour covers a tab left open between a write and a read. */
+const BOOKMARK_MAX_AGE_S = 60 * 60;
 
 export type AppEnv = { Bindings: Env; Variables: { app: AppContext } };
 
@@ -10,7 +15,9 @@ export type AppEnv = { Bindings: Env; Variables: { app: AppContext } };
 export function requestContext() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const responseHeaders = new Headers();
+    const bookmark = getCookie(c, BOOKMARK_COOKIE);
     const app = createAppContext(c.env, {
+      readFrom: readFrom(bookmark),
       ip: c.req.header("cf-connecting-ip") ?? null,
       userAgent: c.req.header("user-agent") ?? null,
       cookies: cookieJar(c, responseHeaders),
@@ -29,6 +36,8 @@ export function requestContext() {
     }
     c.set("app", app);
     await next();
+    const newest = app.d1.getBookmark();
+    if (newest && newest !== bookmark) app.cookies.set(BOOKMARK_COOKIE, newest, { maxAgeSeconds: BOOKMARK_MAX_AGE_S });
     const cookies = responseHeaders.getSetCookie();
     if (cookies.length > 0) {
       // Re-wrap: a Response from elsewhere may have immutable headers.
