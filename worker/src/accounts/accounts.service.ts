@@ -34,6 +34,22 @@ export async function getUserByEmail(ctx: Pick<AppContext, "db">, address: strin
   return row?.user ?? null;
 }
 
+/**
+ * The account holding a verified address, even a closed one. Only a merge closes an account,
+ * and it moves the addresses in the same batch; an address still on a closed account is what
+ * an earlier race left behind (two merges crossing), and proving its mailbox reopens that
+ * account instead of failing on the taken address.
+ */
+export async function getAccountHolding(ctx: Pick<AppContext, "db">, address: string): Promise<User | null> {
+  const row = await ctx.db
+    .select({ user: users })
+    .from(emails)
+    .innerJoin(users, eq(users.id, emails.userId))
+    .where(eq(emails.address, address))
+    .get();
+  return row?.user ?? null;
+}
+
 export async function getUserById(ctx: Pick<AppContext, "db">, id: string): Promise<User | null> {
   return (await ctx.db.query.users.findFirst({ where: eq(users.id, id) })) ?? null;
 }
@@ -90,7 +106,7 @@ export async function resendActivationCode(ctx: AppContext, rawEmail: string): P
 
 /** The same code either activates a new account or reconnects the existing one; only the wording differs. */
 async function sendRegistrationCode(ctx: AppContext, email: string, firstName: string, code: string) {
-  const existing = await getUserByEmail(ctx, email);
+  const existing = await getAccountHolding(ctx, email);
   await ctx.mailer.send(
     existing
       ? reconnectEmail(email, ctx.config.appUrl, existing.firstName, code)
@@ -117,18 +133,15 @@ export async function activateAccount(ctx: AppContext, input: { email: string; c
   problems.throwIfAny();
   const now = ctx.now();
   const payload = (await consumeCode(ctx, "register", email, code, now)) as unknown as RegistrationPayload;
-  const existing = await getUserByEmail(ctx, email);
+  const existing = await getAccountHolding(ctx, email);
   if (existing) {
+    const action = existing.status === "active" ? "account.reconnected" : "account.reopened";
     await ctx.db.batch([
       ctx.db
         .update(users)
-        .set({ passwordHash: payload.passwordHash, credentialsChangedAt: new Date(now), updatedAt: new Date(now) })
+        .set({ status: "active", passwordHash: payload.passwordHash, credentialsChangedAt: new Date(now), updatedAt: new Date(now) })
         .where(eq(users.id, existing.id)),
-      auditInsert(
-        ctx.db,
-        { actorUserId: existing.id, action: "account.reconnected", subjectType: "user", subjectId: existing.id, ip: ctx.ip },
-        now,
-      ),
+      auditInsert(ctx.db, { actorUserId: existing.id, action, subjectType: "user", subjectId: existing.id, ip: ctx.ip }, now),
     ]);
     await afterCredentialsChanged(ctx, existing, email);
     return { email, reconnected: true };

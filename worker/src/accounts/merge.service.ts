@@ -1,10 +1,12 @@
-import { and, eq, inArray, notExists } from "drizzle-orm";
-import { auditInsert } from "../audit/audit";
+import { and, eq, exists, inArray, notExists, type SQL } from "drizzle-orm";
+import { auditInsert, auditInsertWhere } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
 import { collections } from "../collections/collections.table";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";
+import { insertWhere } from "../db/conditional";
 import { InvalidCodeError, InvalidCredentialsError, Problems, RateLimitedError, ValidationError } from "../lib/errors";
+import { newId } from "../lib/ids";
 import { MINUTE } from "../lib/time";
 import { checkCode as checkTotp, deleteAuthenticatorsStatement, getActiveAuthenticator } from "../mfa/authenticators";
 import { mfaLockedEmail } from "../mfa/mfa.emails";
@@ -16,8 +18,9 @@ import { revokeAllSessions } from "../sessions/sessions.service";
 import { ssoFlows, ssoIdentities } from "../sso/sso.table";
 import { clearFailures, getLockedUntil, recordFailure } from "../throttling/attempts";
 import { accountLockedEmail, accountsMergedEmail } from "./accounts.emails";
-import { ACCOUNT_SIGN_IN_POLICY, getPrimaryEmail, getUserByEmail } from "./accounts.service";
+import { ACCOUNT_SIGN_IN_POLICY, getPrimaryEmail, getUserByEmail, getUserById } from "./accounts.service";
 import { emails, type User, users } from "./accounts.table";
+import { accountMerges } from "./merges.table";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { profiles } from "./profile.table";
 import { checkEmail } from "./validation";
@@ -37,20 +40,27 @@ export async function rememberMailboxProof(ctx: Pick<AppContext, "kv">, userId: 
 }
 
 /**
- * Everything an account owns that moves to the surviving account, as unexecuted statements:
- * a new table that references users.id needs a line here (merge.test.ts checks that every
- * reference is accounted for). Badges need no line: they belong to addresses, and the
- * addresses move; `awards.awarded_by`/`revoked_by` record who acted and stay as they were.
+ * Everything an account owns that moves to the surviving account, as unexecuted statements
+ * that run only `when` the merge won its guard: a new table that references users.id needs a
+ * line here (merge.test.ts checks that every reference is accounted for). Badges need no
+ * line: they belong to addresses, and the addresses move; `awards.awarded_by`/`revoked_by`
+ * record who acted and stay as they were.
  */
-function moveOwnedRows(db: Db, fromId: string, intoId: string) {
+function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
   return [
-    db.update(emails).set({ isPrimary: false, userId: intoId }).where(eq(emails.userId, fromId)),
-    db.update(ssoIdentities).set({ userId: intoId }).where(eq(ssoIdentities.userId, fromId)),
+    db
+      .update(emails)
+      .set({ isPrimary: false, userId: intoId })
+      .where(and(eq(emails.userId, fromId), when)),
+    db
+      .update(ssoIdentities)
+      .set({ userId: intoId })
+      .where(and(eq(ssoIdentities.userId, fromId), when)),
     // One profile per user: the survivor's wins; the other's moves only to fill a gap.
     db
       .update(profiles)
       .set({ userId: intoId })
-      .where(and(eq(profiles.userId, fromId), notExists(db.select().from(profiles).where(eq(profiles.userId, intoId))))),
+      .where(and(eq(profiles.userId, fromId), notExists(db.select().from(profiles).where(eq(profiles.userId, intoId))), when)),
     // A membership both accounts hold keeps the survivor's role; the rest move.
     db
       .delete(issuerMembers)
@@ -61,22 +71,74 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string) {
             issuerMembers.issuerId,
             db.select({ id: issuerMembers.issuerId }).from(issuerMembers).where(eq(issuerMembers.userId, intoId)),
           ),
+          when,
         ),
       ),
-    db.update(issuerMembers).set({ userId: intoId }).where(eq(issuerMembers.userId, fromId)),
-    db.update(collections).set({ userId: intoId }).where(eq(collections.userId, fromId)),
+    db
+      .update(issuerMembers)
+      .set({ userId: intoId })
+      .where(and(eq(issuerMembers.userId, fromId), when)),
+    db
+      .update(collections)
+      .set({ userId: intoId })
+      .where(and(eq(collections.userId, fromId), when)),
   ] as const;
 }
 
 /** What only made sense for the other account as an account: its factors and half-finished flows. */
-function deleteAccountOnlyRows(ctx: AppContext, userId: string) {
+function deleteAccountOnlyRows(ctx: AppContext, userId: string, when: SQL) {
   return [
-    deleteAuthenticatorsStatement(ctx, userId),
-    deleteRecoveryCodeStatement(ctx, userId),
-    ctx.db.delete(pendingSignIns).where(eq(pendingSignIns.userId, userId)),
+    deleteAuthenticatorsStatement(ctx, userId, when),
+    deleteRecoveryCodeStatement(ctx, userId, when),
+    ctx.db.delete(pendingSignIns).where(and(eq(pendingSignIns.userId, userId), when)),
     // A link started by the other account must not complete onto the closed account.
-    ctx.db.delete(ssoFlows).where(eq(ssoFlows.userId, userId)),
+    ctx.db.delete(ssoFlows).where(and(eq(ssoFlows.userId, userId), when)),
   ] as const;
+}
+
+const isActive = (db: Db, userId: string) =>
+  exists(
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, userId), eq(users.status, "active"))),
+  );
+
+/**
+ * The batch that joins `fromId` into `intoId`. Its first statement records the merge only if
+ * both accounts are still active; every later one runs only if that record exists. D1 runs a
+ * batch as one transaction, one batch after another, so of merges racing over the same two
+ * accounts (crossed, or the same one twice) the first wins and the others change nothing.
+ * Returns whether this one won.
+ */
+async function runMerge(ctx: AppContext, fromId: string, intoId: string, now: number): Promise<boolean> {
+  const mergeId = newId();
+  const won = exists(ctx.db.select({ id: accountMerges.id }).from(accountMerges).where(eq(accountMerges.id, mergeId)));
+  const moved = { from: fromId, into: intoId };
+  const audit = (subjectId: string) =>
+    auditInsertWhere(
+      ctx.db,
+      { actorUserId: intoId, action: "account.merged", subjectType: "user", subjectId, data: moved, ip: ctx.ip },
+      now,
+      won,
+    );
+  const [recorded] = await ctx.db.batch([
+    insertWhere(
+      ctx.db,
+      accountMerges,
+      { id: mergeId, fromUserId: fromId, intoUserId: intoId, createdAt: new Date(now) },
+      and(isActive(ctx.db, fromId), isActive(ctx.db, intoId))!,
+    ).returning({ id: accountMerges.id }),
+    ctx.db
+      .update(users)
+      .set({ status: "closed", credentialsChangedAt: new Date(now), devicesTrustedFrom: new Date(now), updatedAt: new Date(now) })
+      .where(and(eq(users.id, fromId), won)),
+    ...moveOwnedRows(ctx.db, fromId, intoId, won),
+    ...deleteAccountOnlyRows(ctx, fromId, won),
+    audit(intoId),
+    audit(fromId),
+  ]);
+  return recorded.length === 1;
 }
 
 function lockedError(until: number, now: number) {
@@ -162,26 +224,15 @@ export async function mergeAccount(
     }
   }
 
-  const [otherAddress, survivorAddress] = await Promise.all([getPrimaryEmail(ctx, other.id), getPrimaryEmail(ctx, survivor.id)]);
-  const moved = { from: other.id, into: survivor.id };
-  await ctx.db.batch([
-    ...moveOwnedRows(ctx.db, other.id, survivor.id),
-    ...deleteAccountOnlyRows(ctx, other.id),
-    ctx.db
-      .update(users)
-      .set({ status: "closed", credentialsChangedAt: new Date(now), devicesTrustedFrom: new Date(now), updatedAt: new Date(now) })
-      .where(and(eq(users.id, other.id), eq(users.status, "active"))),
-    auditInsert(
-      ctx.db,
-      { actorUserId: survivor.id, action: "account.merged", subjectType: "user", subjectId: survivor.id, data: moved, ip: ctx.ip },
-      now,
-    ),
-    auditInsert(
-      ctx.db,
-      { actorUserId: survivor.id, action: "account.merged", subjectType: "user", subjectId: other.id, data: moved, ip: ctx.ip },
-      now,
-    ),
-  ]);
+  // Read before the batch moves them; a concurrent merge may already have (then this one lost).
+  const primaries = await ctx.db
+    .select({ userId: emails.userId, address: emails.address })
+    .from(emails)
+    .where(and(inArray(emails.userId, [other.id, survivor.id]), eq(emails.isPrimary, true)))
+    .all();
+  const otherAddress = primaries.find((p) => p.userId === other.id)?.address;
+  const survivorAddress = primaries.find((p) => p.userId === survivor.id)?.address;
+  if (!otherAddress || !survivorAddress || !(await runMerge(ctx, other.id, survivor.id, now))) return afterLostRace(ctx, survivor, other);
   await Promise.all([
     revokeAllSessions(ctx, other.id),
     forgetAllDevices(ctx, other.id),
@@ -194,4 +245,20 @@ export async function mergeAccount(
     ctx.mailer.send(accountsMergedEmail(survivorAddress, ctx.config.appUrl, survivor.firstName, otherAddress, survivorAddress)),
   ]);
   return survivor;
+}
+
+/**
+ * A merge that found the accounts changed by a concurrent one. If that one already joined the
+ * same account into this one, the person got what they asked for; otherwise nothing moved.
+ */
+async function afterLostRace(ctx: AppContext, survivor: User, other: User): Promise<User> {
+  const [current, record] = await Promise.all([
+    getUserById(ctx, survivor.id),
+    ctx.db.query.accountMerges.findFirst({ where: eq(accountMerges.fromUserId, other.id) }),
+  ]);
+  if (current?.status !== "active") {
+    throw ValidationError.field("address", "This account was just joined into another one. Sign in again to continue.");
+  }
+  if (record?.intoUserId === survivor.id) return current;
+  throw ValidationError.field("address", "That account changed while you were linking it. Try again.");
 }

@@ -1,13 +1,26 @@
 import { env } from "cloudflare:workers";
 import { getTableName, is } from "drizzle-orm";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { describe, expect, it } from "vitest";
-import { SIGN_IN } from "../../test/accounts";
+import { describe, expect, it, vi } from "vitest";
+import { registerAndActivate, SIGN_IN } from "../../test/accounts";
 import { AWARD, BACKPACK, issuerWithBadgeClass } from "../../test/badges";
 import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
-import { createUser, signInAs } from "../../test/fixtures";
+import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
+import { createAppContext } from "../context";
 import * as schema from "../db/schema";
+import { getUserById } from "./accounts.service";
+import { mergeAccount } from "./merge.service";
+
+/** Resolves every caller's promise once `n` callers wait. */
+function barrier(n: number) {
+  const waiting: (() => void)[] = [];
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length === n) for (const release of waiting) release();
+    });
+}
 
 const MERGE = `mutation ($a: String!, $p: String!, $c: String!) { mergeAccount(address: $a, password: $p, code: $c) {
   __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } ... on User { id emails { address isPrimary } } } }`;
@@ -186,10 +199,113 @@ describe("linking another account (merge)", () => {
         "mfa_recovery_codes.user_id",
         "pending_sign_ins.user_id",
         "sso_flows.user_id",
-        // Records of who acted: they stay.
+        // Records of who acted or was merged: they stay.
+        "account_merges.from_user_id",
+        "account_merges.into_user_id",
         "awards.awarded_by",
         "awards.revoked_by",
       ].sort(),
     );
+  });
+
+  it("leaves exactly one active account holding everything of both when crossed and repeated merges race", async () => {
+    const issuer = new TestClient();
+    await signInAs(issuer, await createUser());
+    const { badgeClass } = await issuerWithBadgeClass(issuer);
+    const account = async (label: string) => {
+      const user = await createUser({ password: `${label}'s own long passphrase` });
+      const extra = uniqueEmail(`${label}-extra`);
+      await env.DB.batch([
+        env.DB.prepare("insert into emails (id, user_id, address, is_primary, verified_at, created_at) values (?, ?, ?, 0, ?, ?)").bind(
+          crypto.randomUUID(),
+          user.id,
+          extra,
+          Date.now(),
+          Date.now(),
+        ),
+        env.DB.prepare(
+          "insert into sso_identities (id, user_id, provider, issuer, subject, email_verified, created_at, last_used_at) values (?, ?, 'google', 'https://idp.example', ?, 1, ?, ?)",
+        ).bind(crypto.randomUUID(), user.id, `${label}-${user.id}`, Date.now(), Date.now()),
+        env.DB.prepare("insert into collections (id, user_id, name, description, created_at, updated_at) values (?, ?, ?, '', ?, ?)").bind(
+          crypto.randomUUID(),
+          user.id,
+          `${label}'s collection`,
+          Date.now(),
+          Date.now(),
+        ),
+      ]);
+      const awarded = await issuer.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: extra } });
+      return { ...user, extra, awardId: awarded.awardBadge.id as string };
+    };
+    const a = await account("a");
+    const b = await account("b");
+    // Crossed (A takes B while B takes A) and repeated (each twice). Every request passes its
+    // checks before any batch runs, as when they arrive together: the batches alone decide.
+    const gate = barrier(4);
+    const attempt = async (into: TestUser, from: TestUser) => {
+      const ctx = createAppContext(env, {
+        ip: null,
+        userAgent: null,
+        cookies: { get: () => undefined, set: () => undefined, clear: () => undefined },
+        responseHeaders: new Headers(),
+        waitUntil: () => undefined,
+      });
+      const batch = ctx.db.batch.bind(ctx.db);
+      vi.spyOn(ctx.db, "batch").mockImplementation(async (statements) => {
+        await gate();
+        return batch(statements);
+      });
+      const survivor = (await getUserById(ctx, into.id))!;
+      return mergeAccount(ctx, survivor, { address: from.email, password: from.password, code: "" }).then(
+        (user) => user.id,
+        (error: Error) => error.message,
+      );
+    };
+    const outcomes = await Promise.all([attempt(a, b), attempt(b, a), attempt(a, b), attempt(b, a)]);
+
+    const statuses = await env.DB.prepare("select id, status from users where id in (?, ?)")
+      .bind(a.id, b.id)
+      .all<{ id: string; status: string }>();
+    const active = statuses.results.filter((u) => u.status === "active");
+    expect(active).toHaveLength(1);
+    const survivorId = active[0]!.id;
+    const owned = async (table: string) =>
+      (await env.DB.prepare(`select user_id from ${table} where user_id in (?, ?)`).bind(a.id, b.id).all<{ user_id: string }>()).results;
+    const addresses = await env.DB.prepare("select address, user_id, is_primary from emails where address in (?, ?, ?, ?)")
+      .bind(a.email, a.extra, b.email, b.extra)
+      .all<{ address: string; user_id: string; is_primary: number }>();
+    expect(addresses.results.map((e) => e.user_id)).toEqual(Array(4).fill(survivorId));
+    expect(addresses.results.filter((e) => e.is_primary)).toHaveLength(1);
+    expect((await owned("sso_identities")).map((r) => r.user_id)).toEqual([survivorId, survivorId]);
+    expect((await owned("collections")).map((r) => r.user_id)).toEqual([survivorId, survivorId]);
+    const survivorClient = new TestClient();
+    await signInAs(survivorClient, { id: survivorId });
+    const badges = (await survivorClient.gql(BACKPACK)).backpack.items.map((i: { id: string }) => i.id);
+    expect(badges.sort()).toEqual([a.awardId, b.awardId].sort());
+    const audit = await env.DB.prepare("select count(*) as n from audit_log where action = 'account.merged' and subject_id in (?, ?)")
+      .bind(a.id, b.id)
+      .first<{ n: number }>();
+    expect(audit?.n).toBe(2);
+    // The winner and the repeat of the same merge succeed; the crossed ones are told why not.
+    expect(outcomes.filter((o) => o === survivorId)).toHaveLength(2);
+    expect(outcomes.filter((o) => o !== survivorId)).toEqual(
+      Array(2).fill("This account was just joined into another one. Sign in again to continue."),
+    );
+  });
+
+  it("reopens, on registering again, an account that an old crossed merge left closed with the addresses", async () => {
+    // The state crossed merges used to leave: both closed, every address on one of them.
+    const a = await createUser();
+    const b = await createUser();
+    await env.DB.batch([
+      env.DB.prepare("update users set status = 'closed' where id in (?, ?)").bind(a.id, b.id),
+      env.DB.prepare("update emails set user_id = ?, is_primary = 0 where user_id = ?").bind(b.id, a.id),
+    ]);
+    const client = new TestClient();
+    expect((await registerAndActivate(client, a.email)).reconnected).toBe(true);
+    const status = await env.DB.prepare("select status from users where id = ?").bind(b.id).first<{ status: string }>();
+    expect(status?.status).toBe("active");
+    const signIn = await new TestClient().gql(SIGN_IN, { email: b.email, password: "laurel leaves in autumn" });
+    expect(signIn.signIn.__typename).toBe("SignInStep");
   });
 });

@@ -1,6 +1,7 @@
 // Every table, for drizzle's relational queries. Tables are defined beside their domain.
 export * from "../accounts/accounts.table";
 export * from "../accounts/codes.table";
+export * from "../accounts/merges.table";
 export * from "../accounts/profile.table";
 export * from "../audit/audit.table";
 export * from "../badges/awards.table";

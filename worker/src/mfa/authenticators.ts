@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, or, type SQL } from "drizzle-orm";
 import { renderSVG } from "uqr";
 import type { AppContext } from "../context";
 import { base64ToBytes } from "../lib/crypto";
@@ -87,6 +87,7 @@ export function confirmEnrolmentStatements(ctx: Pick<AppContext, "db">, enrolmen
   ] as const;
 }
 
-export function deleteAuthenticatorsStatement(ctx: Pick<AppContext, "db">, userId: string) {
-  return ctx.db.delete(authenticators).where(eq(authenticators.userId, userId));
+/** `when` makes the delete conditional inside its batch (a merge that another one beat deletes nothing). */
+export function deleteAuthenticatorsStatement(ctx: Pick<AppContext, "db">, userId: string, when?: SQL) {
+  return ctx.db.delete(authenticators).where(and(eq(authenticators.userId, userId), when));
 }

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import type { AppContext } from "../context";
 import { randomBytes, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { crockfordEncode, groupsOf, normalizeCrockford } from "./base32";
@@ -33,8 +33,9 @@ export function storeRecoveryCodeStatement(ctx: Pick<AppContext, "db">, userId: 
     .onConflictDoUpdate({ target: recoveryCodes.userId, set: { codeHash: hash, createdAt: new Date(now) } });
 }
 
-export function deleteRecoveryCodeStatement(ctx: Pick<AppContext, "db">, userId: string) {
-  return ctx.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+/** `when` makes the delete conditional inside its batch, as for authenticators. */
+export function deleteRecoveryCodeStatement(ctx: Pick<AppContext, "db">, userId: string, when?: SQL) {
+  return ctx.db.delete(recoveryCodes).where(and(eq(recoveryCodes.userId, userId), when));
 }
 
 export async function getRecoveryCodeCreatedAt(ctx: Pick<AppContext, "db">, userId: string): Promise<Date | null> {

@@ -1,5 +1,6 @@
-import { getUserByEmail, getUserById } from "../accounts/accounts.service";
-import type { User } from "../accounts/accounts.table";
+import { and, eq } from "drizzle-orm";
+import { getAccountHolding, getUserById } from "../accounts/accounts.service";
+import { type User, users } from "../accounts/accounts.table";
 import { newAccountInserts } from "../accounts/new-account";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
@@ -83,10 +84,11 @@ async function userForSignIn(ctx: AppContext, provider: SsoProviderConfig, claim
     await touchIdentity(ctx, identity, claims);
     return user;
   }
-  const existing = claims.email ? await getUserByEmail(ctx, claims.email) : null;
+  const existing = claims.email ? await getAccountHolding(ctx, claims.email) : null;
   if (existing && !claims.emailVerified) {
     throw new SsoError("link-with-password", `${provider.name} has not verified ${claims.email}, which has an account`);
   }
+  if (existing?.status === "closed") return reopenAccount(ctx, provider, claims, existing);
   if (existing) {
     await linkIdentity(ctx, existing.id, provider.name, claims, "sso.linked-by-email");
     return existing;
@@ -123,6 +125,32 @@ async function createAccount(ctx: AppContext, provider: SsoProviderConfig, claim
   const user = await getUserById(ctx, userId);
   if (!user) throw new Error(`account ${userId} vanished after creation`);
   return user;
+}
+
+/** A closed account still holding the verified address (see getAccountHolding): reopened and linked at once. */
+async function reopenAccount(ctx: AppContext, provider: SsoProviderConfig, claims: IdClaims, holder: User): Promise<User> {
+  const now = ctx.now();
+  const [reopened] = await ctx.db.batch([
+    ctx.db
+      .update(users)
+      .set({ status: "active", updatedAt: new Date(now) })
+      .where(and(eq(users.id, holder.id), eq(users.status, "closed")))
+      .returning(),
+    identityInsert(ctx, holder.id, provider.name, claims, now),
+    auditInsert(
+      ctx.db,
+      {
+        actorUserId: holder.id,
+        action: "account.reopened",
+        subjectType: "user",
+        subjectId: holder.id,
+        data: { via: provider.name, issuer: claims.issuer, subject: claims.subject },
+        ip: ctx.ip,
+      },
+      now,
+    ),
+  ]);
+  return reopened[0] ?? holder;
 }
 
 function namesFrom(claims: IdClaims, email: string): { firstName: string; lastName: string } {

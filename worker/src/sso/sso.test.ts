@@ -134,6 +134,16 @@ describe("an existing account", () => {
     expect((await auditOf(user.id)).map((a) => a.action)).toContain("sso.linked-by-email");
   });
 
+  it("is reopened and linked when an old crossed merge left it closed with the verified address", async () => {
+    const user = await createUser();
+    await env.DB.prepare("update users set status = 'closed' where id = ?").bind(user.id).run();
+    const client = new TestClient();
+    expect(await ssoRoundTrip(client, { email: user.email, sub: uniqueSub() })).toBe("/sign-in/continue?next=%2F");
+    expect(await userByEmail(user.email)).toMatchObject({ id: user.id, status: "active" });
+    expect(await identitiesOf(user.id)).toHaveLength(1);
+    expect((await auditOf(user.id)).map((a) => a.action)).toContain("account.reopened");
+  });
+
   it("is neither linked nor signed in when the provider has not verified the email (nOAuth)", async () => {
     const user = await createUser();
     const client = new TestClient();
