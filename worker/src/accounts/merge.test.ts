@@ -7,7 +7,7 @@ import { AWARD, BACKPACK, issuerWithBadgeClass } from "../../test/badges";
 import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
-import { createAppContext } from "../context";
+import { backgroundContext } from "../context";
 import * as schema from "../db/schema";
 import { getUserById } from "./accounts.service";
 import { mergeAccount } from "./merge.service";
@@ -243,13 +243,7 @@ describe("linking another account (merge)", () => {
     // checks before any batch runs, as when they arrive together: the batches alone decide.
     const gate = barrier(4);
     const attempt = async (into: TestUser, from: TestUser) => {
-      const ctx = createAppContext(env, {
-        ip: null,
-        userAgent: null,
-        cookies: { get: () => undefined, set: () => undefined, clear: () => undefined },
-        responseHeaders: new Headers(),
-        waitUntil: () => undefined,
-      });
+      const ctx = backgroundContext(env, { waitUntil: () => undefined });
       const batch = ctx.db.batch.bind(ctx.db);
       vi.spyOn(ctx.db, "batch").mockImplementation(async (statements) => {
         await gate();
