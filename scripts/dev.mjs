@@ -64,9 +64,12 @@ oidc = await startOidcProvider({ port: 8799 });
 run("pnpm", ["exec", "wrangler", "d1", "migrations", "apply", "DB", "--local"]);
 run("pnpm", ["--filter", "web", "build"]);
 start("pnpm", ["--filter", "web", "exec", "vite", "build", "--watch", "--logLevel", "warn"]);
-start("pnpm", ["exec", "wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787"]);
+// `--test-scheduled` lets us fire the Cron Trigger (wrangler dev does not run crons by itself):
+// the outbox's retries and anything a request could not queue go out as they would deployed.
+start("pnpm", ["exec", "wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", "--test-scheduled"]);
 
 const seeded = await seed();
+setInterval(runCron, 60_000);
 console.log(`
   Laurel is running on ${url}
   Dev mailbox:  ${url}/dev/mailbox
@@ -77,6 +80,14 @@ ${seeded.accounts.map((a) => `    ${a.email.padEnd(22)} ${a.note}`).join("\n")}
     (or add the key ${seeded.totpSecret} to an authenticator app).
   Stop with Ctrl+C.
 `);
+
+async function runCron() {
+  try {
+    await fetch(`${url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+  } catch {
+    // wrangler dev is restarting; the next minute runs it
+  }
+}
 
 async function seed() {
   for (let attempt = 0; attempt < 120; attempt++) {

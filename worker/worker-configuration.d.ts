@@ -9,7 +9,7 @@ declare namespace Cloudflare {
 		FILES: R2Bucket;
 		DB: D1Database;
 		EMAIL: SendEmail;
-		NOTIFICATIONS: Queue;
+		OUTBOX: Queue;
 		ASSETS: Fetcher;
 		EMAIL_HTTP_URL: string;
 		TERMS_VERSION: string;

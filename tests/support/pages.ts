@@ -6,6 +6,14 @@ import { oathtoolCode, scanQrCode, secretFromOtpauth } from "./authenticator";
 export async function readMailInMailbox(page: Page, address: string, subject: string): Promise<string> {
   await page.goto("/dev/mailbox");
   const item = page.locator(".mailbox__item", { hasText: address }).filter({ hasText: subject }).first();
+  // Mail sent through the outbox comes from the queue a moment after the action: look again
+  // as a person would.
+  const shown = () =>
+    item.waitFor({ timeout: 750 }).then(
+      () => true,
+      () => false,
+    );
+  for (let tries = 0; tries < 20 && !(await shown()); tries++) await page.reload();
   await item.waitFor();
   await item.click();
   await page.getByRole("button", { name: "Text", exact: true }).click();

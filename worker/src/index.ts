@@ -1,13 +1,17 @@
 import { Hono } from "hono";
+import { AWARD_CREATED, AWARD_REVOKED } from "./badges/award-events";
 import { imageRoutes } from "./badges/images.routes";
-import type { AwardNotification } from "./badges/notifications";
-import { deliverNotifications } from "./badges/notifications.consumer";
+import { notifyAwardCreated, notifyAwardRevoked } from "./badges/notifications";
 import { collectionRoutes } from "./collections/collections.routes";
+import { type AppContext, backgroundContext } from "./context";
 import { devRoutes } from "./dev/dev.routes";
+import { EMAIL_SEND, sendQueuedEmail } from "./email/queued-email";
 import { yoga } from "./graphql/yoga";
 import { csrfProtection } from "./http/csrf";
 import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
+import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
+import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
 import { ssoRoutes } from "./sso/sso.routes";
 import { credentialRoutes } from "./verification/credentials.routes";
 import { publicRoutes } from "./verification/public.routes";
@@ -38,7 +42,20 @@ app.onError((error, c) => {
   return c.json({ error: "Something went wrong on our side. Please try again." }, 500);
 });
 
+/** Who does the work that follows each kind of outbox event (docs/decisions/013-transactional-outbox.md). */
+const outboxHandlers: OutboxHandlers<AppContext> = {
+  [EMAIL_SEND]: [sendQueuedEmail],
+  [AWARD_CREATED]: [notifyAwardCreated],
+  [AWARD_REVOKED]: [notifyAwardRevoked],
+};
+
 export default {
   fetch: app.fetch,
-  queue: deliverNotifications,
-} satisfies ExportedHandler<Env, AwardNotification>;
+  queue: (batch, env, execution) => deliverOutboxBatch(backgroundContext(env, execution), outboxHandlers, batch),
+  // Every minute: hands over what the requests could not, and the retries that are due.
+  async scheduled(_controller, env, execution) {
+    const ctx = backgroundContext(env, execution);
+    await enqueueDueEvents(ctx);
+    await pruneFinishedEvents(ctx);
+  },
+} satisfies ExportedHandler<Env, OutboxMessage>;

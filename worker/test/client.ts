@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { vi } from "vitest";
 
 type Variables = Record<string, unknown>;
 
@@ -80,6 +81,21 @@ export async function lastMailTo(address: string): Promise<SentMail> {
   const last = messages.at(-1);
   if (!last) throw new Error(`no mail to ${address}`);
   return last;
+}
+
+/**
+ * The newest mail to `address` (with `subject`, if given) once the outbox delivered it: mail
+ * that follows a commit goes through the Queue, a moment after the request answered.
+ */
+export async function deliveredMailTo(address: string, subject?: string): Promise<SentMail> {
+  return vi.waitFor(
+    async () => {
+      const mail = (await mailTo(address)).filter((m) => subject === undefined || m.subject === subject).at(-1);
+      if (!mail) throw new Error(`no mail to ${address}${subject ? ` about "${subject}"` : ""}`);
+      return mail;
+    },
+    { timeout: 15_000, interval: 100 },
+  );
 }
 
 export function codeIn(mail: SentMail): string {

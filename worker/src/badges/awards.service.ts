@@ -1,21 +1,20 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
-import { getUserByEmail } from "../accounts/accounts.service";
 import { emails, type User } from "../accounts/accounts.table";
 import { normalizeEmail } from "../accounts/validation";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { afterCommit } from "../outbox/enqueue";
 import { purgePublicDocument } from "../verification/edge-cache";
 import { publicUrls } from "../verification/ob2";
 import { documentsChangedByRevocation } from "../verification/ob3";
+import { awardCreatedIntent, awardRevokedIntent } from "./award-events";
 import { type Award, type AwardStatus, awards, type Evidence } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import type { BadgeClass } from "./badge-classes.table";
-import { badgeAwardedEmail, badgeRevokedEmail } from "./badges.emails";
 import { addMonths, checkDate, checkText, checkUrl } from "./checks";
 import { requireIssuerRole } from "./issuers.service";
-import type { Issuer } from "./issuers.table";
 import { hashedRecipient } from "./recipient";
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -75,40 +74,18 @@ export async function awardRow(badgeClass: BadgeClass, award: CheckedAward, awar
   } satisfies typeof awards.$inferInsert;
 }
 
-/** Emails the recipient: to their backpack if the address has an account, to registration otherwise. */
-export async function notifyRecipient(
-  ctx: AppContext,
-  award: Pick<Award, "id" | "recipientEmail" | "recipientName">,
-  badgeClass: BadgeClass,
-  issuer: Issuer,
-) {
-  const hasAccount = (await getUserByEmail(ctx, award.recipientEmail)) !== null;
-  const email = encodeURIComponent(award.recipientEmail);
-  const next = encodeURIComponent(`/backpack/${award.id}`);
-  const actionUrl = hasAccount
-    ? `${ctx.config.appUrl}/sign-in?email=${email}&next=${next}`
-    : `${ctx.config.appUrl}/register?email=${email}&next=${next}`;
-  await ctx.mailer.send(
-    badgeAwardedEmail(award.recipientEmail, {
-      badgeName: badgeClass.name,
-      issuerName: issuer.name,
-      recipientName: award.recipientName,
-      actionUrl,
-      hasAccount,
-    }),
-  );
-}
-
 export async function awardBadge(ctx: AppContext, user: User, badgeClassId: string, input: AwardInput): Promise<Award> {
   const badgeClass = await requireBadgeClass(ctx, badgeClassId);
-  const issuer = await requireIssuerRole(ctx, user, badgeClass.issuerId, "award");
+  await requireIssuerRole(ctx, user, badgeClass.issuerId, "award");
   const now = ctx.now();
   const problems = new Problems();
   const checked = checkAward(problems, badgeClass, input, now);
   problems.throwIfAny();
   const row = await awardRow(badgeClass, checked, user.id, `api:${newId()}`, now);
+  const notification = awardCreatedIntent(ctx.db, row.id, now);
   const [inserted] = await ctx.db.batch([
     ctx.db.insert(awards).values(row).returning(),
+    notification.statement,
     auditInsert(
       ctx.db,
       {
@@ -122,11 +99,7 @@ export async function awardBadge(ctx: AppContext, user: User, badgeClassId: stri
       now,
     ),
   ]);
-  await notifyRecipient(ctx, row, badgeClass, issuer);
-  await ctx.db
-    .update(awards)
-    .set({ notifiedAt: new Date(ctx.now()) })
-    .where(eq(awards.id, row.id));
+  afterCommit(ctx, [notification.id]);
   return inserted[0]!;
 }
 
@@ -137,12 +110,13 @@ export async function getAward(ctx: Pick<AppContext, "db">, id: string): Promise
 export async function revokeAward(ctx: AppContext, user: User, input: { awardId: string; reason: string }): Promise<Award> {
   const award = await getAward(ctx, input.awardId);
   if (!award) throw new NotFoundError("No award with that id.");
-  const issuer = await requireIssuerRole(ctx, user, award.issuerId, "revoke");
+  await requireIssuerRole(ctx, user, award.issuerId, "revoke");
   const problems = new Problems();
   const reason = checkText(problems, "reason", "the reason for revoking", input.reason, 1000);
   problems.throwIfAny();
   if (award.revokedAt) throw ValidationError.field("awardId", "This award is already revoked.");
   const now = ctx.now();
+  const notification = awardRevokedIntent(ctx.db, award.id, now);
   const [updated] = await ctx.db.batch([
     ctx.db
       .update(awards)
@@ -154,16 +128,14 @@ export async function revokeAward(ctx: AppContext, user: User, input: { awardId:
       { actorUserId: user.id, action: "award.revoked", subjectType: "award", subjectId: award.id, data: { reason }, ip: ctx.ip },
       now,
     ),
+    notification.statement,
   ]);
   const revoked = updated[0];
   if (!revoked) throw ValidationError.field("awardId", "This award is already revoked.");
+  afterCommit(ctx, [notification.id]);
   // Verifiers must see the revocation now, not when the edge cache expires.
   await Promise.all(
     [publicUrls(ctx.config.appUrl).assertion(award.id), ...documentsChangedByRevocation(ctx.config.appUrl, award)].map(purgePublicDocument),
-  );
-  const badgeClass = await requireBadgeClass(ctx, award.badgeClassId);
-  await ctx.mailer.send(
-    badgeRevokedEmail(award.recipientEmail, { badgeName: badgeClass.name, issuerName: issuer.name, reason, appUrl: ctx.config.appUrl }),
   );
   return revoked;
 }

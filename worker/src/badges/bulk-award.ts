@@ -3,11 +3,13 @@ import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { sha256Hex } from "../lib/crypto";
 import { Problems, ValidationError } from "../lib/errors";
+import { afterCommit } from "../outbox/enqueue";
+import { armedIds } from "../outbox/intents";
+import { bulkAwardIntents } from "./award-events";
 import { awardRow, type CheckedAward, checkAward } from "./awards.service";
 import { requireBadgeClass } from "./badge-classes.service";
 import { parseCsv } from "./csv";
 import { requireIssuerRole } from "./issuers.service";
-import { queueAwardNotifications } from "./notifications";
 
 export const MAX_CSV_ROWS = 10_000;
 const COLUMNS = ["email", "name", "narrative", "evidence_url", "issued_on", "expires_on"] as const;
@@ -62,7 +64,8 @@ export interface BulkAwardReport {
 /**
  * Awards a badge class to every row of a CSV, or to none: every row is checked first and any
  * problem rejects the file with a report by line. A row's key is a hash of its content, so
- * uploading the same file again awards nothing twice.
+ * uploading the same file again awards nothing twice, and emails only the recipients whose
+ * email was never sent.
  */
 export async function bulkAward(ctx: AppContext, user: User, badgeClassId: string, csv: string): Promise<BulkAwardReport> {
   const badgeClass = await requireBadgeClass(ctx, badgeClassId);
@@ -166,13 +169,22 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
     },
     now,
   ).toSQL();
-  // One batch is one transaction: the whole file lands, or none of it.
-  const results = await ctx.d1.batch<{ id: string }>([ctx.d1.prepare(audit.sql).bind(...audit.params), ...statements]);
-  const createdIds = new Set(results.slice(1).flatMap((r) => r.results.map((row) => row.id)));
-  const created = values.filter((v) => createdIds.has(v.id));
-  await queueAwardNotifications(
-    ctx,
-    created.map((award) => award.id),
+  // After the inserts, so they see this file's new awards too.
+  const notifications = bulkAwardIntents(
+    ctx.d1,
+    badgeClass.id,
+    values.map((v) => v.sourceKey),
+    now,
   );
+  // One batch is one transaction: the whole file lands with its emails' intents, or none of it.
+  const results = await ctx.d1.batch<{ id: string }>([
+    ctx.d1.prepare(audit.sql).bind(...audit.params),
+    ...statements,
+    ...notifications,
+  ]);
+  const inserts = results.slice(1, 1 + statements.length);
+  const createdIds = new Set(inserts.flatMap((r) => r.results.map((row) => row.id)));
+  const created = values.filter((v) => createdIds.has(v.id));
+  afterCommit(ctx, results.slice(1 + statements.length).flatMap(armedIds));
   return { created: created.length, alreadyAwarded: values.length - created.length, rows: rows.length };
 }

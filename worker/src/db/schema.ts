@@ -10,6 +10,7 @@ export * from "../badges/issuers.table";
 export * from "../collections/collections.table";
 export * from "../email/outbox.table";
 export * from "../mfa/mfa.table";
+export * from "../outbox/outbox.table";
 export * from "../sessions/pending-sign-ins.table";
 export * from "../sso/sso.table";
 export * from "../throttling/attempts.table";

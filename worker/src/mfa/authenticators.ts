@@ -3,9 +3,9 @@ import { renderSVG } from "uqr";
 import type { AppContext } from "../context";
 import { base64ToBytes } from "../lib/crypto";
 import { newId } from "../lib/ids";
+import { open, seal } from "../lib/secret-box";
 import { base32Decode, groupsOf } from "./base32";
 import { type Authenticator, authenticators } from "./mfa.table";
-import { open, seal } from "./secret-box";
 import { matchTotp, newTotpSecret, otpauthUri } from "./totp";
 
 type Deps = Pick<AppContext, "db" | "config">;

@@ -5,7 +5,7 @@ import { requireIssuerRole } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { base64ToBytes, bytesToBase64Url } from "../lib/crypto";
 import { newId } from "../lib/ids";
-import { open, seal } from "../mfa/secret-box";
+import { derivedSealingKey, open, seal } from "../lib/secret-box";
 import { issuerDid, verificationMethodId } from "./did-web";
 import { purgePublicDocument } from "./edge-cache";
 import { type IssuerSigningKey, issuerSigningKeys } from "./issuer-keys.table";
@@ -17,18 +17,9 @@ export interface SigningKey {
   privateKey: CryptoKey;
 }
 
-/**
- * The key that seals issuers' private keys, derived from APP_SECRET with HKDF so one secret
- * does not serve two purposes directly. Rotating APP_SECRET means re-sealing these keys.
- */
-async function sealingKey(ctx: Pick<AppContext, "config">): Promise<Uint8Array<ArrayBuffer>> {
-  const base = await crypto.subtle.importKey("raw", base64ToBytes(ctx.config.appSecret), "HKDF", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits(
-    { name: "HKDF", hash: "SHA-256", salt: new TextEncoder().encode("laurel"), info: new TextEncoder().encode("issuer-signing-keys/v1") },
-    base,
-    256,
-  );
-  return new Uint8Array(bits);
+/** The key that seals issuers' private keys. */
+function sealingKey(ctx: Pick<AppContext, "config">): Promise<Uint8Array<ArrayBuffer>> {
+  return derivedSealingKey(ctx.config.appSecret, "issuer-signing-keys/v1");
 }
 
 export async function listIssuerKeys(ctx: Pick<AppContext, "db">, issuerId: string): Promise<IssuerSigningKey[]> {

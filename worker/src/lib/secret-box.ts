@@ -1,7 +1,7 @@
-import { base64ToBytes, bytesToBase64Url, randomBytes } from "../lib/crypto";
+import { base64ToBytes, bytesToBase64Url, randomBytes } from "./crypto";
 
-// AES-256-GCM for TOTP secrets at rest. The key comes from the MFA_ENCRYPTION_KEY secret;
-// the additional data binds a ciphertext to its row, so it cannot be copied to another user.
+// AES-256-GCM for secrets at rest (TOTP secrets, issuers' signing keys, sealed outbox payloads).
+// The additional data binds a ciphertext to its row, so it cannot be copied to another one.
 const VERSION = "v1";
 
 async function importKey(rawKey: Uint8Array<ArrayBuffer>) {
@@ -28,4 +28,18 @@ export async function open(rawKey: Uint8Array<ArrayBuffer>, box: string, boundTo
     base64ToBytes(sealed),
   );
   return new TextDecoder().decode(plain);
+}
+
+/**
+ * A sealing key for one purpose, derived from APP_SECRET with HKDF so one secret does not serve
+ * two purposes directly. Rotating APP_SECRET means re-sealing what these keys sealed.
+ */
+export async function derivedSealingKey(appSecret: string, purpose: string): Promise<Uint8Array<ArrayBuffer>> {
+  const base = await crypto.subtle.importKey("raw", base64ToBytes(appSecret), "HKDF", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt: new TextEncoder().encode("laurel"), info: new TextEncoder().encode(purpose) },
+    base,
+    256,
+  );
+  return new Uint8Array(bits);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { randomBytes } from "../lib/crypto";
+import { randomBytes } from "./crypto";
 import { open, seal } from "./secret-box";
 
 describe("secret box (AES-256-GCM)", () => {
