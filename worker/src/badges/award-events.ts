@@ -30,7 +30,12 @@ const SOURCE_KEYS_PER_STATEMENT = 500;
  * did and its email never went (an event still pending is left alone). Each statement returns
  * the ids of the events it armed.
  */
-export function bulkAwardIntents(d1: Pick<D1Database, "prepare">, badgeClassId: string, sourceKeys: string[], now: number): D1PreparedStatement[] {
+export function bulkAwardIntents(
+  d1: Pick<D1Database, "prepare">,
+  badgeClassId: string,
+  sourceKeys: string[],
+  now: number,
+): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < sourceKeys.length; i += SOURCE_KEYS_PER_STATEMENT) {
     statements.push(

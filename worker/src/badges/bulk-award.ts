@@ -177,11 +177,7 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
     now,
   );
   // One batch is one transaction: the whole file lands with its emails' intents, or none of it.
-  const results = await ctx.d1.batch<{ id: string }>([
-    ctx.d1.prepare(audit.sql).bind(...audit.params),
-    ...statements,
-    ...notifications,
-  ]);
+  const results = await ctx.d1.batch<{ id: string }>([ctx.d1.prepare(audit.sql).bind(...audit.params), ...statements, ...notifications]);
   const inserts = results.slice(1, 1 + statements.length);
   const createdIds = new Set(inserts.flatMap((r) => r.results.map((row) => row.id)));
   const created = values.filter((v) => createdIds.has(v.id));

@@ -99,7 +99,7 @@ describe("the transactional outbox", () => {
     for (const address of addresses) await deliveredMailTo(address);
     await waitUntilDone(ids);
     for (const address of addresses) expect(await mailTo(address)).toHaveLength(1);
-  }, 30_000);
+  });
 
   it("sends once when two consumers get the same event (a duplicate message)", async () => {
     const address = uniqueEmail("twice");
