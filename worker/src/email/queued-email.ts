@@ -6,25 +6,35 @@ import type { EmailMessage, Mailer } from "./message";
 /** An email rendered when the change commits and sent by the outbox. */
 export const EMAIL_SEND = "email.send";
 
+/** What an `email.send` event carries (sealed). */
+interface QueuedEmail {
+  message: EmailMessage;
+  /** Not sent after this time (ms): a code that has expired is no use to anyone. */
+  notAfter: number | null;
+}
+
 /**
  * The intent to send `message`, for the batch of the change it reports. Sealed at rest: it
  * names a person and may carry a code. `key` makes the intent idempotent where a retried
- * request could write it twice.
+ * request could write it twice; `notAfter` drops it, unsent, once it would arrive too late
+ * (set it to the expiry of the code it carries).
  */
 export function emailIntent(
   ctx: { db: Db; config: { appSecret: string } },
   message: EmailMessage,
   now: number,
-  key?: string,
+  options: { key?: string; notAfter?: number } = {},
 ): Promise<OutboxWrite> {
-  return sealedOutboxInsert(ctx, { kind: EMAIL_SEND, payload: message, key }, now);
+  const payload: QueuedEmail = { message, notAfter: options.notAfter ?? null };
+  return sealedOutboxInsert(ctx, { kind: EMAIL_SEND, payload, key: options.key }, now);
 }
 
 /** The handler of `email.send` events. */
-export async function sendQueuedEmail(ctx: { mailer: Mailer }, event: OutboxEvent): Promise<void> {
-  const message = event.payload as Partial<EmailMessage> | null;
+export async function sendQueuedEmail(ctx: { mailer: Mailer; now(): number }, event: OutboxEvent): Promise<void> {
+  const { message, notAfter } = (event.payload ?? {}) as Partial<QueuedEmail>;
   if (!message?.to || !message.subject || typeof message.text !== "string" || typeof message.html !== "string") {
     throw new Error(`email.send event ${event.id} has no complete message`);
   }
+  if (typeof notAfter === "number" && ctx.now() > notAfter) return;
   await ctx.mailer.send({ to: message.to, subject: message.subject, text: message.text, html: message.html });
 }

@@ -60,12 +60,26 @@ describe("the transactional outbox", () => {
   it("writes an intent with a key once, however often the request is retried", async () => {
     const { ctx } = testContext();
     const key = `test:${crypto.randomUUID()}`;
-    const first = await emailIntent(ctx, message(uniqueEmail()), ctx.now(), key);
-    const again = await emailIntent(ctx, message(uniqueEmail()), ctx.now(), key);
+    const first = await emailIntent(ctx, message(uniqueEmail()), ctx.now(), { key });
+    const again = await emailIntent(ctx, message(uniqueEmail()), ctx.now(), { key });
     await ctx.db.batch([first.statement]);
     await ctx.db.batch([again.statement]);
     const { results } = await env.DB.prepare("select id from outbox_events where key = ?").bind(key).all<{ id: string }>();
     expect(results.map((r) => r.id)).toEqual([first.id]);
+  });
+
+  it("drops, unsent, an email that would arrive after the code it carries expired", async () => {
+    const { ctx } = testContext();
+    const [late, timely] = [uniqueEmail("late"), uniqueEmail("timely")];
+    const writes = [
+      await emailIntent(ctx, message(late), ctx.now(), { notAfter: ctx.now() - 1 }),
+      await emailIntent(ctx, message(timely), ctx.now(), { notAfter: ctx.now() + 10 * MINUTE }),
+    ];
+    await ctx.db.batch([writes[0]!.statement, writes[1]!.statement]);
+    await consume(writes.map((w) => w.id));
+    expect(await mailTo(late)).toHaveLength(0);
+    expect(await mailTo(timely)).toHaveLength(1);
+    for (const w of writes) expect(await outboxRow(w.id)).toMatchObject({ status: "done", payload: "" });
   });
 
   it("delivers every email exactly once when the queue send fails after the commit: the cron hands them over", async () => {
