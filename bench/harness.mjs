@@ -78,9 +78,9 @@ export async function startLaurel({ port = 8797 } = {}) {
       vars,
       "--show-interactive-dev-session=false",
       "--log-level",
-      "error",
+      process.env.BENCH_SERVER_LOG ? "debug" : "error",
     ],
-    { cwd: root, env, stdio: "ignore", detached: true },
+    { cwd: root, env, stdio: process.env.BENCH_SERVER_LOG ? ["ignore", "inherit", "inherit"] : "ignore", detached: true },
   );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 120; i++) {
