@@ -14,6 +14,7 @@ import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
 import { ssoRoutes } from "./sso/sso.routes";
 import { credentialRoutes } from "./verification/credentials.routes";
+import { signAwardCredential } from "./verification/credentials.service";
 import { publicRoutes } from "./verification/public.routes";
 import { verifyRoutes } from "./verification/verify.routes";
 
@@ -45,7 +46,8 @@ app.onError((error, c) => {
 /** Who does the work that follows each kind of outbox event (docs/decisions/013-transactional-outbox.md). */
 const outboxHandlers: OutboxHandlers<AppContext> = {
   [EMAIL_SEND]: [sendQueuedEmail],
-  [AWARD_CREATED]: [notifyAwardCreated],
+  // The email first: a signing failure retries the event, and the email's marker keeps it single.
+  [AWARD_CREATED]: [notifyAwardCreated, signAwardCredential],
   [AWARD_REVOKED]: [notifyAwardRevoked],
 };
 

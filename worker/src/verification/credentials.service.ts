@@ -1,9 +1,11 @@
 import { inArray } from "drizzle-orm";
+import type { AwardEventPayload } from "../badges/award-events";
 import { getAward } from "../badges/awards.service";
 import type { Award } from "../badges/awards.table";
 import { getBadgeClass } from "../badges/badge-classes.service";
 import { getIssuer } from "../badges/issuers.service";
 import type { AppContext } from "../context";
+import type { OutboxEvent } from "../outbox/deliver";
 import { signDocument } from "./data-integrity";
 import { didDocument } from "./did-web";
 import { ensureSigningKey, listIssuerKeys, signingKeyFor } from "./issuer-keys.service";
@@ -108,4 +110,12 @@ export async function getIssuerDidDocument(ctx: Ctx, issuerId: string) {
   if (!issuer) return null;
   await ensureSigningKey(ctx, issuerId);
   return didDocument(ctx.config.appUrl, issuer, await listIssuerKeys(ctx, issuerId));
+}
+
+/**
+ * Outbox handler of `award.created`: signs the new award's credential in the background, so
+ * its first public read is a D1 hit. Idempotent: a credential already stored is left alone.
+ */
+export async function signAwardCredential(ctx: Ctx, event: OutboxEvent): Promise<void> {
+  await signPendingCredentials(ctx, [(event.payload as AwardEventPayload).awardId]);
 }

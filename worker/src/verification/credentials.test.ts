@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { awarded, REVOKE } from "../../test/badges";
 import { TestClient } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
+import { consume } from "../../test/outbox";
 import { recipientHash } from "../badges/recipient";
 import { backgroundContext } from "../context";
 import { isoSeconds } from "../lib/time";
@@ -132,6 +133,20 @@ describe("Open Badges 3.0 credentials", () => {
       .first<{ document: string }>();
     const served = (await fetchJson(`/public/credentials/${award.id}?after-background`)).body;
     expect(served).toEqual(JSON.parse(stored?.document ?? "null"));
+  });
+
+  it("is signed by the award's outbox event, before anyone reads it", async () => {
+    const { award } = await awarded();
+    const event = await env.DB.prepare("select id from outbox_events where key = ?")
+      .bind(`award.created:${award.id}`)
+      .first<{ id: string }>();
+    expect(event).not.toBeNull();
+    await consume([event!.id]);
+    const stored = await env.DB.prepare("select document from signed_credentials where award_id = ?")
+      .bind(award.id)
+      .first<{ document: string }>();
+    expect(stored).not.toBeNull();
+    expect(await proofHolds(JSON.parse(stored!.document))).toBe(true);
   });
 
   it("rotates keys without breaking credentials signed before", async () => {
