@@ -42,9 +42,32 @@ ${revoked}
 <dl><dt>Issued</dt><dd>${date(award.issuedOn)}</dd><dt>Expires</dt><dd>${award.expiresAt ? date(award.expiresAt) : "Never"}</dd>
 <dt>Criteria</dt><dd>${escapeHtml(badgeClass.criteriaNarrative ?? "")}${badgeClass.criteriaUrl ? ` <a href="${escapeHtml(badgeClass.criteriaUrl)}" rel="noopener">Details</a>` : ""}</dd></dl>
 <p>${escapeHtml(badgeClass.description)}</p>
+${learningDetails(award, badgeClass)}
 <p><a href="${escapeHtml(url)}?format=json" type="application/ld+json">Open Badges 2.0 assertion (JSON-LD)</a> · <a href="${escapeHtml(credentialUrls(appUrl).credential(award.id))}?download">Open Badges 3.0 credential</a> · <a href="${escapeHtml(linkedInShareUrl(appUrl, award))}" rel="noopener">Share on LinkedIn</a></p>
 `,
   );
+}
+
+const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join("")}</ul>` : "");
+const link = (href: string, text: string) => `<a href="${escapeHtml(href)}" rel="noopener nofollow">${escapeHtml(text)}</a>`;
+
+/**
+ * What the backpack shows of a badge, for anyone the learner shares it with: the awarder's
+ * narrative and evidence, the class's outcomes, alignments and tags. Empty parts are left out.
+ */
+function learningDetails(award: Award, badgeClass: BadgeClass): string {
+  const parts: string[] = [];
+  if (award.narrative) parts.push(`<h2>About this award</h2><p>${escapeHtml(award.narrative)}</p>`);
+  const evidence = award.evidence.map((e) =>
+    [e.url ? link(e.url, e.url) : "", e.narrative ? escapeHtml(e.narrative) : ""].filter(Boolean).join(": "),
+  );
+  if (evidence.length) parts.push(`<h2>Evidence</h2>${list(evidence)}`);
+  if (badgeClass.learningOutcomes.length) parts.push(`<h2>Learning outcomes</h2>${list(badgeClass.learningOutcomes.map(escapeHtml))}`);
+  const alignments = badgeClass.alignments.map((a) => `${link(a.url, a.name)}${a.code ? ` (${escapeHtml(a.code)})` : ""}`);
+  if (alignments.length) parts.push(`<h2>Aligned to</h2>${list(alignments)}`);
+  if (badgeClass.tags.length)
+    parts.push(`<p class="tags">${badgeClass.tags.map((t) => `<span class="tag">${escapeHtml(t)}</span>`).join(" ")}</p>`);
+  return parts.length ? `<section class="details">${parts.join("\n")}</section>` : "";
 }
 
 export interface PageMeta {
@@ -77,7 +100,8 @@ ${meta.alternate ? `<link rel="alternate" type="application/ld+json" href="${esc
 .card{background:#fff;border:1px solid #d5ddd8;border-radius:8px;padding:1.5rem;text-align:center}img{max-width:200px;height:auto}
 .status{display:inline-block;border-radius:999px;padding:.1rem .75rem;font-weight:700}.valid{background:#e6f4ea;color:#0d5323}.expired{background:#fef7e0;color:#6b5300}.revoked{background:#fce8e6;color:#8c1d18}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;text-align:left}dt{color:#56645d}dd{margin:0}.notice{color:#8c1d18;font-weight:600}a{color:#17573a}
-.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:1rem}.grid img{width:100%;max-width:120px}</style>
+.details{text-align:left}.details h2{font-size:1rem;margin:1.25rem 0 .25rem}.details a{overflow-wrap:anywhere}
+.tag{display:inline-block;background:#e8efe9;border-radius:999px;padding:0 .6rem;font-size:.875rem}.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:1rem}.grid img{width:100%;max-width:120px}</style>
 </head><body><main><div class="card">
 ${body}</div></main></body></html>`;
 }

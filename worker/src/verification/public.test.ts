@@ -67,6 +67,12 @@ describe("Open Badges 2.0 hosted verification", () => {
     expect(html).toContain('<meta name="twitter:card" content="summary">');
     expect(html).toContain("Ada Lovelace earned this badge");
     expect(html).toContain('<span class="status valid">Valid</span>');
+    // What the backpack shows travels to the public page too.
+    expect(html).toContain("<h2>About this award</h2><p>Ran the workshop.</p>");
+    expect(html).toContain('<a href="https://evidence.example.org/1" rel="noopener nofollow">https://evidence.example.org/1</a>: Plan');
+    expect(html).toContain("<li>Plans formative checks</li><li>Adjusts instruction from evidence</li>");
+    expect(html).toContain('<a href="https://frameworks.example.org/assessment" rel="noopener nofollow">Assessment literacy</a> (A1)');
+    expect(html).toContain('<span class="tag">assessment</span> <span class="tag">teaching</span>');
     expect(html).not.toContain("<script");
   });
 
