@@ -26,7 +26,13 @@ export function createFormState() {
   return { submitting, fieldErrors, message, setMessage, run };
 }
 
+/** The state `createFormState` makes, for components that show it. */
+export type FormState = ReturnType<typeof createFormState>;
+
 export function formValues(form: HTMLFormElement): Record<string, string> {
   const data = new FormData(form);
   return Object.fromEntries([...data.entries()].map(([k, v]) => [k, String(v)]));
 }
+
+/** The file chosen in a form's file input, or null. */
+export const fileFrom = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).files?.[0] ?? null;

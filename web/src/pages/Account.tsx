@@ -5,6 +5,7 @@ import { EmailsPanel } from "../components/account/EmailsPanel";
 import { ProfilePanel } from "../components/account/ProfilePanel";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { deviceName } from "../lib/devices";
 import { createFormState, formValues } from "../lib/forms";
@@ -46,9 +47,7 @@ function NameForm(props: { user: Me }) {
     <section class="panel" aria-labelledby="name-heading">
       <h2 id="name-heading">Your name</h2>
       <p>This is the name on the badges you earn.</p>
-      <Show when={form.message()}>
-        <Alert kind="error">{form.message()}</Alert>
-      </Show>
+      <FormAlert form={form} />
       <Show when={saved()}>
         <Alert kind="success">Your name is saved.</Alert>
       </Show>
@@ -98,9 +97,8 @@ function Sessions() {
     <section class="panel" aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Where you're signed in</h2>
       <p>If you don't recognise a session, sign it out and change your password.</p>
-      <Show when={revoke.message() ?? others.message()}>
-        <Alert kind="error">{revoke.message() ?? others.message()}</Alert>
-      </Show>
+      <FormAlert form={revoke} />
+      <FormAlert form={others} />
       <ul class="list" aria-busy={sessions.loading ? "true" : undefined}>
         <For each={sessions()}>
           {(session) => (

@@ -1,9 +1,9 @@
 import { A, useParams } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
-import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { formatDate, STATUS_LABELS } from "../lib/format";
 import { createFormState } from "../lib/forms";
@@ -99,9 +99,7 @@ export default function BadgeDetail() {
                   <dt>Awarded to</dt>
                   <dd>{b().recipientEmail}</dd>
                 </dl>
-                <Show when={form.message()}>
-                  <Alert kind="error">{form.message()}</Alert>
-                </Show>
+                <FormAlert form={form} />
                 <div class="toolbar">
                   <Show when={b().status === "PENDING"}>
                     <Button type="button" busy={form.submitting()} onClick={() => act("acceptBadge")}>

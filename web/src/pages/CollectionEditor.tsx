@@ -4,6 +4,7 @@ import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
 import { mutate, query, withErrors } from "../lib/graphql";
@@ -101,9 +102,7 @@ export default function CollectionEditor() {
               </Show>
               <section class="panel" aria-labelledby="share-heading">
                 <h2 id="share-heading">Sharing</h2>
-                <Show when={sharing.message()}>
-                  <Alert kind="error">{sharing.message()}</Alert>
-                </Show>
+                <FormAlert form={sharing} />
                 <Show
                   when={c().publicUrl}
                   fallback={
@@ -152,9 +151,7 @@ export default function CollectionEditor() {
               </section>
               <section class="panel" aria-labelledby="badges-heading">
                 <h2 id="badges-heading">Badges in this collection</h2>
-                <Show when={badges.message() ?? badges.fieldErrors().awardIds}>
-                  <Alert kind="error">{badges.fieldErrors().awardIds ?? badges.message()}</Alert>
-                </Show>
+                <FormAlert form={badges} field="awardIds" />
                 <ol class="list">
                   <For each={selection()} fallback={<li class="list__item">None yet: tick badges below.</li>}>
                     {(id, index) => (

@@ -1,8 +1,8 @@
 import { A, useNavigate } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
-import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
 import { mutate, query, withErrors } from "../lib/graphql";
@@ -58,9 +58,7 @@ export default function Collections() {
       </section>
       <section class="panel" aria-labelledby="new-collection-heading">
         <h2 id="new-collection-heading">New collection</h2>
-        <Show when={form.message()}>
-          <Alert kind="error">{form.message()}</Alert>
-        </Show>
+        <FormAlert form={form} />
         <form onSubmit={onSubmit} novalidate>
           <Field label="Name" name="name" required maxLength={80} error={form.fieldErrors().name} />
           <Field label="Description (optional)" name="description" rows={2} maxLength={500} error={form.fieldErrors().description} />

@@ -1,8 +1,7 @@
 import { A, useNavigate } from "@solidjs/router";
-import { Show } from "solid-js";
-import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
 import { mutate, withErrors } from "../lib/graphql";
@@ -22,9 +21,7 @@ export default function ForgotPassword() {
   };
   return (
     <Page title="Forgot your password?" narrow lead="Enter the email of your account. We'll email you a code to choose a new password.">
-      <Show when={form.message()}>
-        <Alert kind="error">{form.message()}</Alert>
-      </Show>
+      <FormAlert form={form} />
       <form onSubmit={onSubmit} novalidate>
         <Field label="Email" name="email" type="email" autocomplete="email" required error={form.fieldErrors().email} />
         <Button busy={form.submitting()} busyLabel="Sending…">

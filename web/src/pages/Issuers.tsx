@@ -1,10 +1,10 @@
 import { A, useNavigate } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
-import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
-import { createFormState, formValues } from "../lib/forms";
+import { createFormState, fileFrom, formValues } from "../lib/forms";
 import { mutate, query, withErrors } from "../lib/graphql";
 
 interface IssuerSummary {
@@ -27,7 +27,7 @@ export default function Issuers() {
     event.preventDefault();
     const element = event.currentTarget as HTMLFormElement;
     const values = formValues(element);
-    const image = (element.elements.namedItem("image") as HTMLInputElement).files?.[0] ?? null;
+    const image = fileFrom(element, "image");
     return form.run(
       () =>
         mutate<{ id: string }>(CREATE, {
@@ -56,9 +56,7 @@ export default function Issuers() {
       <section class="panel" aria-labelledby="new-issuer">
         <h2 id="new-issuer">Create an issuer</h2>
         <p>You become its owner and can invite editors and awarders.</p>
-        <Show when={form.message()}>
-          <Alert kind="error">{form.message()}</Alert>
-        </Show>
+        <FormAlert form={form} />
         <form onSubmit={onSubmit} novalidate>
           <Field label="Organisation name" name="name" required error={form.fieldErrors().name} />
           <Field label="Web address" name="url" type="url" placeholder="https://" required error={form.fieldErrors().url} />

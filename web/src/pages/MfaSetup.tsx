@@ -2,7 +2,8 @@ import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createResource, createSignal, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
-import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
+import { AuthenticatorCodeField } from "../components/mfa/AuthenticatorCodeField";
 import { ENROLMENT_FIELDS, type Enrolment, QrEnrolment } from "../components/mfa/QrEnrolment";
 import { RecoveryCodeNotice } from "../components/mfa/RecoveryCodeNotice";
 import { Page } from "../components/Page";
@@ -57,20 +58,9 @@ export default function MfaSetup() {
                   <>
                     <p>Every Laurel account signs in with a password and a code from an authenticator app on your phone or computer.</p>
                     <QrEnrolment enrolment={(ready() as { data: Enrolment }).data} />
-                    <Show when={form.message()}>
-                      <Alert kind="error">{form.message()}</Alert>
-                    </Show>
+                    <FormAlert form={form} />
                     <form onSubmit={onSubmit} novalidate>
-                      <Field
-                        label="Enter the 6-digit code the app shows"
-                        name="code"
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
-                        pattern="[0-9 ]*"
-                        maxLength={7}
-                        required
-                        error={form.fieldErrors().code}
-                      />
+                      <AuthenticatorCodeField label="Enter the 6-digit code the app shows" error={form.fieldErrors().code} />
                       <Button busy={form.submitting()} busyLabel="Checking…">
                         Next
                       </Button>
@@ -87,7 +77,7 @@ export default function MfaSetup() {
             code={code()}
             intro="If you lose your phone, this recovery code is how you get back in."
             busy={finish.submitting()}
-            error={finish.message()}
+            form={finish}
             onContinue={onContinue}
           />
         )}

@@ -1,8 +1,8 @@
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
-import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Checkbox, Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { SsoButtons } from "../components/SsoButtons";
 import { createFormState, formValues } from "../lib/forms";
@@ -29,9 +29,7 @@ export default function Register() {
   };
   return (
     <Page title="Create your Laurel account" narrow lead="Your badges, from every issuer, in one place.">
-      <Show when={form.message()}>
-        <Alert kind="error">{form.message()}</Alert>
-      </Show>
+      <FormAlert form={form} />
       <form onSubmit={onSubmit} novalidate>
         <div class="field-row">
           <Field label="First name" name="firstName" autocomplete="given-name" required error={form.fieldErrors().firstName} />

@@ -3,6 +3,7 @@ import { Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
 import { mutate, withErrors } from "../lib/graphql";
@@ -29,9 +30,7 @@ export default function ResetPassword() {
       <Show when={params.sent}>
         <Alert kind="info">If an account uses {param("email")}, a code is on its way. Check your inbox (and spam folder).</Alert>
       </Show>
-      <Show when={form.message()}>
-        <Alert kind="error">{form.message()}</Alert>
-      </Show>
+      <FormAlert form={form} />
       <form onSubmit={onSubmit} novalidate>
         <Field
           label="Email"

@@ -1,8 +1,9 @@
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
-import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Checkbox, Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
+import { AuthenticatorCodeField } from "../components/mfa/AuthenticatorCodeField";
 import { RecoveryCodeNotice } from "../components/mfa/RecoveryCodeNotice";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
@@ -54,14 +55,12 @@ export default function SecondFactor() {
 
   return (
     <Page title={newCode() ? "Your new recovery code" : "Two-step sign-in"} narrow>
-      <Show when={form.message()}>
-        <Alert kind="error">
-          {form.message()}{" "}
-          <Show when={expired()}>
-            <A href="/sign-in">Sign in again</A>
-          </Show>
-        </Alert>
-      </Show>
+      <FormAlert form={form}>
+        <Show when={expired()}>
+          {" "}
+          <A href="/sign-in">Sign in again</A>
+        </Show>
+      </FormAlert>
       <Switch>
         <Match when={newCode()}>
           {(code) => (
@@ -69,7 +68,7 @@ export default function SecondFactor() {
               code={code()}
               intro="You signed in with your recovery code, so it no longer works. This is your new one."
               busy={finish.submitting()}
-              error={finish.message()}
+              form={finish}
               onContinue={onContinue}
             />
           )}
@@ -77,17 +76,7 @@ export default function SecondFactor() {
         <Match when={method() === "app"}>
           <p>Open your authenticator app and enter the 6-digit code it shows for Laurel.</p>
           <form onSubmit={onCode} novalidate>
-            <Field
-              label="Code from the app"
-              name="code"
-              inputmode="numeric"
-              autocomplete="one-time-code"
-              pattern="[0-9 ]*"
-              maxLength={7}
-              required
-              autofocus
-              error={form.fieldErrors().code}
-            />
+            <AuthenticatorCodeField label="Code from the app" autofocus error={form.fieldErrors().code} />
             <Checkbox name="remember">Remember this device for 30 days</Checkbox>
             <Button busy={form.submitting()} busyLabel="Checking…">
               Continue

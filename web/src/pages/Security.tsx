@@ -4,6 +4,8 @@ import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
+import { AuthenticatorCodeField } from "../components/mfa/AuthenticatorCodeField";
 import { ENROLMENT_FIELDS, type Enrolment, QrEnrolment } from "../components/mfa/QrEnrolment";
 import { Page } from "../components/Page";
 import { deviceName } from "../lib/devices";
@@ -26,20 +28,6 @@ const CONFIRM_REPLACE = `mutation ($code: String!) { confirmAuthenticatorReplace
 const REGENERATE = `mutation ($code: String!) { regenerateRecoveryCode(code: $code) { ${withErrors("... on RecoveryCodeIssued { recoveryCode }")} } }`;
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
-
-function CodeField(props: { error?: string; label?: string }) {
-  return (
-    <Field
-      label={props.label ?? "Code from your authenticator app"}
-      name="code"
-      inputmode="numeric"
-      autocomplete="one-time-code"
-      maxLength={7}
-      required
-      error={props.error}
-    />
-  );
-}
 
 function ReplaceAuthenticator(props: { onDone: () => void }) {
   const begin = createFormState();
@@ -75,9 +63,7 @@ function ReplaceAuthenticator(props: { onDone: () => void }) {
         when={enrolment()}
         fallback={
           <>
-            <Show when={begin.message()}>
-              <Alert kind="error">{begin.message()}</Alert>
-            </Show>
+            <FormAlert form={begin} />
             <form onSubmit={onBegin} novalidate>
               <Show when={hasPassword()}>
                 <Field
@@ -89,7 +75,7 @@ function ReplaceAuthenticator(props: { onDone: () => void }) {
                   error={begin.fieldErrors().password}
                 />
               </Show>
-              <CodeField label="Code from your current app" error={begin.fieldErrors().code} />
+              <AuthenticatorCodeField label="Code from your current app" error={begin.fieldErrors().code} />
               <Button variant="secondary" busy={begin.submitting()}>
                 Replace authenticator app
               </Button>
@@ -100,11 +86,9 @@ function ReplaceAuthenticator(props: { onDone: () => void }) {
         {(ready) => (
           <>
             <QrEnrolment enrolment={ready()} />
-            <Show when={confirm.message()}>
-              <Alert kind="error">{confirm.message()}</Alert>
-            </Show>
+            <FormAlert form={confirm} />
             <form onSubmit={onConfirm} novalidate>
-              <CodeField label="Code from the new app" error={confirm.fieldErrors().code} />
+              <AuthenticatorCodeField label="Code from the new app" error={confirm.fieldErrors().code} />
               <Button busy={confirm.submitting()}>Confirm new app</Button>
             </form>
           </>
@@ -136,11 +120,9 @@ function NewRecoveryCode(props: { createdAt: string | null; onDone: () => void }
         when={code()}
         fallback={
           <>
-            <Show when={form.message()}>
-              <Alert kind="error">{form.message()}</Alert>
-            </Show>
+            <FormAlert form={form} />
             <form onSubmit={onSubmit} novalidate>
-              <CodeField error={form.fieldErrors().code} />
+              <AuthenticatorCodeField error={form.fieldErrors().code} />
               <Button variant="secondary" busy={form.submitting()}>
                 Create a new recovery code
               </Button>
@@ -231,9 +213,7 @@ function LinkedProviders() {
       <Show when={typeof params.ssoError === "string" && params.ssoError}>
         {(code) => <Alert kind="error">{SSO_ERRORS[code()] ?? SSO_ERRORS.invalid}</Alert>}
       </Show>
-      <Show when={form.message()}>
-        <Alert kind="error">{form.message()}</Alert>
-      </Show>
+      <FormAlert form={form} />
       <ul class="list">
         <For each={identities()}>
           {(identity) => (

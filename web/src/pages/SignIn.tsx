@@ -3,6 +3,7 @@ import { Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { SsoButtons } from "../components/SsoButtons";
 import { createFormState, formValues } from "../lib/forms";
@@ -37,9 +38,7 @@ export default function SignIn() {
       <Show when={typeof params.ssoError === "string" && params.ssoError}>
         {(code) => <Alert kind="error">{SSO_ERRORS[code()] ?? SSO_ERRORS.invalid}</Alert>}
       </Show>
-      <Show when={form.message()}>
-        <Alert kind="error">{form.message()}</Alert>
-      </Show>
+      <FormAlert form={form} />
       <form onSubmit={onSubmit} novalidate>
         <Field
           label="Email"

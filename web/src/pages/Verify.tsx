@@ -3,7 +3,10 @@ import { createSignal, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
+import { createFormState } from "../lib/forms";
+import type { Outcome } from "../lib/graphql";
 
 interface Check {
   id: string;
@@ -18,35 +21,37 @@ interface Verification {
   assertion: { id: string; issuedOn: string | null; expires: string | null } | null;
 }
 
+const failed = (message: string): Outcome<never> => ({ ok: false, typename: "Error", message, fieldErrors: {} });
+
+/** POST /api/verify answers a report, or an error saying what it could not read. */
+async function verify(body: FormData): Promise<Outcome<Verification>> {
+  try {
+    const response = await fetch("/api/verify", { method: "POST", body });
+    const json = await response.json();
+    if (response.ok) return { ok: true, data: json as Verification };
+    return failed((json as { error?: string }).error ?? "Could not verify that.");
+  } catch {
+    return failed("Could not reach Laurel. Check your connection and try again.");
+  }
+}
+
 const ICON = { passed: "✓", failed: "✗", skipped: "–" } as const;
 
 /** Anyone checks a badge: its URL, its JSON, or a badge image with the badge baked in. */
 export default function Verify() {
   const [params] = useSearchParams();
   const [result, setResult] = createSignal<Verification | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
-  async function onSubmit(event: SubmitEvent) {
+  const form = createFormState();
+  function onSubmit(event: SubmitEvent) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const image = form.get("image");
-    if (!(image instanceof File) || image.size === 0) form.delete("image");
-    const text = String(form.get("badge") ?? "").trim();
-    form.delete("badge");
-    form.set(text.startsWith("{") ? "json" : "url", text);
-    setBusy(true);
-    setError(null);
+    const body = new FormData(event.currentTarget as HTMLFormElement);
+    const image = body.get("image");
+    if (!(image instanceof File) || image.size === 0) body.delete("image");
+    const text = String(body.get("badge") ?? "").trim();
+    body.delete("badge");
+    body.set(text.startsWith("{") ? "json" : "url", text);
     setResult(null);
-    try {
-      const response = await fetch("/api/verify", { method: "POST", body: form });
-      const body = await response.json();
-      if (response.ok) setResult(body as Verification);
-      else setError((body as { error?: string }).error ?? "Could not verify that.");
-    } catch {
-      setError("Could not reach Laurel. Check your connection and try again.");
-    } finally {
-      setBusy(false);
-    }
+    return form.run(() => verify(body), setResult);
   }
   return (
     <Page
@@ -63,13 +68,11 @@ export default function Verify() {
           type="email"
           hint="We check it against the badge's hashed recipient; it is not stored."
         />
-        <Button busy={busy()} busyLabel="Verifying…">
+        <Button busy={form.submitting()} busyLabel="Verifying…">
           Verify
         </Button>
       </form>
-      <Show when={error()}>
-        <Alert kind="error">{error()}</Alert>
-      </Show>
+      <FormAlert form={form} />
       <Show when={result()}>
         {(r) => (
           <section class="panel" aria-live="polite" data-testid="verification">

@@ -3,6 +3,7 @@ import { createSignal, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Field } from "../components/Field";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
 import { mutate, withErrors } from "../lib/graphql";
@@ -43,9 +44,7 @@ export default function VerifyRegistration() {
               We sent an activation email with a verification code to <strong>{email() || "your address"}</strong>. Copy the code from the
               email and paste it here. It works for 10 minutes.
             </p>
-            <Show when={form.message()}>
-              <Alert kind="error">{form.message()}</Alert>
-            </Show>
+            <FormAlert form={form} />
             <form onSubmit={onSubmit} novalidate>
               <Show when={!params.email}>
                 <Field label="Email" name="email" type="email" autocomplete="email" required error={form.fieldErrors().email} />
@@ -70,9 +69,7 @@ export default function VerifyRegistration() {
               <Show when={resent()}>
                 <Alert kind="info">A new code is on its way. The previous code no longer works.</Alert>
               </Show>
-              <Show when={resend.message()}>
-                <Alert kind="error">{resend.message()}</Alert>
-              </Show>
+              <FormAlert form={resend} />
               <Button type="button" variant="link" busy={resend.submitting()} busyLabel="Sending…" onClick={onResend} disabled={!email()}>
                 Resend code
               </Button>

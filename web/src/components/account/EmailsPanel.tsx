@@ -5,6 +5,8 @@ import { refreshUser } from "../../lib/session";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
 import { Field } from "../Field";
+import { FormAlert } from "../FormAlert";
+import { AuthenticatorCodeField } from "../mfa/AuthenticatorCodeField";
 
 interface Email {
   id: string;
@@ -100,9 +102,7 @@ export function EmailsPanel() {
       <Show when={notice()}>
         <Alert kind="success">{notice()}</Alert>
       </Show>
-      <Show when={row.message()}>
-        <Alert kind="error">{row.message()}</Alert>
-      </Show>
+      <FormAlert form={row} />
       <ul class="list">
         <For each={emails()}>
           {(email) => (
@@ -148,9 +148,7 @@ export function EmailsPanel() {
       </ul>
 
       <Show when={step().kind === "idle"}>
-        <Show when={add.message()}>
-          <Alert kind="error">{add.message()}</Alert>
-        </Show>
+        <FormAlert form={add} />
         <form onSubmit={onAdd} novalidate>
           <Field label="Add an email address" name="address" type="email" autocomplete="email" required error={add.fieldErrors().address} />
           <Button variant="secondary" busy={add.submitting()} busyLabel="Sending…">
@@ -165,9 +163,7 @@ export function EmailsPanel() {
             <p>
               We sent a code to <strong>{address()}</strong>. Enter it to add the address.
             </p>
-            <Show when={confirm.message()}>
-              <Alert kind="error">{confirm.message()}</Alert>
-            </Show>
+            <FormAlert form={confirm} />
             <form onSubmit={(e) => onConfirm(e, address())} novalidate>
               <Field
                 label="Code from the email"
@@ -199,9 +195,7 @@ export function EmailsPanel() {
               links move here and the other account is closed. Prove it is yours with its password and a code from its authenticator app.
               Wrong answers count towards that account's sign-in limits.
             </p>
-            <Show when={merge.message()}>
-              <Alert kind="error">{merge.message()}</Alert>
-            </Show>
+            <FormAlert form={merge} />
             <form onSubmit={(e) => onMerge(e, address())} novalidate>
               <Field
                 label="Password of the other account"
@@ -211,12 +205,9 @@ export function EmailsPanel() {
                 hint="Leave it empty if that account has no password and only signs in with Google or Microsoft."
                 error={merge.fieldErrors().password}
               />
-              <Field
+              <AuthenticatorCodeField
                 label="Code from the other account's authenticator app"
-                name="code"
-                inputmode="numeric"
                 autocomplete="off"
-                required
                 error={merge.fieldErrors().code}
               />
               <div class="toolbar">

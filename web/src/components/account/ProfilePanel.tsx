@@ -4,6 +4,7 @@ import { mutate, query, withErrors } from "../../lib/graphql";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
 import { Field } from "../Field";
+import { FormAlert } from "../FormAlert";
 
 interface Profile {
   headline: string;
@@ -91,15 +92,11 @@ export function ProfilePanel() {
                 </Show>
               </div>
             </div>
-            <Show when={photo.message() || photo.fieldErrors().photo}>
-              <Alert kind="error">{photo.fieldErrors().photo ?? photo.message()}</Alert>
-            </Show>
+            <FormAlert form={photo} field="photo" />
             <Show when={saved()}>
               <Alert kind="success">Your profile is saved.</Alert>
             </Show>
-            <Show when={form.message()}>
-              <Alert kind="error">{form.message()}</Alert>
-            </Show>
+            <FormAlert form={form} />
             <form onSubmit={onSubmit} novalidate>
               <Field
                 label="Headline"

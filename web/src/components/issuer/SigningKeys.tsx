@@ -2,9 +2,9 @@ import { createResource, For, Show } from "solid-js";
 import { formatDate } from "../../lib/format";
 import { createFormState } from "../../lib/forms";
 import { mutate, query, withErrors } from "../../lib/graphql";
-import { Alert } from "../Alert";
 import { Button } from "../Button";
 import { CopyButton } from "../CopyButton";
+import { FormAlert } from "../FormAlert";
 
 interface SigningKey {
   number: number;
@@ -63,9 +63,7 @@ export function SigningKeys(props: { issuerId: string }) {
           </>
         )}
       </Show>
-      <Show when={form.message()}>
-        <Alert kind="error">{form.message()}</Alert>
-      </Show>
+      <FormAlert form={form} />
       <Button type="button" variant="secondary" busy={form.submitting()} busyLabel="Creating…" onClick={rotate}>
         Create a new signing key
       </Button>

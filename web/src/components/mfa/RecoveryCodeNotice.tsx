@@ -1,12 +1,13 @@
 import { createSignal } from "solid-js";
-import { Alert } from "../Alert";
+import type { FormState } from "../../lib/forms";
 import { Button } from "../Button";
 import { CopyButton } from "../CopyButton";
+import { FormAlert } from "../FormAlert";
 
 /**
  * A recovery code shown once, with the confirmation the user must give before moving on.
  */
-export function RecoveryCodeNotice(props: { code: string; intro: string; busy?: boolean; error?: string | null; onContinue: () => void }) {
+export function RecoveryCodeNotice(props: { code: string; intro: string; busy?: boolean; form: FormState; onContinue: () => void }) {
   const [saved, setSaved] = createSignal(false);
   return (
     <div class="recovery">
@@ -20,7 +21,7 @@ export function RecoveryCodeNotice(props: { code: string; intro: string; busy?: 
       <p class="field__hint">
         Keep it somewhere safe outside this device, such as a password manager. It works once; using it gives you a new one.
       </p>
-      {props.error ? <Alert kind="error">{props.error}</Alert> : null}
+      <FormAlert form={props.form} />
       <div class="field field--checkbox">
         <input type="checkbox" id="recovery-saved" checked={saved()} onChange={(e) => setSaved(e.currentTarget.checked)} />
         <label for="recovery-saved">I have saved this code</label>

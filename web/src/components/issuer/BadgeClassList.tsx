@@ -1,0 +1,30 @@
+import { For, Show } from "solid-js";
+
+export interface BadgeClassSummary {
+  id: string;
+  name: string;
+  imageUrl: string;
+  validForMonths: number | null;
+}
+
+/** The issuer's badge classes as cards. */
+export function BadgeClassList(props: { badgeClasses: BadgeClassSummary[] }) {
+  return (
+    <section class="panel" aria-labelledby="classes-heading">
+      <h2 id="classes-heading">Badge classes</h2>
+      <Show when={props.badgeClasses.length} fallback={<p>No badge classes yet.</p>}>
+        <ul class="badge-grid">
+          <For each={props.badgeClasses}>
+            {(c) => (
+              <li class="badge-card">
+                <img src={c.imageUrl} alt="" width="72" height="72" />
+                <span class="badge-card__name">{c.name}</span>
+                <span class="badge-card__meta">{c.validForMonths ? `Valid ${c.validForMonths} months` : "Does not expire"}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  );
+}
