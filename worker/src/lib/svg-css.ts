@@ -18,6 +18,8 @@ export const isFragment = (value: string) => FRAGMENT.test(value.trim());
 
 /** Whether a value (CSS or a presentation attribute) only refers to this document's fragments; reports what it does not. */
 export function localReferencesOnly(value: string, report: Report): boolean {
+  // Most values (numbers, colours, path data) cannot refer to anything: no escape, call or scheme.
+  if (!/[\\(:]/.test(value)) return true;
   if (/\\/.test(value)) {
     report(true, `a CSS escape in "${short(value)}"`);
     return false;

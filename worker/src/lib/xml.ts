@@ -56,6 +56,9 @@ export interface ParseOptions {
 
 const NAME = /[A-Za-z_:\u00C0-\uFFFF][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFF]*/y;
 const SPACE = /[ \t\n]*/y;
+// Runs of ordinary characters, consumed in one step rather than one character at a time.
+const TEXT_RUN = /[^<&\]]*/y;
+const ATTRIBUTE_RUN: Record<string, RegExp> = { '"': /[^"<&\t\n]*/y, "'": /[^'<&\t\n]*/y };
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 /** The first character XML 1.0 does not allow anywhere (C0 controls but tab and newline, U+FFFE, U+FFFF), or -1. */
 function forbiddenCharAt(text: string): number {
@@ -214,12 +217,21 @@ class Parser {
     return value;
   }
 
+  private run(pattern: RegExp): string {
+    pattern.lastIndex = this.at;
+    pattern.exec(this.text);
+    const chunk = this.text.slice(this.at, pattern.lastIndex);
+    this.at = pattern.lastIndex;
+    return chunk;
+  }
+
   private attributeValue(): string {
     const quote = this.text[this.at];
     if (quote !== '"' && quote !== "'") this.fail("an attribute value without quotes");
     this.at++;
     let value = "";
     for (;;) {
+      value += this.run(ATTRIBUTE_RUN[quote]!);
       const c = this.text[this.at];
       if (c === undefined) this.fail("an attribute value is not closed");
       if (c === quote) break;
@@ -227,7 +239,7 @@ class Parser {
       if (c === "&") value += this.reference();
       else {
         // Attribute-value normalisation: literal white space becomes a space; references keep theirs.
-        value += c === "\n" || c === "\t" ? " " : c;
+        value += " ";
         this.at++;
       }
     }
@@ -309,11 +321,12 @@ class Parser {
   private characterData(): string {
     let out = "";
     for (;;) {
+      out += this.run(TEXT_RUN);
       const c = this.text[this.at];
       if (c === undefined || c === "<") return out;
       if (c === "&") out += this.reference();
       else {
-        if (c === "]" && this.startsWith("]]>")) this.fail("]]> in text");
+        if (this.startsWith("]]>")) this.fail("]]> in text");
         out += c;
         this.at++;
       }
@@ -342,26 +355,34 @@ class Parser {
     return scope;
   }
 
+  /** A qualified name's prefix, local part and namespace; unprefixed attributes are in no namespace. */
+  private qualify(name: string, scope: Map<string, string>, isElement: boolean, at: number) {
+    const colon = name.indexOf(":");
+    if (colon < 0) return { prefix: null, local: name, namespace: isElement ? (scope.get("") ?? null) : null };
+    const prefix = name.slice(0, colon);
+    const local = name.slice(colon + 1);
+    if (!prefix || !local || local.includes(":")) this.fail(`a malformed name ${name}`, at);
+    const namespace = scope.get(prefix);
+    if (namespace === undefined && !this.options.tolerateUndeclaredPrefixes) this.fail(`the prefix ${prefix}: is not declared`, at);
+    return { prefix, local, namespace: namespace ?? null };
+  }
+
   private resolve(qname: string, raw: { name: string; value: string; at: number }[], scope: Map<string, string>, at: number): XmlElement {
-    const split = (name: string, isElement: boolean, where: number) => {
-      const colon = name.indexOf(":");
-      if (colon < 0) return { prefix: null, local: name, namespace: isElement ? (scope.get("") ?? null) : null };
-      const prefix = name.slice(0, colon);
-      const local = name.slice(colon + 1);
-      if (!prefix || !local || local.includes(":")) this.fail(`a malformed name ${name}`, where);
-      const namespace = scope.get(prefix);
-      if (namespace === undefined && !this.options.tolerateUndeclaredPrefixes) this.fail(`the prefix ${prefix}: is not declared`, where);
-      return { prefix, local, namespace: namespace ?? null };
-    };
     const attributes: XmlAttribute[] = [];
+    const seen = new Set<string>();
     for (const { name, value, at: where } of raw) {
       if (name === "xmlns" || name.startsWith("xmlns:")) continue;
-      const attribute = { ...split(name, false, where), value };
-      if (attributes.some((a) => a.local === attribute.local && a.namespace === attribute.namespace && a.namespace !== null))
-        this.fail(`the attribute ${name} appears twice`, where);
-      attributes.push(attribute);
+      const { prefix, local, namespace } = this.qualify(name, scope, false, where);
+      if (namespace !== null) {
+        // Two prefixes for one namespace make the same attribute twice.
+        const expanded = `${namespace} ${local}`;
+        if (seen.has(expanded)) this.fail(`the attribute ${name} appears twice`, where);
+        seen.add(expanded);
+      }
+      attributes.push({ prefix, local, namespace, value });
     }
-    return { kind: "element", ...split(qname, true, at), attributes, children: [] };
+    const { prefix, local, namespace } = this.qualify(qname, scope, true, at);
+    return { kind: "element", prefix, local, namespace, attributes, children: [] };
   }
 }
 
