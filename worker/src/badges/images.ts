@@ -1,6 +1,7 @@
 import type { AppContext } from "../context";
 import { ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { type CleanSvg, SVG_SANITISER_VERSION, SvgError, sanitiseSvg } from "../lib/svg";
 
 export type ImageFolder = "badges" | "issuers" | "profiles";
 
@@ -26,42 +27,47 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
 }
 
 /**
- * The size an SVG declares (width/height, else its viewBox). SVG is a document that can carry
- * script, so anything active or external is refused rather than cleaned: issuers re-export.
+ * Checks an uploaded image: PNG or SVG, at most 512 KB, 90–2048 px, and square unless `square` is
+ * false. An SVG comes back sanitised (rebuilt from the allow-list), and is refused if it had anything active.
  */
-function svgSize(text: string): { width: number; height: number } | null {
-  const root = /<svg\b[^>]*>/i.exec(text)?.[0];
-  if (!root) return null;
-  const number = (name: string) => {
-    const value = new RegExp(`\\s${name}\\s*=\\s*["']\\s*([\\d.]+)(px)?\\s*["']`, "i").exec(root)?.[1];
-    return value ? Number(value) : null;
-  };
-  const viewBox = /viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*["']/i.exec(root);
-  const width = number("width") ?? (viewBox ? Number(viewBox[1]) : null);
-  const height = number("height") ?? (viewBox ? Number(viewBox[2]) : null);
-  return width && height ? { width, height } : null;
-}
-
-const ACTIVE_SVG = /<script\b|<foreignObject\b|\son[a-z]+\s*=|javascript:|<!ENTITY|(?:xlink:)?href\s*=\s*["'](?!#|data:image\/)/i;
-
-/** Checks an uploaded image: PNG or SVG, at most 512 KB, 90–2048 px, and square unless `square` is false. */
 export function checkImage(field: string, bytes: Uint8Array<ArrayBuffer>, declaredType: string, { square = true } = {}): CheckedImage {
   if (bytes.length === 0) throw ValidationError.field(field, "Choose an image file.");
   if (bytes.length > MAX_IMAGE_BYTES) throw ValidationError.field(field, "The image is larger than 512 KB. Export it smaller.");
   const png = pngSize(bytes);
+  let stored = bytes;
   let contentType: CheckedImage["contentType"];
   let size: { width: number; height: number } | null;
   if (png) {
     contentType = "image/png";
     size = png;
   } else {
-    const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-    if (!/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg\b/i.test(text) || !/svg/i.test(declaredType || "svg")) {
-      throw ValidationError.field(field, "Use a PNG or SVG image.");
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw ValidationError.field(field, "Use a PNG or SVG image (an SVG saved as UTF-8).");
     }
-    if (ACTIVE_SVG.test(text)) throw ValidationError.field(field, "The SVG contains scripts or external links. Export a plain SVG.");
+    if (!/<svg\b/.test(text) || !/svg/i.test(declaredType || "svg")) throw ValidationError.field(field, "Use a PNG or SVG image.");
+    let clean: CleanSvg;
+    try {
+      clean = sanitiseSvg(text);
+    } catch (error) {
+      if (error instanceof SvgError) throw ValidationError.field(field, error.message);
+      throw error;
+    }
+    // Refused rather than cleaned, so an issuer learns their file had active content; editor
+    // metadata and other inert extras are dropped quietly (ADR 016).
+    const active = clean.findings.filter((f) => f.active).map((f) => f.what);
+    if (active.length > 0) {
+      const listed = active.length > 3 ? `${active.slice(0, 3).join(", ")} and more` : active.join(", ");
+      throw ValidationError.field(
+        field,
+        `The SVG contains ${listed}. Export a plain SVG without scripts, animations, embedded HTML or links to other files.`,
+      );
+    }
+    stored = new TextEncoder().encode(clean.svg);
     contentType = "image/svg+xml";
-    size = svgSize(text);
+    size = clean.size;
   }
   if (!size) throw ValidationError.field(field, "The image has no readable width and height.");
   if (size.width < MIN_IMAGE_PX || size.height < MIN_IMAGE_PX)
@@ -70,7 +76,7 @@ export function checkImage(field: string, bytes: Uint8Array<ArrayBuffer>, declar
     throw ValidationError.field(field, "The image must be at most 2048 × 2048 pixels.");
   if (square && Math.abs(size.width - size.height) > Math.max(size.width, size.height) * 0.02)
     throw ValidationError.field(field, "Badge images must be square.");
-  return { bytes, contentType, ...size };
+  return { bytes: stored, contentType, ...size };
 }
 
 /** Stores a checked image under a new key; images are immutable, so a key never changes content. */
@@ -78,6 +84,7 @@ export async function storeImage(ctx: Pick<AppContext, "env">, prefix: ImageFold
   const key = `${prefix}/${newId()}.${image.contentType === "image/png" ? "png" : "svg"}`;
   await ctx.env.FILES.put(key, image.bytes, {
     httpMetadata: { contentType: image.contentType, cacheControl: "public, max-age=31536000, immutable" },
+    customMetadata: image.contentType === "image/svg+xml" ? { svgSanitiser: SVG_SANITISER_VERSION } : {},
   });
   return key;
 }

@@ -1,5 +1,8 @@
-// Baking: the assertion carried inside the badge image itself (Open Badges 2.0 "Baking"):
-// PNG: an iTXt chunk with the keyword `openbadges`; SVG: an `openbadges:assertion` element.
+import { type LeadingElement, SvgError, sanitiseSvg } from "../lib/svg";
+import { findElement, parseXml, textContent, type XmlElement, XmlError } from "../lib/xml";
+
+// Baking: the badge carried inside its image. PNG: iTXt chunks `openbadges` (OB 2.0 assertion)
+// and `openbadgecredential` (OB 3.0); SVG: `openbadges:assertion` and `openbadges:credential`.
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -104,43 +107,72 @@ export function unbakePng(png: Uint8Array, keyword = "openbadges"): string | nul
   return null;
 }
 
-const cdata = (text: string) => `<![CDATA[${text.replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
+/** OB 2.0 baking binds `openbadges:` here; OB 3.0 (§5.3.2 of the spec) to its own namespace. */
+export const OB2_BAKING_NS = "http://openbadges.org";
+export const OB3_BAKING_NS = "https://purl.imsglobal.org/ob/v3p0";
+
+export interface SvgBake {
+  /** OB 2.0: the hosted assertion's URL and its JSON. */
+  assertion: { verify: string; json: string };
+  /** OB 3.0: the signed credential's JSON, when there is one. */
+  credential: string | null;
+}
 
 /**
- * Bakes into an SVG: an OB 2.0 `<openbadges:assertion verify="…">` or, without a verify URL,
- * an OB 3.0 `<openbadges:credential>`, replacing an earlier one of the same kind.
+ * Bakes both generations into one SVG, which is sanitised again first (images stored before the
+ * allow-list included), so a baked file opened anywhere carries only allowed content. OB 2.0 wants
+ * its `<openbadges:assertion>` directly after `<svg>` with the prefix bound on the root; OB 3.0
+ * wants `<openbadges:credential>` in its own namespace: it follows, rebinding the prefix on itself,
+ * so a namespace-aware reader finds each in its namespace and a prefix-matching one finds both.
+ * Earlier bakes are dropped with the rest of the foreign markup.
  */
-export function bakeSvg(svg: string, text: string, verifyUrl: string | null): string {
-  const element = verifyUrl === null ? "credential" : "assertion";
-  const clean = svg.replace(new RegExp(`<openbadges:${element}[\\s\\S]*?</openbadges:${element}>`, "g"), "");
-  const root = /<svg\b[^>]*>/i.exec(clean);
-  if (!root) throw new BakingError("This is not an SVG image.");
-  const open = root[0].includes("xmlns:openbadges") ? root[0] : root[0].replace(/<svg\b/i, '<svg xmlns:openbadges="http://openbadges.org"');
-  const verify = verifyUrl === null ? "" : ` verify="${verifyUrl.replaceAll('"', "&quot;")}"`;
-  return clean.replace(root[0], `${open}<openbadges:${element}${verify}>${cdata(text)}</openbadges:${element}>`);
+export function bakeSvg(svg: string, bake: SvgBake): string {
+  const leading: LeadingElement[] = [
+    {
+      prefix: "openbadges",
+      namespace: OB2_BAKING_NS,
+      local: "assertion",
+      attributes: { verify: bake.assertion.verify },
+      text: bake.assertion.json,
+    },
+  ];
+  if (bake.credential !== null)
+    leading.push({ prefix: "openbadges", namespace: OB3_BAKING_NS, local: "credential", text: bake.credential });
+  try {
+    return sanitiseSvg(svg, { leading }).svg;
+  } catch (error) {
+    if (error instanceof SvgError) throw new BakingError(error.message);
+    throw error;
+  }
 }
 
-/** The baked OB 3.0 credential of an SVG, or null. */
-export function unbakeSvgCredential(svg: string): string | null {
-  const match = /<openbadges:credential\b[^>]*>([\s\S]*?)<\/openbadges:credential>/.exec(svg);
-  return match ? uncdata(match[1] ?? "") || null : null;
-}
-
-const uncdata = (body: string) =>
-  body
-    .replace(/^\s*<!\[CDATA\[/, "")
-    .replace(/\]\]>\s*$/, "")
-    .replaceAll("]]]]><![CDATA[>", "]]>")
-    .trim();
-
-/** The baked assertion of an SVG: the element's JSON, or its `verify` URL when it has no body. */
-export function unbakeSvg(svg: string): string | null {
-  const match =
-    /<openbadges:assertion\b([^>]*)>([\s\S]*?)<\/openbadges:assertion>/.exec(svg) ?? /<openbadges:assertion\b([^>]*)\/>/.exec(svg);
-  if (!match) return null;
-  const body = uncdata(match[2] ?? "");
+/** The body of a baked element, else its `verify` attribute (a URL, or a compact JWS). */
+function bakedText(element: XmlElement | null): string | null {
+  if (!element) return null;
+  const body = textContent(element).trim();
   if (body) return body;
-  return /verify\s*=\s*"([^"]+)"/.exec(match[1] ?? "")?.[1] ?? null;
+  return element.attributes.find((a) => a.local === "verify" && a.namespace === null)?.value.trim() || null;
+}
+
+/**
+ * What an SVG carries: the first OB 2.0 assertion and the first OB 3.0 credential, found by
+ * namespace. Laurel's own downloads from before credentials had their namespace put the credential
+ * in OB 2.0's, and some tools never declare the prefix: both are still read.
+ */
+export function unbakeSvg(svg: string): { assertion: string | null; credential: string | null } {
+  let root: XmlElement;
+  try {
+    root = parseXml(svg, { tolerateUndeclaredPrefixes: true }).root;
+  } catch (error) {
+    if (error instanceof XmlError) throw new BakingError(`The SVG image could not be read: ${error.message}.`);
+    throw error;
+  }
+  const named = (local: string, namespaces: string[]) => (e: XmlElement) =>
+    e.local === local && (e.namespace === null ? e.prefix === "openbadges" : namespaces.includes(e.namespace));
+  return {
+    assertion: bakedText(findElement(root, named("assertion", [OB2_BAKING_NS]))),
+    credential: bakedText(findElement(root, named("credential", [OB3_BAKING_NS, OB2_BAKING_NS]))),
+  };
 }
 
 export const isPng = (bytes: Uint8Array) => PNG_SIGNATURE.every((b, i) => bytes[i] === b);

@@ -3,7 +3,8 @@ import { getAward } from "../badges/awards.service";
 import { getBadgeClass } from "../badges/badge-classes.service";
 import { getIssuer } from "../badges/issuers.service";
 import { backgroundContext } from "../context";
-import { bakePng, bakeSvg } from "./baking";
+import { IMAGE_HEADERS } from "../http/image-headers";
+import { BakingError, bakePng, bakeSvg } from "./baking";
 import { credentialRoutes } from "./credentials.routes";
 import { assertionDocument, badgeClassDocument, issuerDocument, publicUrls, revokedDocument } from "./ob2";
 import { assertionPage } from "./page";
@@ -74,8 +75,16 @@ publicRoutes.get("/assertions/:id/image", async (c) => {
     body = bakePng(new Uint8Array(await image.arrayBuffer()), assertion);
     if (credential) body = bakePng(body, credential, "openbadgecredential");
   } else {
-    body = bakeSvg(await image.text(), assertion, publicUrls(ctx.config.appUrl).assertion(award.id));
-    if (credential) body = bakeSvg(body, credential, null);
+    try {
+      body = bakeSvg(await image.text(), {
+        assertion: { verify: publicUrls(ctx.config.appUrl).assertion(award.id), json: assertion },
+        credential,
+      });
+    } catch (error) {
+      if (!(error instanceof BakingError)) throw error;
+      // An image stored before uploads were parsed, and not well-formed: nothing safe to bake into.
+      return c.json({ error: "This badge's image cannot be baked." }, 422);
+    }
   }
   const filename = `${badgeClass.name.replace(/[^\w -]+/g, "").trim() || "badge"}.${png ? "png" : "svg"}`;
   return new Response(body, {
@@ -83,8 +92,7 @@ publicRoutes.get("/assertions/:id/image", async (c) => {
       "content-type": png ? "image/png" : "image/svg+xml",
       "content-disposition": `attachment; filename="${filename}"`,
       "cache-control": "private, max-age=60",
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+      ...IMAGE_HEADERS,
     },
   });
 });

@@ -1,6 +1,6 @@
 import { recipientHash } from "../badges/recipient";
 import type { AppContext } from "../context";
-import { BakingError, isPng, unbakePng, unbakeSvg, unbakeSvgCredential } from "./baking";
+import { BakingError, isPng, unbakePng, unbakeSvg } from "./baking";
 import { isCredential, verifyCredential } from "./credential-verifier";
 
 export type CheckStatus = "passed" | "failed" | "skipped";
@@ -42,8 +42,8 @@ export function extractClaim(input: VerifyInput): { json: Record<string, any> | 
       // An OB 3.0 credential, when baked in too, is preferred: its proof stands on its own.
       if (isPng(input.image)) text = unbakePng(input.image, "openbadgecredential") ?? unbakePng(input.image);
       else {
-        const svg = new TextDecoder().decode(input.image);
-        text = unbakeSvgCredential(svg) ?? unbakeSvg(svg);
+        const baked = unbakeSvg(new TextDecoder().decode(input.image));
+        text = baked.credential ?? baked.assertion;
       }
     } catch (error) {
       throw new VerifyInputError(error instanceof BakingError ? error.message : "The image could not be read.");

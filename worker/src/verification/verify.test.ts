@@ -1,10 +1,12 @@
+import { env } from "cloudflare:workers";
+import { DOMParser, type Element } from "@xmldom/xmldom";
 import { describe, expect, it } from "vitest";
 import { AWARD, badgeClassInput, CREATE_BADGE_CLASS, issuerWithBadgeClass, REVOKE } from "../../test/badges";
 import { gqlUpload, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 import { fileOf, pngImage, svgImage } from "../../test/images";
 import { recipientHash } from "../badges/recipient";
-import { bakePng, unbakePng, unbakeSvg } from "./baking";
+import { BakingError, bakePng, bakeSvg, OB2_BAKING_NS, OB3_BAKING_NS, unbakePng, unbakeSvg } from "./baking";
 import { signDocument } from "./data-integrity";
 import { OB3_CONTEXT, VC_V2_CONTEXT } from "./json-ld";
 import { ed25519Multikey } from "./multibase";
@@ -42,6 +44,8 @@ async function verify(body: Record<string, unknown> | FormData) {
   return { status: response.status, result: (await response.json()) as any };
 }
 
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
 const statuses = (result: { checks: { id: string; status: string }[] }) => Object.fromEntries(result.checks.map((c) => [c.id, c.status]));
 
 describe("baking", () => {
@@ -58,11 +62,65 @@ describe("baking", () => {
     const png = await new TestClient().request(`/public/assertions/${award.id}/image`);
     expect(png.headers.get("content-type")).toBe("image/png");
     expect(png.headers.get("content-disposition")).toBe('attachment; filename="Formative Assessment.png"');
+    expect(png.headers.get("content-security-policy")).toBe(CSP);
+    expect(png.headers.get("x-content-type-options")).toBe("nosniff");
     expect(JSON.parse(unbakePng(new Uint8Array(await png.arrayBuffer()))!).id).toBe(url);
     const svg = await awarded({ svg: true });
-    const text = await (await new TestClient().request(`/public/assertions/${svg.award.id}/image`)).text();
-    expect(text).toContain('xmlns:openbadges="http://openbadges.org"');
-    expect(JSON.parse(unbakeSvg(text)!).id).toBe(svg.url);
+    const response = await new TestClient().request(`/public/assertions/${svg.award.id}/image`);
+    expect(response.headers.get("content-type")).toBe("image/svg+xml");
+    expect(response.headers.get("content-disposition")).toBe('attachment; filename="Formative Assessment.svg"');
+    expect(response.headers.get("content-security-policy")).toBe(CSP);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(JSON.parse(unbakeSvg(await response.text()).assertion!).id).toBe(svg.url);
+  });
+
+  it("lays out a baked SVG for both specs, as a namespace-aware parser reads it", async () => {
+    const { award, url } = await awarded({ svg: true });
+    const text = await (await new TestClient().request(`/public/assertions/${award.id}/image`)).text();
+    const root = new DOMParser().parseFromString(text, "image/svg+xml").documentElement!;
+    const [first, second, ...rest] = Array.from(root.childNodes);
+    // OB 2.0 baking: <openbadges:assertion verify> directly after <svg>, the prefix bound on <svg> to http://openbadges.org.
+    expect(root.getAttribute("xmlns:openbadges")).toBe(OB2_BAKING_NS);
+    expect(first).toMatchObject({ nodeType: 1, namespaceURI: OB2_BAKING_NS, localName: "assertion", prefix: "openbadges" });
+    expect((first as Element).getAttribute("verify")).toBe(url);
+    expect(JSON.parse(first!.textContent!).id).toBe(url);
+    // OB 3.0 baking (§5.3.2): <openbadges:credential> in https://purl.imsglobal.org/ob/v3p0, holding the signed credential.
+    expect(second).toMatchObject({ nodeType: 1, namespaceURI: OB3_BAKING_NS, localName: "credential", prefix: "openbadges" });
+    const credential = JSON.parse(second!.textContent!);
+    expect(credential.id).toBe(`http://127.0.0.1:8787/public/credentials/${award.id}`);
+    expect(credential.proof.type).toBe("DataIntegrityProof");
+    expect(root.getElementsByTagNameNS(OB3_BAKING_NS, "credential")).toHaveLength(1);
+    expect(root.getElementsByTagNameNS(OB2_BAKING_NS, "assertion")).toHaveLength(1);
+    expect(root.getElementsByTagNameNS(OB2_BAKING_NS, "credential")).toHaveLength(0);
+    // The picture follows.
+    expect(rest.find((n) => n.nodeType === 1)).toMatchObject({ namespaceURI: "http://www.w3.org/2000/svg", localName: "circle" });
+  });
+
+  it("bakes an SVG again, replacing its earlier bake, and reads Laurel's earlier layout", () => {
+    const once = bakeSvg(svgImage(), { assertion: { verify: "https://a.example/1", json: '{"id":"1"}' }, credential: '{"id":"c1"}' });
+    const twice = bakeSvg(once, { assertion: { verify: "https://a.example/2", json: '{"id":"2"}' }, credential: null });
+    expect(unbakeSvg(twice)).toEqual({ assertion: '{"id":"2"}', credential: null });
+    expect(twice.match(/openbadges:assertion/g)).toHaveLength(2);
+    const earlier = svgImage().replace(
+      "<svg ",
+      '<svg xmlns:openbadges="http://openbadges.org" ><openbadges:credential><![CDATA[{"id":"c"}]]></openbadges:credential><openbadges:assertion verify="https://a.example/a"></openbadges:assertion>',
+    );
+    expect(unbakeSvg(earlier)).toEqual({ assertion: "https://a.example/a", credential: '{"id":"c"}' });
+    expect(() => unbakeSvg("<svg><g></svg>")).toThrow(BakingError);
+  });
+
+  it("bakes only sanitised content, even from an image stored before the allow-list", async () => {
+    const { award } = await awarded({ svg: true });
+    const { key } = (await env.DB.prepare(
+      "select image_key as key from badge_classes where id = (select badge_class_id from awards where id = ?)",
+    )
+      .bind(award.id)
+      .first<{ key: string }>())!;
+    await env.FILES.put(key, svgImage(120, '<a href="&#106;avascript:alert(1)"><text>x</text></a><script>alert(2)</script>'));
+    const text = await (await new TestClient().request(`/public/assertions/${award.id}/image`)).text();
+    expect(text).not.toMatch(/javascript|&#106;|<script|alert/);
+    expect(text).toContain("<a><text>x</text></a>");
+    expect(unbakeSvg(text).assertion).toContain(award.id);
   });
 });
 
