@@ -25,15 +25,25 @@ export class TestClient {
   }
 
   async gql<T = any>(query: string, variables: Variables = {}): Promise<T> {
+    const body = await this.gqlResult<T>(query, variables);
+    if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+    return body.data as T;
+  }
+
+  /** The whole answer, errors included: for refusals that are GraphQL errors (FORBIDDEN). */
+  async gqlResult<T = any>(query: string, variables: Variables = {}): Promise<GraphQLAnswer<T>> {
     const response = await this.request("/graphql", {
       method: "POST",
       headers: { "content-type": "application/json", "x-laurel-csrf": "1" },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-    if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-    return body.data as T;
+    return (await response.json()) as GraphQLAnswer<T>;
   }
+}
+
+export interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
 }
 
 /**

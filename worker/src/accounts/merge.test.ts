@@ -1,26 +1,15 @@
 import { env } from "cloudflare:workers";
 import { getTableName, is } from "drizzle-orm";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { registerAndActivate, SIGN_IN } from "../../test/accounts";
 import { AWARD, BACKPACK, issuerWithBadgeClass } from "../../test/badges";
 import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
-import { createUser, signInAs, type TestUser } from "../../test/fixtures";
+import { createUser, signInAs } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
-import { backgroundContext } from "../context";
+import { racingContexts } from "../../test/race";
 import * as schema from "../db/schema";
-import { getUserById } from "./accounts.service";
 import { mergeAccount } from "./merge.service";
-
-/** Resolves every caller's promise once `n` callers wait. */
-function barrier(n: number) {
-  const waiting: (() => void)[] = [];
-  return () =>
-    new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      if (waiting.length === n) for (const release of waiting) release();
-    });
-}
 
 const MERGE = `mutation ($a: String!, $p: String!, $c: String!) { mergeAccount(address: $a, password: $p, code: $c) {
   __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } ... on User { id emails { address isPrimary } } } }`;
@@ -241,21 +230,21 @@ describe("linking another account (merge)", () => {
     const b = await account("b");
     // Crossed (A takes B while B takes A) and repeated (each twice). Every request passes its
     // checks before any batch runs, as when they arrive together: the batches alone decide.
-    const gate = barrier(4);
-    const attempt = async (into: TestUser, from: TestUser) => {
-      const ctx = backgroundContext(env, { waitUntil: () => undefined });
-      const batch = ctx.db.batch.bind(ctx.db);
-      vi.spyOn(ctx.db, "batch").mockImplementation(async (statements) => {
-        await gate();
-        return batch(statements);
-      });
-      const survivor = (await getUserById(ctx, into.id))!;
-      return mergeAccount(ctx, survivor, { address: from.email, password: from.password, code: "" }).then(
-        (user) => user.id,
-        (error: Error) => error.message,
-      );
-    };
-    const outcomes = await Promise.all([attempt(a, b), attempt(b, a), attempt(a, b), attempt(b, a)]);
+    const pairs = [
+      [a, b],
+      [b, a],
+      [a, b],
+      [b, a],
+    ] as const;
+    const contexts = await racingContexts(pairs.map(([into]) => into.id));
+    const outcomes = await Promise.all(
+      contexts.map(({ ctx, user }, i) =>
+        mergeAccount(ctx, user, { address: pairs[i]![1].email, password: pairs[i]![1].password, code: "" }).then(
+          (merged) => merged.id,
+          (error: Error) => error.message,
+        ),
+      ),
+    );
 
     const statuses = await env.DB.prepare("select id, status from users where id in (?, ?)")
       .bind(a.id, b.id)

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { type OutboxWrite, outboxInsert, outboxInsertFrom } from "../outbox/intents";
 
@@ -11,9 +12,9 @@ export interface AwardEventPayload {
   awardId: string;
 }
 
-/** For the batch that inserts the award. */
-export function awardCreatedIntent(db: Db, awardId: string, now: number): OutboxWrite {
-  return outboxInsert(db, { kind: AWARD_CREATED, key: `${AWARD_CREATED}:${awardId}`, payload: { awardId } }, now);
+/** For the batch that inserts the award; `when` for an insert that may not happen (an idempotency key already used). */
+export function awardCreatedIntent(db: Db, awardId: string, now: number, when?: SQL): OutboxWrite {
+  return outboxInsert(db, { kind: AWARD_CREATED, key: `${AWARD_CREATED}:${awardId}`, payload: { awardId } }, now, when);
 }
 
 /** For the batch that revokes the award. */

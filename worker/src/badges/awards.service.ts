@@ -1,9 +1,11 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { emails, type User } from "../accounts/accounts.table";
 import { normalizeEmail } from "../accounts/validation";
-import { auditInsert } from "../audit/audit";
+import { auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
-import { NotFoundError, Problems, ValidationError } from "../lib/errors";
+import { rowExists } from "../db/conditional";
+import { sha256Hex } from "../lib/crypto";
+import { IdempotencyKeyReusedError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { afterCommit } from "../outbox/enqueue";
 import { purgePublicDocument } from "../verification/edge-cache";
@@ -74,19 +76,63 @@ export async function awardRow(badgeClass: BadgeClass, award: CheckedAward, awar
   } satisfies typeof awards.$inferInsert;
 }
 
-export async function awardBadge(ctx: AppContext, user: User, badgeClassId: string, input: AwardInput): Promise<Award> {
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,100}$/;
+
+function checkIdempotencyKey(problems: Problems, raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  if (!IDEMPOTENCY_KEY.test(raw)) {
+    problems.add(
+      "idempotencyKey",
+      "An idempotency key is 8 to 100 letters, digits, '.', '_', ':' or '-'; a new UUID per award is a good one.",
+    );
+  }
+  return raw;
+}
+
+/** What a retry must repeat exactly: the badge class and the input as sent, before defaults (today's date) apply. */
+function awardRequestHash(badgeClassId: string, input: AwardInput): Promise<string> {
+  const clean = (value: string | null | undefined) => value?.trim() || null;
+  return sha256Hex(
+    JSON.stringify([
+      badgeClassId,
+      normalizeEmail(input.email ?? ""),
+      clean(input.recipientName),
+      clean(input.narrative),
+      (input.evidence ?? []).map((e) => [clean(e.url), clean(e.narrative)]),
+      clean(input.issuedOn),
+      clean(input.expiresOn),
+    ]),
+  );
+}
+
+/**
+ * Awards a badge and emails the recipient. With an idempotency key, the first request with
+ * that key (per awarding user) awards; the insert's row count decides, so retries and
+ * concurrent duplicates get that same award back and nothing new is written or sent.
+ */
+export async function awardBadge(
+  ctx: AppContext,
+  user: User,
+  badgeClassId: string,
+  input: AwardInput,
+  idempotencyKey: string | null = null,
+): Promise<Award> {
   const badgeClass = await requireBadgeClass(ctx, badgeClassId);
   await requireIssuerRole(ctx, user, badgeClass.issuerId, "award");
   const now = ctx.now();
   const problems = new Problems();
   const checked = checkAward(problems, badgeClass, input, now);
+  const key = checkIdempotencyKey(problems, idempotencyKey);
   problems.throwIfAny();
-  const row = await awardRow(badgeClass, checked, user.id, `api:${newId()}`, now);
-  const notification = awardCreatedIntent(ctx.db, row.id, now);
+  const requestHash = key ? await awardRequestHash(badgeClassId, input) : null;
+  const row = { ...(await awardRow(badgeClass, checked, user.id, `api:${newId()}`, now)), idempotencyKey: key, requestHash };
+  const created = rowExists(ctx.db, awards, eq(awards.id, row.id));
+  // The email's intent and the audit row only if this request's insert won the key.
+  const notification = awardCreatedIntent(ctx.db, row.id, now, created);
   const [inserted] = await ctx.db.batch([
-    ctx.db.insert(awards).values(row).returning(),
+    ctx.db.insert(awards).values(row).onConflictDoNothing().returning(),
     notification.statement,
-    auditInsert(
+    auditInsertWhere(
       ctx.db,
       {
         actorUserId: user.id,
@@ -97,10 +143,26 @@ export async function awardBadge(ctx: AppContext, user: User, badgeClassId: stri
         ip: ctx.ip,
       },
       now,
+      created,
     ),
   ]);
+  const award = inserted[0];
+  if (!award) {
+    if (!key) throw new Error(`award ${row.id} was not inserted`);
+    return earlierAward(ctx, user, key, requestHash);
+  }
   afterCommit(ctx, [notification.id]);
-  return inserted[0]!;
+  return award;
+}
+
+/** The award an idempotency key already made, if the request is the same one. */
+async function earlierAward(ctx: Pick<AppContext, "db">, user: User, key: string, requestHash: string | null): Promise<Award> {
+  const earlier = await ctx.db.query.awards.findFirst({ where: and(eq(awards.awardedBy, user.id), eq(awards.idempotencyKey, key)) });
+  if (!earlier) throw new Error(`idempotency key ${key} conflicted but holds no award`);
+  if (earlier.requestHash !== requestHash) {
+    throw new IdempotencyKeyReusedError("This idempotency key was already used for a different award. Send a new key for a new award.");
+  }
+  return earlier;
 }
 
 export async function getAward(ctx: Pick<AppContext, "db">, id: string): Promise<Award | null> {
@@ -116,18 +178,22 @@ export async function revokeAward(ctx: AppContext, user: User, input: { awardId:
   problems.throwIfAny();
   if (award.revokedAt) throw ValidationError.field("awardId", "This award is already revoked.");
   const now = ctx.now();
+  const unrevoked = and(eq(awards.id, award.id), isNull(awards.revokedAt));
   const notification = awardRevokedIntent(ctx.db, award.id, now);
-  const [updated] = await ctx.db.batch([
-    ctx.db
-      .update(awards)
-      .set({ revokedAt: new Date(now), revocationReason: reason, revokedBy: user.id })
-      .where(and(eq(awards.id, award.id), isNull(awards.revokedAt)))
-      .returning(),
-    auditInsert(
+  // The audit row goes first, under the revocation's own guard: of racing revocations only
+  // the one whose update will match writes it.
+  const [, updated] = await ctx.db.batch([
+    auditInsertWhere(
       ctx.db,
       { actorUserId: user.id, action: "award.revoked", subjectType: "award", subjectId: award.id, data: { reason }, ip: ctx.ip },
       now,
+      rowExists(ctx.db, awards, unrevoked),
     ),
+    ctx.db
+      .update(awards)
+      .set({ revokedAt: new Date(now), revocationReason: reason, revokedBy: user.id })
+      .where(unrevoked)
+      .returning(),
     notification.statement,
   ]);
   const revoked = updated[0];
@@ -182,30 +248,53 @@ export async function listIssuerAwards(
   return { items, total: total?.n ?? 0 };
 }
 
-/** The award, if it was made to one of the user's verified emails. */
-export async function requireOwnAward(ctx: Pick<AppContext, "db">, user: User, awardId: string): Promise<Award> {
+/** The award, if it was made to one of the user's verified emails; null otherwise. */
+export async function getOwnAward(ctx: Pick<AppContext, "db">, user: User, awardId: string): Promise<Award | null> {
   const row = await ctx.db
     .select({ award: awards })
     .from(awards)
     .innerJoin(emails, eq(emails.address, awards.recipientEmail))
     .where(and(eq(awards.id, awardId), eq(emails.userId, user.id)))
     .get();
-  if (!row) throw new NotFoundError("That badge is not in your backpack.");
-  return row.award;
+  return row?.award ?? null;
 }
 
-/** Accept, hide or show again a badge in one's own backpack. */
+export async function requireOwnAward(ctx: Pick<AppContext, "db">, user: User, awardId: string): Promise<Award> {
+  const award = await getOwnAward(ctx, user, awardId);
+  if (!award) throw new NotFoundError("That badge is not in your backpack.");
+  return award;
+}
+
+/**
+ * Accept, hide or show again a badge in one's own backpack. Each change is guarded by the
+ * state it changes, so doing it twice (or twice at once) changes and audits it once.
+ */
 export async function setAwardVisibility(ctx: AppContext, user: User, awardId: string, change: "accept" | "hide" | "show"): Promise<Award> {
-  await requireOwnAward(ctx, user, awardId);
-  const now = new Date(ctx.now());
-  const set = change === "accept" ? { acceptedAt: now, hiddenAt: null } : change === "hide" ? { hiddenAt: now } : { hiddenAt: null };
-  const [updated] = await ctx.db.batch([
-    ctx.db.update(awards).set(set).where(eq(awards.id, awardId)).returning(),
-    auditInsert(
+  const own = await requireOwnAward(ctx, user, awardId);
+  if (own.revokedAt) throw new NotFoundError("That badge is not in your backpack.");
+  const now = ctx.now();
+  const { set, pending } = {
+    // An earlier acceptance keeps its date when a hidden badge is accepted again.
+    accept: {
+      set: { acceptedAt: sql`coalesce(${awards.acceptedAt}, ${now})`, hiddenAt: null },
+      pending: or(isNull(awards.acceptedAt), isNotNull(awards.hiddenAt)),
+    },
+    hide: { set: { hiddenAt: new Date(now) }, pending: isNull(awards.hiddenAt) },
+    show: { set: { hiddenAt: null }, pending: isNotNull(awards.hiddenAt) },
+  }[change];
+  const guard = and(eq(awards.id, awardId), isNull(awards.revokedAt), pending);
+  const [, updated] = await ctx.db.batch([
+    auditInsertWhere(
       ctx.db,
       { actorUserId: user.id, action: `award.${change}`, subjectType: "award", subjectId: awardId, ip: ctx.ip },
-      now.getTime(),
+      now,
+      rowExists(ctx.db, awards, guard),
     ),
+    ctx.db.update(awards).set(set).where(guard).returning(),
   ]);
-  return updated[0]!;
+  if (updated[0]) return updated[0];
+  // Nothing to change: already in that state, or revoked meanwhile.
+  const current = await getAward(ctx, awardId);
+  if (!current || current.revokedAt) throw new NotFoundError("That badge is not in your backpack.");
+  return current;
 }

@@ -38,6 +38,13 @@ export const awards = sqliteTable(
     awardedBy: text("awarded_by")
       .notNull()
       .references(() => users.id),
+    /**
+     * The key a client sent with `awardBadge`, unique per awarding user: a retry with the same
+     * key gets this award back instead of a second one. `requestHash` tells a retry from a
+     * different request that reused the key.
+     */
+    idempotencyKey: text("idempotency_key"),
+    requestHash: text("request_hash"),
     /** When the "you earned a badge" email went out; queue deliveries are at-least-once. */
     notifiedAt: integer("notified_at", { mode: "timestamp_ms" }),
     acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
@@ -57,6 +64,7 @@ export const awards = sqliteTable(
     index("awards_issuer_idx").on(t.issuerId, t.createdAt),
     index("awards_badge_class_idx").on(t.badgeClassId),
     uniqueIndex("awards_source_unique").on(t.badgeClassId, t.sourceKey),
+    uniqueIndex("awards_idempotency_unique").on(t.awardedBy, t.idempotencyKey),
     uniqueIndex("awards_status_index_unique").on(t.issuerId, t.statusIndex),
   ],
 );

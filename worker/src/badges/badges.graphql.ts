@@ -1,23 +1,25 @@
 import { inArray } from "drizzle-orm";
 import { GraphQLError } from "graphql";
 import { users } from "../accounts/accounts.table";
+import type { AppContext } from "../context";
 import { builder } from "../graphql/builder";
 import { ErrorInterface } from "../graphql/errors.graphql";
-import { ForbiddenError, NotFoundError, ValidationError } from "../lib/errors";
-import { awardBadge, listIssuerAwards, requireOwnAward, revokeAward, setAwardVisibility } from "./awards.service";
+import { ForbiddenError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from "../lib/errors";
+import { awardBadge, getOwnAward, listIssuerAwards, revokeAward, setAwardVisibility } from "./awards.service";
 import { type Award, type AwardStatus, awardStatus, type Evidence } from "./awards.table";
 import { listBackpack } from "./backpack.service";
-import { ACHIEVEMENT_TYPES, createBadgeClass, listBadgeClasses, requireBadgeClass, updateBadgeClass } from "./badge-classes.service";
+import { ACHIEVEMENT_TYPES, createBadgeClass, getBadgeClass, listBadgeClasses, updateBadgeClass } from "./badge-classes.service";
 import type { Alignment, BadgeClass } from "./badge-classes.table";
 import { bulkAward, CsvRejectedError } from "./bulk-award";
 import { imageUrl } from "./images";
 import {
   createIssuer,
   getRole,
+  type IssuerAction,
   listIssuerMembers,
   listMyIssuers,
   removeIssuerMember,
-  requireIssuerRole,
+  roleAllows,
   setIssuerMember,
   updateIssuer,
 } from "./issuers.service";
@@ -76,6 +78,22 @@ const AwardListType = builder.objectRef<{ items: Award[]; total: number }>("Awar
   fields: (t) => ({ items: t.field({ type: [AwardType], resolve: (l) => l.items }), total: t.exposeInt("total") }),
 });
 
+/**
+ * Field options for what only some of an issuer's members may read. A query has no result
+ * union, so a refusal is a GraphQL error with code FORBIDDEN (UNAUTHENTICATED when signed
+ * out), never a service error that would be masked as unexpected.
+ */
+function issuerOnly(action: IssuerAction, message: string) {
+  return {
+    authScopes: async (issuer: Issuer, _args: unknown, ctx: AppContext) =>
+      ctx.user !== null && roleAllows(await getRole(ctx, issuer.id, ctx.user.id), action),
+    unauthorizedError: (_parent: unknown, _args: unknown, ctx: AppContext) =>
+      ctx.user
+        ? new GraphQLError(message, { extensions: { code: "FORBIDDEN" } })
+        : new GraphQLError("Sign in to continue.", { extensions: { code: "UNAUTHENTICATED" } }),
+  };
+}
+
 IssuerType.implement({
   description: "An organisation that awards badges.",
   fields: (t) => ({
@@ -89,9 +107,9 @@ IssuerType.implement({
     badgeClasses: t.field({ type: [BadgeClassType], resolve: (i, _a, ctx) => listBadgeClasses(ctx, i.id) }),
     members: t.field({
       type: [MemberType],
-      description: "Owners only.",
+      description: "Owners only; anyone else gets a FORBIDDEN error.",
+      ...issuerOnly("manage-members", "Only the issuer's owners see its members."),
       resolve: async (i, _a, ctx) => {
-        await requireIssuerRole(ctx, ctx.user!, i.id, "manage-members");
         const members = await listIssuerMembers(ctx, i.id);
         const people = members.length
           ? await ctx.db
@@ -113,6 +131,8 @@ IssuerType.implement({
     }),
     awards: t.field({
       type: AwardListType,
+      description: "Members only; anyone else gets a FORBIDDEN error.",
+      ...issuerOnly("award", "Only the issuer's members see its awards."),
       args: {
         status: t.arg({ type: AwardStatusEnum, required: false }),
         badgeClassId: t.arg.id({ required: false }),
@@ -265,7 +285,7 @@ builder.queryFields((t) => ({
     authScopes: { signedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => {
-      const badgeClass = await requireBadgeClass(ctx, String(id)).catch(() => null);
+      const badgeClass = await getBadgeClass(ctx, String(id));
       return badgeClass && (await getRole(ctx, badgeClass.issuerId, ctx.user!.id)) ? badgeClass : null;
     },
   }),
@@ -297,7 +317,7 @@ builder.queryFields((t) => ({
     authScopes: { signedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => {
-      const award = await requireOwnAward(ctx, ctx.user!, String(id)).catch(() => null);
+      const award = await getOwnAward(ctx, ctx.user!, String(id));
       return award && !award.revokedAt ? award : null;
     },
   }),
@@ -360,9 +380,18 @@ builder.mutationFields((t) => ({
     type: AwardType,
     description: "Awards a badge class to an email address and emails the recipient.",
     authScopes: { signedIn: true },
-    errors: { types: [NotFoundError, ForbiddenError] },
-    args: { badgeClassId: t.arg.id(), input: t.arg({ type: AwardInput }) },
-    resolve: (_r, { badgeClassId, input }, ctx) => awardBadge(ctx, ctx.user!, String(badgeClassId), input),
+    errors: { types: [NotFoundError, ForbiddenError, IdempotencyKeyReusedError] },
+    args: {
+      badgeClassId: t.arg.id(),
+      input: t.arg({ type: AwardInput }),
+      idempotencyKey: t.arg.string({
+        required: false,
+        description:
+          "A fresh random key (a UUID) per award the user means to make: a retry with the same key and input returns the first award instead of a second.",
+      }),
+    },
+    resolve: (_r, { badgeClassId, input, idempotencyKey }, ctx) =>
+      awardBadge(ctx, ctx.user!, String(badgeClassId), input, idempotencyKey ?? null),
   }),
   bulkAward: t.field({
     type: BulkAwardReportType,

@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import type { User } from "../accounts/accounts.table";
-import { auditInsert } from "../audit/audit";
+import { auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
 import { sha256Hex } from "../lib/crypto";
 import { Problems, ValidationError } from "../lib/errors";
@@ -7,6 +8,7 @@ import { afterCommit } from "../outbox/enqueue";
 import { armedIds } from "../outbox/intents";
 import { bulkAwardIntents } from "./award-events";
 import { awardRow, type CheckedAward, checkAward } from "./awards.service";
+import { awards } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import { parseCsv } from "./csv";
 import { requireIssuerRole } from "./issuers.service";
@@ -157,7 +159,9 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
     ]);
     statements.push(ctx.d1.prepare(insertSql(chunk.length)).bind(...params));
   }
-  const audit = auditInsert(
+  // Audited only if the upload awarded something: the awards' fresh ids, as one JSON
+  // parameter (D1 binds at most 100 values a statement), are what only this upload can have written.
+  const audit = auditInsertWhere(
     ctx.db,
     {
       actorUserId: user.id,
@@ -168,6 +172,7 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
       ip: ctx.ip,
     },
     now,
+    sql`exists (select 1 from ${awards} where ${awards.id} in (select value from json_each(${JSON.stringify(values.map((v) => v.id))})))`,
   ).toSQL();
   // After the inserts, so they see this file's new awards too.
   const notifications = bulkAwardIntents(
@@ -177,10 +182,10 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
     now,
   );
   // One batch is one transaction: the whole file lands with its emails' intents, or none of it.
-  const results = await ctx.d1.batch<{ id: string }>([ctx.d1.prepare(audit.sql).bind(...audit.params), ...statements, ...notifications]);
-  const inserts = results.slice(1, 1 + statements.length);
+  const results = await ctx.d1.batch<{ id: string }>([...statements, ctx.d1.prepare(audit.sql).bind(...audit.params), ...notifications]);
+  const inserts = results.slice(0, statements.length);
   const createdIds = new Set(inserts.flatMap((r) => r.results.map((row) => row.id)));
   const created = values.filter((v) => createdIds.has(v.id));
-  afterCommit(ctx, results.slice(1 + statements.length).flatMap(armedIds));
+  afterCommit(ctx, results.slice(statements.length + 1).flatMap(armedIds));
   return { created: created.length, alreadyAwarded: values.length - created.length, rows: rows.length };
 }

@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import { getUserByEmail } from "../accounts/accounts.service";
 import type { User } from "../accounts/accounts.table";
 import { normalizeEmail } from "../accounts/validation";
-import { auditInsert } from "../audit/audit";
+import { auditInsert, auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
+import { rowExists } from "../db/conditional";
 import { ForbiddenError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { checkText, checkUrl } from "./checks";
@@ -20,6 +21,8 @@ const ALLOWED: Record<"award" | "edit" | "revoke" | "manage-members" | "manage-k
 };
 export type IssuerAction = keyof typeof ALLOWED;
 
+export const roleAllows = (role: IssuerRole | null, action: IssuerAction): boolean => role !== null && ALLOWED[action].includes(role);
+
 export async function getIssuer(ctx: Pick<AppContext, "db">, id: string): Promise<Issuer | null> {
   return (await ctx.db.query.issuers.findFirst({ where: eq(issuers.id, id) })) ?? null;
 }
@@ -35,7 +38,7 @@ export async function getRole(ctx: Pick<AppContext, "db">, issuerId: string, use
 export async function requireIssuerRole(ctx: Pick<AppContext, "db">, user: User, issuerId: string, action: IssuerAction): Promise<Issuer> {
   const [issuer, role] = await Promise.all([getIssuer(ctx, issuerId), getRole(ctx, issuerId, user.id)]);
   if (!issuer || !role) throw new NotFoundError("No issuer with that id, or you are not one of its members.");
-  if (!ALLOWED[action].includes(role)) throw new ForbiddenError(`Your role (${role}) cannot do that for ${issuer.name}.`);
+  if (!roleAllows(role, action)) throw new ForbiddenError(`Your role (${role}) cannot do that for ${issuer.name}.`);
   return issuer;
 }
 
@@ -109,40 +112,94 @@ export async function updateIssuer(ctx: AppContext, user: User, id: string, inpu
   return updated[0]!;
 }
 
+const membership = (issuerId: string, userId: string) => and(eq(issuerMembers.issuerId, issuerId), eq(issuerMembers.userId, userId));
+
+/**
+ * The condition under which a member's row may change to `newRole` (null: removed): it may
+ * always stay or become owner, and otherwise must not be the last owner. Decided in the
+ * statement, so two owners demoting each other at once cannot both succeed.
+ */
+function keepsAnOwner(ctx: Pick<AppContext, "db">, issuerId: string, userId: string, newRole: IssuerRole | null): SQL | undefined {
+  if (newRole === "owner") return undefined;
+  const anotherOwner = rowExists(
+    ctx.db,
+    issuerMembers,
+    and(eq(issuerMembers.issuerId, issuerId), eq(issuerMembers.role, "owner"), ne(issuerMembers.userId, userId)),
+  );
+  return or(ne(issuerMembers.role, "owner"), anotherOwner);
+}
+
+const LAST_OWNER = "An issuer needs at least one owner. Make someone else owner first.";
+
 /** Adds or changes a member by the email of their Laurel account. */
 export async function setIssuerMember(ctx: AppContext, user: User, input: { issuerId: string; email: string; role: IssuerRole }) {
   await requireIssuerRole(ctx, user, input.issuerId, "manage-members");
   const member = await getUserByEmail(ctx, normalizeEmail(input.email));
   if (!member) throw ValidationError.field("email", "No Laurel account uses that email. Ask them to register first.");
-  if (member.id === user.id && input.role !== "owner") await requireAnotherOwner(ctx, input.issuerId, user.id);
+  if ((await getRole(ctx, input.issuerId, member.id)) === null) {
+    const now = ctx.now();
+    const [, inserted] = await ctx.db.batch([
+      auditInsertWhere(
+        ctx.db,
+        {
+          actorUserId: user.id,
+          action: "issuer.member-set",
+          subjectType: "issuer",
+          subjectId: input.issuerId,
+          data: { userId: member.id, role: input.role },
+          ip: ctx.ip,
+        },
+        now,
+        notExists(ctx.db.select({ one: sql`1` }).from(issuerMembers).where(membership(input.issuerId, member.id))),
+      ),
+      ctx.db
+        .insert(issuerMembers)
+        .values({ issuerId: input.issuerId, userId: member.id, role: input.role, createdAt: new Date(now) })
+        .onConflictDoNothing()
+        .returning(),
+    ]);
+    if (inserted[0]) return;
+  }
+  await setIssuerMemberRole(ctx, user, { issuerId: input.issuerId, userId: member.id, role: input.role });
+}
+
+/** Changes an existing member's role; the same role again changes (and audits) nothing. */
+export async function setIssuerMemberRole(ctx: AppContext, user: User, input: { issuerId: string; userId: string; role: IssuerRole }) {
+  await requireIssuerRole(ctx, user, input.issuerId, "manage-members");
+  const guard = and(
+    membership(input.issuerId, input.userId),
+    ne(issuerMembers.role, input.role),
+    keepsAnOwner(ctx, input.issuerId, input.userId, input.role),
+  );
   const now = ctx.now();
-  await ctx.db.batch([
-    ctx.db
-      .insert(issuerMembers)
-      .values({ issuerId: input.issuerId, userId: member.id, role: input.role, createdAt: new Date(now) })
-      .onConflictDoUpdate({ target: [issuerMembers.issuerId, issuerMembers.userId], set: { role: input.role } }),
-    auditInsert(
+  const [, updated] = await ctx.db.batch([
+    auditInsertWhere(
       ctx.db,
       {
         actorUserId: user.id,
         action: "issuer.member-set",
         subjectType: "issuer",
         subjectId: input.issuerId,
-        data: { userId: member.id, role: input.role },
+        data: { userId: input.userId, role: input.role },
         ip: ctx.ip,
       },
       now,
+      rowExists(ctx.db, issuerMembers, guard),
     ),
+    ctx.db.update(issuerMembers).set({ role: input.role }).where(guard).returning(),
   ]);
+  if (updated[0]) return;
+  const current = await getRole(ctx, input.issuerId, input.userId);
+  if (current === null) throw new NotFoundError("That person is not a member of this issuer.");
+  if (current !== input.role) throw ValidationError.field("role", LAST_OWNER);
 }
 
 export async function removeIssuerMember(ctx: AppContext, user: User, input: { issuerId: string; userId: string }) {
   await requireIssuerRole(ctx, user, input.issuerId, "manage-members");
-  if ((await getRole(ctx, input.issuerId, input.userId)) === "owner") await requireAnotherOwner(ctx, input.issuerId, input.userId);
+  const guard = and(membership(input.issuerId, input.userId), keepsAnOwner(ctx, input.issuerId, input.userId, null));
   const now = ctx.now();
-  await ctx.db.batch([
-    ctx.db.delete(issuerMembers).where(and(eq(issuerMembers.issuerId, input.issuerId), eq(issuerMembers.userId, input.userId))),
-    auditInsert(
+  const [, deleted] = await ctx.db.batch([
+    auditInsertWhere(
       ctx.db,
       {
         actorUserId: user.id,
@@ -153,18 +210,13 @@ export async function removeIssuerMember(ctx: AppContext, user: User, input: { i
         ip: ctx.ip,
       },
       now,
+      rowExists(ctx.db, issuerMembers, guard),
     ),
+    ctx.db.delete(issuerMembers).where(guard).returning(),
   ]);
-}
-
-async function requireAnotherOwner(ctx: Pick<AppContext, "db">, issuerId: string, leavingUserId: string) {
-  const owners = await ctx.db
-    .select()
-    .from(issuerMembers)
-    .where(and(eq(issuerMembers.issuerId, issuerId), eq(issuerMembers.role, "owner")))
-    .all();
-  if (!owners.some((o) => o.userId !== leavingUserId))
-    throw ValidationError.field("role", "An issuer needs at least one owner. Make someone else owner first.");
+  if (deleted[0]) return;
+  if ((await getRole(ctx, input.issuerId, input.userId)) === null) throw new NotFoundError("That person is not a member of this issuer.");
+  throw ValidationError.field("role", LAST_OWNER);
 }
 
 export async function listIssuerMembers(ctx: Pick<AppContext, "db">, issuerId: string) {

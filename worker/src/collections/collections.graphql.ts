@@ -6,8 +6,8 @@ import {
   collectionUrl,
   createCollection,
   deleteCollection,
+  getOwnCollection,
   listMyCollections,
-  requireOwnCollection,
   setCollectionBadges,
   shareCollection,
   unshareCollection,
@@ -59,7 +59,7 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { signedIn: true },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => requireOwnCollection(ctx, ctx.user!, String(id)).catch(() => null),
+    resolve: (_r, { id }, ctx) => getOwnCollection(ctx, ctx.user!, String(id)),
   }),
 }));
 

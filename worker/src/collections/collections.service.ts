@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { emails, type User } from "../accounts/accounts.table";
-import { auditInsert } from "../audit/audit";
+import { auditInsert, auditInsertWhere } from "../audit/audit";
 import { type Award, awards } from "../badges/awards.table";
 import { checkText } from "../badges/checks";
 import type { AppContext } from "../context";
+import { insertWhere, rowExists } from "../db/conditional";
 import { randomToken } from "../lib/crypto";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -32,24 +33,45 @@ export async function listMyCollections(ctx: Pick<AppContext, "db">, user: User)
   return ctx.db.query.collections.findMany({ where: eq(collections.userId, user.id), orderBy: desc(collections.createdAt) });
 }
 
+export async function getOwnCollection(ctx: Pick<AppContext, "db">, user: User, id: string): Promise<Collection | null> {
+  return (await ctx.db.query.collections.findFirst({ where: and(eq(collections.id, id), eq(collections.userId, user.id)) })) ?? null;
+}
+
 export async function requireOwnCollection(ctx: Pick<AppContext, "db">, user: User, id: string): Promise<Collection> {
-  const collection = await ctx.db.query.collections.findFirst({ where: and(eq(collections.id, id), eq(collections.userId, user.id)) });
-  if (!collection) throw new NotFoundError("You have no collection with that id.");
+  const collection = await getOwnCollection(ctx, user, id);
+  if (!collection) throw new NotFoundError(NOT_FOUND);
   return collection;
 }
 
-const audit = (ctx: AppContext, user: User, action: string, id: string, data?: Record<string, unknown>) =>
-  auditInsert(
+const NOT_FOUND = "You have no collection with that id.";
+
+/**
+ * The audit insert for a change to the collection, written only if `guard` (the change's own
+ * condition) holds when it runs: placed before the change, so a collection deleted by a
+ * racing request gets no entry for an update that then changes nothing.
+ */
+const audit = (ctx: AppContext, user: User, action: string, id: string, guard: SQL | undefined, data?: Record<string, unknown>) =>
+  auditInsertWhere(
     ctx.db,
     { actorUserId: user.id, action: `collection.${action}`, subjectType: "collection", subjectId: id, data, ip: ctx.ip },
     ctx.now(),
+    rowExists(ctx.db, collections, guard),
   );
+
+const owned = (user: User, id: string) => and(eq(collections.id, id), eq(collections.userId, user.id));
 
 export async function createCollection(ctx: AppContext, user: User, input: CollectionInput): Promise<Collection> {
   const clean = checkCollection(input);
   const now = new Date(ctx.now());
   const row = { id: newId(), userId: user.id, ...clean, shareSlug: null, sharedAt: null, createdAt: now, updatedAt: now };
-  await ctx.db.batch([ctx.db.insert(collections).values(row), audit(ctx, user, "created", row.id)]);
+  await ctx.db.batch([
+    ctx.db.insert(collections).values(row),
+    auditInsert(
+      ctx.db,
+      { actorUserId: user.id, action: "collection.created", subjectType: "collection", subjectId: row.id, ip: ctx.ip },
+      now.getTime(),
+    ),
+  ]);
   return row;
 }
 
@@ -61,16 +83,17 @@ async function changed(ctx: AppContext, collection: Collection) {
 export async function updateCollection(ctx: AppContext, user: User, id: string, input: CollectionInput): Promise<Collection> {
   const collection = await requireOwnCollection(ctx, user, id);
   const clean = checkCollection(input);
-  const [updated] = await ctx.db.batch([
+  const [, updated] = await ctx.db.batch([
+    audit(ctx, user, "updated", id, owned(user, id)),
     ctx.db
       .update(collections)
       .set({ ...clean, updatedAt: new Date(ctx.now()) })
-      .where(eq(collections.id, id))
+      .where(owned(user, id))
       .returning(),
-    audit(ctx, user, "updated", id),
   ]);
+  if (!updated[0]) throw new NotFoundError(NOT_FOUND);
   await changed(ctx, collection);
-  return updated[0]!;
+  return updated[0];
 }
 
 /** How many of these awards are unrevoked and in the user's backpack (D1 binds at most 100 values a query). */
@@ -99,15 +122,19 @@ export async function setCollectionBadges(ctx: AppContext, user: User, id: strin
     throw ValidationError.field("awardIds", "Only badges in your backpack can go in a collection.");
   }
   const now = new Date(ctx.now());
+  // Every statement is conditional on the collection still existing: one deleted meanwhile
+  // gets no orphan items (which its foreign key would refuse) and no audit entry.
+  const exists = rowExists(ctx.db, collections, owned(user, id));
   const inserts: BatchItem<"sqlite">[] = unique.map((awardId, position) =>
-    ctx.db.insert(collectionItems).values({ collectionId: id, awardId, position }),
+    insertWhere(ctx.db, collectionItems, { collectionId: id, awardId, position }, exists),
   );
-  await ctx.db.batch([
+  const [, , ...rest] = await ctx.db.batch([
+    audit(ctx, user, "badges_set", id, owned(user, id), { count: unique.length }),
     ctx.db.delete(collectionItems).where(eq(collectionItems.collectionId, id)),
     ...inserts,
-    ctx.db.update(collections).set({ updatedAt: now }).where(eq(collections.id, id)),
-    audit(ctx, user, "badges_set", id, { count: unique.length }),
+    ctx.db.update(collections).set({ updatedAt: now }).where(owned(user, id)).returning(),
   ]);
+  if ((rest.at(-1) as Collection[]).length === 0) throw new NotFoundError(NOT_FOUND);
   await changed(ctx, collection);
   return { ...collection, updatedAt: now };
 }
@@ -116,39 +143,44 @@ export async function setCollectionBadges(ctx: AppContext, user: User, id: strin
 export async function shareCollection(ctx: AppContext, user: User, id: string): Promise<Collection> {
   const collection = await requireOwnCollection(ctx, user, id);
   const now = new Date(ctx.now());
-  const [updated] = await ctx.db.batch([
+  const [, updated] = await ctx.db.batch([
+    audit(ctx, user, "shared", id, owned(user, id)),
     ctx.db
       .update(collections)
       .set({ shareSlug: randomToken(16), sharedAt: now, updatedAt: now })
-      .where(eq(collections.id, id))
+      .where(owned(user, id))
       .returning(),
-    audit(ctx, user, "shared", id),
   ]);
+  if (!updated[0]) throw new NotFoundError(NOT_FOUND);
   await changed(ctx, collection);
-  return updated[0]!;
+  return updated[0];
 }
 
 export async function unshareCollection(ctx: AppContext, user: User, id: string): Promise<Collection> {
   const collection = await requireOwnCollection(ctx, user, id);
-  const [updated] = await ctx.db.batch([
+  // Unsharing what is not shared changes nothing, and is not audited.
+  const shared = and(owned(user, id), isNotNull(collections.shareSlug));
+  const [, updated] = await ctx.db.batch([
+    audit(ctx, user, "unshared", id, shared),
     ctx.db
       .update(collections)
       .set({ shareSlug: null, sharedAt: null, updatedAt: new Date(ctx.now()) })
-      .where(eq(collections.id, id))
+      .where(shared)
       .returning(),
-    audit(ctx, user, "unshared", id),
   ]);
   await changed(ctx, collection);
-  return updated[0]!;
+  if (updated[0]) return updated[0];
+  return requireOwnCollection(ctx, user, id);
 }
 
 export async function deleteCollection(ctx: AppContext, user: User, id: string): Promise<void> {
   const collection = await requireOwnCollection(ctx, user, id);
-  await ctx.db.batch([
+  const [, , deleted] = await ctx.db.batch([
+    audit(ctx, user, "deleted", id, owned(user, id), { name: collection.name }),
     ctx.db.delete(collectionItems).where(eq(collectionItems.collectionId, id)),
-    ctx.db.delete(collections).where(eq(collections.id, id)),
-    audit(ctx, user, "deleted", id, { name: collection.name }),
+    ctx.db.delete(collections).where(owned(user, id)).returning({ id: collections.id }),
   ]);
+  if (!deleted[0]) throw new NotFoundError(NOT_FOUND);
   await changed(ctx, collection);
 }
 

@@ -1,8 +1,12 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AWARD, issuerWithBadgeClass, REVOKE } from "../../test/badges";
 import { TestClient, uniqueEmail } from "../../test/client";
 import { createUser, db, signInAs } from "../../test/fixtures";
-import { emails } from "../accounts/accounts.table";
+import { race, racingContexts } from "../../test/race";
+import { emails, type User } from "../accounts/accounts.table";
+import type { AppContext } from "../context";
+import { deleteCollection, setCollectionBadges, updateCollection } from "./collections.service";
 
 const FIELDS = "id name description publicUrl badges { id }";
 const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
@@ -136,4 +140,41 @@ describe("collections", () => {
     // Nor can it be put back.
     expect((await client.gql(SET, { id: created.id, awardIds: [workBadge] })).setCollectionBadges.__typename).toBe("ValidationError");
   });
+
+  it("deletes once and audits once when the deletion races an edit, and unsharing what is not shared changes nothing", async () => {
+    const { client, ids } = await learnerWithBadges();
+    const me = (await client.gql("{ me { id } }")).me;
+    const created = (await client.gql(CREATE, { input: { name: "Racing" } })).createCollection;
+    expect((await client.gql(UNSHARE, { id: created.id })).unshareCollection.__typename).toBe("Collection");
+    expect(await auditCount("collection.unshared", created.id)).toBe(0);
+
+    const changes: ((ctx: AppContext, user: User) => Promise<unknown>)[] = [
+      (ctx: AppContext, user: User) => deleteCollection(ctx, user, created.id),
+      (ctx: AppContext, user: User) => deleteCollection(ctx, user, created.id),
+      (ctx: AppContext, user: User) => setCollectionBadges(ctx, user, created.id, [ids[0]!]),
+      (ctx: AppContext, user: User) => updateCollection(ctx, user, created.id, { name: "Renamed" }),
+    ];
+    const outcomes = await race(await racingContexts(changes.map(() => me.id)), (ctx, user, i) => changes[i]!(ctx, user));
+    // Whichever ran first, one deletion happened; nothing else was written for the gone collection.
+    expect(
+      outcomes.filter((o) => o instanceof Error && o.message === "You have no collection with that id.").length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(await auditCount("collection.deleted", created.id)).toBe(1);
+    const audited = await env.DB.prepare("select action from audit_log where subject_id = ? and action != 'collection.created'")
+      .bind(created.id)
+      .all<{ action: string }>();
+    const successes = outcomes.filter((o) => !(o instanceof Error)).length;
+    expect(audited.results).toHaveLength(successes);
+    const items = await env.DB.prepare("select count(*) as n from collection_items where collection_id = ?")
+      .bind(created.id)
+      .first<{ n: number }>();
+    expect(items?.n).toBe(0);
+  });
 });
+
+const auditCount = async (action: string, subjectId: string) =>
+  (
+    await env.DB.prepare("select count(*) as n from audit_log where action = ? and subject_id = ?")
+      .bind(action, subjectId)
+      .first<{ n: number }>()
+  )?.n;

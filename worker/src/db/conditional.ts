@@ -1,4 +1,4 @@
-import { getTableColumns, is, SQL, sql } from "drizzle-orm";
+import { exists, getTableColumns, is, SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 
@@ -18,4 +18,9 @@ export function insertWhere<T extends SQLiteTable>(db: Db, table: T, values: T["
     return is(fallback, SQL) ? fallback : sql.param(fallback, column);
   });
   return db.insert(table).select(sql`select ${sql.join(params, sql`, `)} where ${condition}`);
+}
+
+/** `EXISTS (SELECT 1 FROM table WHERE where)`, the usual guard of a conditional statement. */
+export function rowExists(db: Db, table: SQLiteTable, where: SQL | undefined): SQL {
+  return exists(db.select({ one: sql`1` }).from(table).where(where));
 }

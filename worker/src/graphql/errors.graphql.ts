@@ -1,5 +1,6 @@
 import {
   ForbiddenError,
+  IdempotencyKeyReusedError,
   InvalidCodeError,
   InvalidCredentialsError,
   NotFoundError,
@@ -42,3 +43,8 @@ builder.objectType(InvalidCodeError, {
 builder.objectType(NotFoundError, { name: "NotFoundError", interfaces: [ErrorInterface] });
 builder.objectType(ForbiddenError, { name: "ForbiddenError", interfaces: [ErrorInterface] });
 builder.objectType(SignInExpiredError, { name: "SignInExpiredError", interfaces: [ErrorInterface] });
+builder.objectType(IdempotencyKeyReusedError, {
+  name: "IdempotencyKeyReusedError",
+  description: "The idempotency key was first sent with a different request; a new request needs a new key.",
+  interfaces: [ErrorInterface],
+});

@@ -51,6 +51,11 @@ export class ForbiddenError extends Error {
   override name = "ForbiddenError";
 }
 
+/** An idempotency key came back with a different request from the one it first answered. */
+export class IdempotencyKeyReusedError extends Error {
+  override name = "IdempotencyKeyReusedError";
+}
+
 /** Collects field problems so a form gets every message at once. */
 export class Problems {
   private readonly list: FieldProblem[] = [];

@@ -1,5 +1,7 @@
+import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
+import { insertWhere } from "../db/conditional";
 import { newId } from "../lib/ids";
 import { derivedSealingKey, open, seal } from "../lib/secret-box";
 import { outboxEvents } from "./outbox.table";
@@ -34,13 +36,14 @@ function row(id: string, intent: OutboxIntent, payload: string, sealed: boolean,
   };
 }
 
-/** The insert of one event whose payload may sit in D1 as it is (ids, not personal data or secrets). */
-export function outboxInsert(db: Db, intent: OutboxIntent, now: number): OutboxWrite {
+/**
+ * The insert of one event whose payload may sit in D1 as it is (ids, not personal data or
+ * secrets). With `when`, only if that holds as the batch runs (the change it follows happened).
+ */
+export function outboxInsert(db: Db, intent: OutboxIntent, now: number, when?: SQL): OutboxWrite {
   const id = newId();
-  const statement = db
-    .insert(outboxEvents)
-    .values(row(id, intent, JSON.stringify(intent.payload ?? null), false, now))
-    .onConflictDoNothing();
+  const values = row(id, intent, JSON.stringify(intent.payload ?? null), false, now);
+  const statement = (when ? insertWhere(db, outboxEvents, values, when) : db.insert(outboxEvents).values(values)).onConflictDoNothing();
   return { id, statement };
 }
 
