@@ -6,10 +6,12 @@ import { collectionRoutes } from "./collections/collections.routes";
 import { type AppContext, backgroundContext } from "./context";
 import { devRoutes } from "./dev/dev.routes";
 import { EMAIL_SEND, sendQueuedEmail } from "./email/queued-email";
-import { yoga } from "./graphql/yoga";
+import { graphqlServer } from "./graphql/yoga";
+import { credentialedCors, publicCors } from "./http/cors";
 import { csrfProtection } from "./http/csrf";
 import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
+import { securityHeaders } from "./http/security-headers";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
 import { ssoRoutes } from "./sso/sso.routes";
@@ -20,12 +22,15 @@ import { verifyRoutes } from "./verification/verify.routes";
 
 const app = new Hono<AppEnv>();
 
-app.use("/graphql", csrfProtection(), requestContext());
-app.use("/dev/api/*", csrfProtection(), requestContext());
+app.use("*", securityHeaders());
+app.use("/graphql", credentialedCors(), csrfProtection({ reads: true }), requestContext());
+app.use("/dev/api/*", credentialedCors(), csrfProtection(), requestContext());
+app.use("/public/*", publicCors());
+app.use("/api/verify", publicCors());
 // Browser navigations (GET only) to and from identity providers; no CSRF header is possible here.
 app.use("/auth/*", requestContext());
 
-app.on(["GET", "POST"], "/graphql", (c) => yoga.fetch(c.req.raw, { app: c.var.app }));
+app.on(["GET", "POST"], "/graphql", (c) => graphqlServer(c.var.app.config.environment).fetch(c.req.raw, { app: c.var.app }));
 app.route("/dev/api", devRoutes);
 app.route("/auth/sso", ssoRoutes);
 

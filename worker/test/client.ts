@@ -6,13 +6,17 @@ type Variables = Record<string, unknown>;
 /** A browser-like GraphQL client for integration tests: keeps cookies, sends the CSRF header. */
 export class TestClient {
   readonly cookies = new Map<string, string>();
-  constructor(readonly ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`) {}
+  constructor(
+    readonly ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
+    /** Where requests go: the Worker under test, or (see test/production.ts) the same code with other bindings. */
+    private readonly send: (request: Request) => Promise<Response> = (request) => exports.default.fetch(request),
+  ) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("cf-connecting-ip", this.ip);
     if (this.cookies.size > 0) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await exports.default.fetch(new Request(`http://127.0.0.1:8787${path}`, { ...init, headers }));
+    const response = await this.send(new Request(`http://127.0.0.1:8787${path}`, { ...init, headers }));
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = ""] = cookie.split(";");
       const index = pair.indexOf("=");

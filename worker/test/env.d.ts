@@ -6,3 +6,9 @@ declare namespace Cloudflare {
     mainModule: typeof import("../src/index");
   }
 }
+
+/** Vite's `?raw` imports: a file's text (the SPA's `_headers`, checked against the Worker's). */
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}

@@ -39,7 +39,22 @@ describe("CSRF protection on GraphQL", () => {
   });
 
   it("does not run mutations over GET", async () => {
-    const response = await new TestClient().request(`/graphql?query=${encodeURIComponent("mutation { signOut }")}`);
+    const response = await new TestClient().request(`/graphql?query=${encodeURIComponent("mutation { signOut }")}`, {
+      headers: { "x-laurel-csrf": "1" },
+    });
     expect(response.status).toBe(405);
+  });
+
+  it("runs no query over GET without the header: any page could send that request with the visitor's cookies", async () => {
+    const user = await createUser();
+    const client = new TestClient();
+    await signInAs(client, user);
+    const url = `/graphql?query=${encodeURIComponent("{ me { primaryEmail } }")}`;
+    const bare = await client.request(url);
+    expect(bare.status).toBe(403);
+    expect(await bare.text()).not.toContain(user.email);
+    // The SPA's own GET queries carry it.
+    const own = await client.request(url, { headers: { "x-laurel-csrf": "1" } });
+    expect(((await own.json()) as { data: { me: { primaryEmail: string } } }).data.me.primaryEmail).toBe(user.email);
   });
 });

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { getConfig } from "../env";
+import { isOwnOrigin } from "./origin";
 
 export const CSRF_HEADER = "x-laurel-csrf";
 
@@ -7,16 +7,21 @@ export const CSRF_HEADER = "x-laurel-csrf";
  * State-changing requests must carry a custom header (which a cross-site form or
  * image cannot send without a CORS preflight we never grant) and, when the browser
  * says where it comes from, come from our own origin.
+ *
+ * `reads: true` asks the same of GET: GraphQL queries over GET read the signed-in user's
+ * data, and a GET without the header is a "simple" request that any page can make with the
+ * visitor's cookies (SameSite=Lax lets same-site pages do it), so it must not run at all.
  */
-export function csrfProtection() {
+export function csrfProtection(options: { reads?: boolean } = {}) {
   return createMiddleware<{ Bindings: Env }>(async (c, next) => {
-    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.method !== "OPTIONS") {
+    const read = c.req.method === "GET" || c.req.method === "HEAD";
+    if (c.req.method !== "OPTIONS" && (!read || options.reads)) {
       const origin = c.req.header("origin");
       if (!c.req.header(CSRF_HEADER)) {
-        return c.json({ errors: [{ message: `Missing ${CSRF_HEADER} header.` }] }, 403);
+        return c.json({ errors: [{ message: `Missing ${CSRF_HEADER} header.`, extensions: { code: "CSRF_HEADER_MISSING" } }] }, 403);
       }
-      if (origin && origin !== getConfig(c.env).appOrigin && origin !== new URL(c.req.url).origin) {
-        return c.json({ errors: [{ message: "Cross-origin request refused." }] }, 403);
+      if (origin && !isOwnOrigin(c, origin)) {
+        return c.json({ errors: [{ message: "Cross-origin request refused.", extensions: { code: "CROSS_ORIGIN_REFUSED" } }] }, 403);
       }
     }
     await next();
