@@ -100,7 +100,7 @@ builder.mutationField("resendActivationCode", (t) =>
 builder.mutationField("activateAccount", (t) =>
   t.field({
     type: AccountActivated,
-    errors: { types: [InvalidCodeError] },
+    errors: { types: [InvalidCodeError, RateLimitedError] },
     args: { email: t.arg.string(), code: t.arg.string() },
     resolve: (_root, args, ctx) => activateAccount(ctx, args),
   }),
@@ -127,7 +127,7 @@ builder.mutationField("requestPasswordReset", (t) =>
 builder.mutationField("resetPassword", (t) =>
   t.field({
     type: PasswordReset,
-    errors: { types: [InvalidCodeError, ForbiddenError] },
+    errors: { types: [InvalidCodeError, ForbiddenError, RateLimitedError] },
     args: { email: t.arg.string(), code: t.arg.string(), password: t.arg.string() },
     resolve: (_root, args, ctx) => resetPassword(ctx, args),
   }),

@@ -1,28 +1,19 @@
 import { and, eq } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
-import { ForbiddenError, InvalidCredentialsError, Problems, RateLimitedError } from "../lib/errors";
-import { MINUTE } from "../lib/time";
+import { ForbiddenError, Problems } from "../lib/errors";
 import { forgetAllDevices } from "../mfa/remembered-devices";
 import { revokeAllSessions } from "../sessions/sessions.service";
 import { completeFirstFactor, type SignInStep } from "../sessions/sign-in";
-import { type AttemptPolicy, clearFailures, getLockedUntil, recordFailure } from "../throttling/attempts";
-import {
-  accountLockedEmail,
-  activationEmail,
-  noAccountResetEmail,
-  passwordChangedEmail,
-  passwordResetEmail,
-  reconnectEmail,
-} from "./accounts.emails";
+import { clearAttemptsStatement, clearAttemptsWithPrefixStatement } from "../throttling/guard";
+import { passwordKeysOfAddress, secondFactorKey } from "../throttling/policies";
+import { activationEmail, noAccountResetEmail, passwordChangedEmail, passwordResetEmail, reconnectEmail } from "./accounts.emails";
 import { emails, type User, users } from "./accounts.table";
 import { consumeCode, issueCode, reissueCode } from "./codes";
 import { newAccountInserts } from "./new-account";
-import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
+import { hashPassword } from "./password";
+import { checkPasswordAttempt } from "./password-attempts";
 import { checkCode, checkEmail, checkName, checkPassword } from "./validation";
-
-export const ACCOUNT_SIGN_IN_POLICY: AttemptPolicy = { maxFailures: 10, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxPerHour: 100 };
-export const IP_SIGN_IN_POLICY: AttemptPolicy = { maxFailures: 50, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxPerHour: 200 };
 
 export async function getUserByEmail(ctx: Pick<AppContext, "db">, address: string): Promise<User | null> {
   const row = await ctx.db
@@ -163,45 +154,8 @@ export async function signIn(ctx: AppContext, input: { email: string; password: 
   const email = checkEmail(problems, "email", input.email);
   if (!input.password) problems.add("password", "Enter your password.");
   problems.throwIfAny();
-
-  const now = ctx.now();
-  // Counters key on the typed address, not the account, so unknown addresses lock the same way.
-  const accountKey = `sign-in:email:${email}`;
-  const ipKey = ctx.ip ? `sign-in:ip:${ctx.ip}` : null;
-  const lockedUntil = Math.max(
-    (await getLockedUntil(ctx.db, accountKey, now)) ?? 0,
-    (ipKey && (await getLockedUntil(ctx.db, ipKey, now))) || 0,
-  );
-  if (lockedUntil > now) throw lockedError(lockedUntil, now);
-
-  const user = await getUserByEmail(ctx, email);
-  const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await burnPasswordCheck(input.password);
-  if (!ok || !user) {
-    const outcome = await recordFailure(ctx.db, accountKey, ACCOUNT_SIGN_IN_POLICY, now);
-    if (ipKey) await recordFailure(ctx.db, ipKey, IP_SIGN_IN_POLICY, now);
-    if (outcome.justLocked && user) {
-      await ctx.mailer.send(accountLockedEmail(email, ctx.config.appUrl, user.firstName, ACCOUNT_SIGN_IN_POLICY.lockMs / MINUTE));
-      await ctx.db.batch([
-        auditInsert(
-          ctx.db,
-          { actorUserId: null, action: "account.sign-in-locked", subjectType: "user", subjectId: user.id, ip: ctx.ip },
-          now,
-        ),
-      ]);
-    }
-    if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil, now);
-    throw new InvalidCredentialsError();
-  }
-  await clearFailures(ctx.db, accountKey);
+  const user = await checkPasswordAttempt(ctx, email, await getUserByEmail(ctx, email), input.password);
   return completeFirstFactor(ctx, user, "password");
-}
-
-function lockedError(until: number, now: number) {
-  const minutes = Math.max(1, Math.ceil((until - now) / MINUTE));
-  return new RateLimitedError(
-    `Too many unsuccessful sign-in attempts. Sign-in is paused for ${minutes} ${minutes === 1 ? "minute" : "minutes"}; you can also reset your password.`,
-    Math.ceil((until - now) / 1000),
-  );
 }
 
 export async function requestPasswordReset(ctx: AppContext, rawEmail: string): Promise<{ email: string }> {
@@ -228,6 +182,7 @@ export async function resetPassword(ctx: AppContext, input: { email: string; cod
   const payload = await consumeCode(ctx, "reset-password", email, code, now);
   const user = typeof payload.userId === "string" ? await getUserById(ctx, payload.userId) : null;
   if (user?.status !== "active") throw new ForbiddenError("This account can no longer be reset.");
+  const forget = passwordKeysOfAddress(email);
   await ctx.db.batch([
     ctx.db
       .update(users)
@@ -238,8 +193,12 @@ export async function resetPassword(ctx: AppContext, input: { email: string; cod
       { actorUserId: user.id, action: "account.password-reset", subjectType: "user", subjectId: user.id, ip: ctx.ip },
       now,
     ),
+    // Whoever held the mailbox chose the new password: old guesses at the old one, and code
+    // pauses that only someone with the old password could cause, no longer stand.
+    clearAttemptsWithPrefixStatement(ctx.db, forget.prefix),
+    clearAttemptsStatement(ctx.db, forget.ceiling),
+    clearAttemptsStatement(ctx.db, secondFactorKey(user.id)),
   ]);
-  await clearFailures(ctx.db, `sign-in:email:${email}`);
   await afterCredentialsChanged(ctx, user, email);
   return { email };
 }

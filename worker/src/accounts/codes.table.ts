@@ -3,7 +3,8 @@ import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core"
 /**
  * One live emailed code per (purpose, address). The row carries what the code unlocks
  * (for a registration: the name, password hash and accepted terms), so nothing about an
- * unverified registration touches `users`.
+ * unverified registration touches `users`. Tries and sends are counted by the attempt guard
+ * (`throttling/`), not here.
  */
 export const emailCodes = sqliteTable(
   "email_codes",
@@ -12,9 +13,6 @@ export const emailCodes = sqliteTable(
     address: text("address").notNull(),
     codeHash: text("code_hash").notNull(),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-    failedAttempts: integer("failed_attempts").notNull().default(0),
-    sendCount: integer("send_count").notNull().default(1),
-    lastSentAt: integer("last_sent_at", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },

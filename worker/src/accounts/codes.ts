@@ -2,62 +2,76 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Config } from "../env";
 import { hmacSha256Hex, randomDigits, timingSafeEqual } from "../lib/crypto";
-import { InvalidCodeError, RateLimitedError } from "../lib/errors";
-import { HOUR, MINUTE } from "../lib/time";
+import { InvalidCodeError } from "../lib/errors";
+import { MINUTE } from "../lib/time";
+import {
+  attemptsLeft,
+  clearAttemptsStatement,
+  pausedByThis,
+  pausedByThisError,
+  refusedError,
+  reserveAttempt,
+  settleSuccessStatements,
+} from "../throttling/guard";
+import { CODE_SENDS_PER_ADDRESS, codeSendKeys, EMAIL_CODE_TRIES, emailCodeKeys, emailCodeTriesKey } from "../throttling/policies";
 import { type EmailCode, emailCodes } from "./codes.table";
 
 export type CodePurpose = EmailCode["purpose"];
 
 export const CODE_TTL_MS = 10 * MINUTE;
-export const CODE_MAX_FAILURES = 5;
-export const RESEND_INTERVAL_MS = MINUTE;
-export const MAX_SENDS_PER_HOUR = 5;
+export const CODE_MAX_FAILURES = EMAIL_CODE_TRIES.limit;
+export const RESEND_INTERVAL_MS = CODE_SENDS_PER_ADDRESS.windowMs;
 
 interface CodeDeps {
   db: Db;
   config: Config;
+  ip: string | null;
 }
 
+const expiredOrUsed = () => new InvalidCodeError("This code has expired or was already used. Ask for a new code.", 0);
+const tooManyTries = () => new InvalidCodeError("Too many wrong tries: this code no longer works. Ask for a new code.", 0);
+
 /**
- * Issues a fresh code for (purpose, address), replacing any earlier one, and returns it
- * for the caller to email. Sending is throttled per address: one a minute, five an hour.
+ * Reserves one send of a (purpose, address) code: per address a short backoff, per network
+ * a quota. The keys are the typed address, so an address without an account is throttled the
+ * same way, and every answer looks the same.
  */
+async function reserveSend({ db, ip }: CodeDeps, purpose: CodePurpose, address: string, now: number) {
+  const reservation = await reserveAttempt(db, codeSendKeys(purpose, address, ip), now);
+  if (!reservation.granted) throw refusedError(reservation);
+}
+
+async function storeCode(deps: CodeDeps, purpose: CodePurpose, address: string, payload: Record<string, unknown>, now: number) {
+  const code = randomDigits(6);
+  const row = {
+    purpose,
+    address,
+    codeHash: await hashCode(deps.config, purpose, address, code),
+    payload,
+    expiresAt: new Date(now + CODE_TTL_MS),
+    createdAt: new Date(now),
+  };
+  await deps.db.batch([
+    deps.db
+      .insert(emailCodes)
+      .values(row)
+      .onConflictDoUpdate({ target: [emailCodes.purpose, emailCodes.address], set: row }),
+    // A new code comes with a full set of tries.
+    clearAttemptsStatement(deps.db, emailCodeTriesKey(purpose, address)),
+  ]);
+  return code;
+}
+
+/** Issues a fresh code for (purpose, address), replacing any earlier one, and returns it for the caller to email. */
 export async function issueCode(
-  { db, config }: CodeDeps,
+  deps: CodeDeps,
   purpose: CodePurpose,
   address: string,
   payload: Record<string, unknown>,
   now: number,
 ): Promise<string> {
-  const existing = await db.query.emailCodes.findFirst({
-    where: and(eq(emailCodes.purpose, purpose), eq(emailCodes.address, address)),
-  });
-  const sameHour = existing !== undefined && existing.createdAt.getTime() > now - HOUR;
-  if (existing && existing.lastSentAt.getTime() > now - RESEND_INTERVAL_MS) {
-    const wait = Math.ceil((existing.lastSentAt.getTime() + RESEND_INTERVAL_MS - now) / 1000);
-    throw new RateLimitedError(`We just sent a code. You can ask for another in ${wait} seconds.`, wait);
-  }
-  if (existing && sameHour && existing.sendCount >= MAX_SENDS_PER_HOUR) {
-    const wait = Math.ceil((existing.createdAt.getTime() + HOUR - now) / 1000);
-    throw new RateLimitedError("Too many codes were sent to this address. Try again later.", wait);
-  }
-  const code = randomDigits(6);
-  const row = {
-    purpose,
-    address,
-    codeHash: await hashCode(config, purpose, address, code),
-    payload,
-    failedAttempts: 0,
-    sendCount: sameHour ? (existing?.sendCount ?? 0) + 1 : 1,
-    lastSentAt: new Date(now),
-    expiresAt: new Date(now + CODE_TTL_MS),
-    createdAt: sameHour && existing ? existing.createdAt : new Date(now),
-  };
-  await db
-    .insert(emailCodes)
-    .values(row)
-    .onConflictDoUpdate({ target: [emailCodes.purpose, emailCodes.address], set: row });
-  return code;
+  await reserveSend(deps, purpose, address, now);
+  return storeCode(deps, purpose, address, payload, now);
 }
 
 /** Replaces a pending code with a new one for the same payload; null when nothing is pending. */
@@ -67,49 +81,54 @@ export async function reissueCode(
   address: string,
   now: number,
 ): Promise<{ code: string; payload: Record<string, unknown> } | null> {
+  // Reserved first, so asking counts the same whether or not a code is pending.
+  await reserveSend(deps, purpose, address, now);
   const existing = await deps.db.query.emailCodes.findFirst({
     where: and(eq(emailCodes.purpose, purpose), eq(emailCodes.address, address)),
   });
   if (!existing) return null;
-  return { code: await issueCode(deps, purpose, address, existing.payload, now), payload: existing.payload };
+  return { code: await storeCode(deps, purpose, address, existing.payload, now), payload: existing.payload };
 }
 
 /**
- * Checks a code and, when right, deletes it in the same statement that matched it, so two
- * racing requests cannot both use it. Returns what the code unlocks.
+ * Checks a code under the guard: the try is reserved before the code is looked at, so a burst
+ * of guesses gets no more than five checked. A right code is deleted in the same statement
+ * that matched it, so two racing requests cannot both use it. Returns what the code unlocks.
  */
 export async function consumeCode(
-  { db, config }: CodeDeps,
+  { db, config, ip }: CodeDeps,
   purpose: CodePurpose,
   address: string,
   code: string,
   now: number,
 ): Promise<Record<string, unknown>> {
+  const reservation = await reserveAttempt(db, emailCodeKeys(purpose, address, ip), now);
+  if (!reservation.granted) {
+    if (reservation.refusedBy.slot.policy === EMAIL_CODE_TRIES) throw tooManyTries();
+    throw refusedError(reservation);
+  }
   const match = and(eq(emailCodes.purpose, purpose), eq(emailCodes.address, address));
   const existing = await db.query.emailCodes.findFirst({ where: match });
-  if (!existing || existing.expiresAt.getTime() <= now) {
-    throw new InvalidCodeError("This code has expired or was already used. Ask for a new code.", 0);
-  }
+  if (!existing || existing.expiresAt.getTime() <= now) throw expiredOrUsed();
   const candidate = await hashCode(config, purpose, address, code);
   if (timingSafeEqual(candidate, existing.codeHash)) {
-    const [consumed] = await db
-      .delete(emailCodes)
-      .where(and(match, eq(emailCodes.codeHash, candidate), sql`${emailCodes.expiresAt} > ${now}`))
-      .returning({ payload: emailCodes.payload });
-    if (consumed) return consumed.payload;
-    throw new InvalidCodeError("This code has expired or was already used. Ask for a new code.", 0);
+    const [consumed] = await db.batch([
+      db
+        .delete(emailCodes)
+        .where(and(match, eq(emailCodes.codeHash, candidate), sql`${emailCodes.expiresAt} > ${now}`))
+        .returning({ payload: emailCodes.payload }),
+      ...settleSuccessStatements(db, reservation),
+    ]);
+    if (consumed[0]) return consumed[0].payload;
+    throw expiredOrUsed();
   }
-  const [counted] = await db
-    .update(emailCodes)
-    .set({ failedAttempts: sql`${emailCodes.failedAttempts} + 1` })
-    .where(and(match, eq(emailCodes.codeHash, existing.codeHash)))
-    .returning({ failedAttempts: emailCodes.failedAttempts });
-  const failures = counted?.failedAttempts ?? CODE_MAX_FAILURES;
-  if (failures >= CODE_MAX_FAILURES) {
+  const left = attemptsLeft(reservation, EMAIL_CODE_TRIES.name) ?? 0;
+  if (left === 0) {
     await db.delete(emailCodes).where(and(match, eq(emailCodes.codeHash, existing.codeHash)));
-    throw new InvalidCodeError("Too many wrong tries: this code no longer works. Ask for a new code.", 0);
+    throw tooManyTries();
   }
-  const left = CODE_MAX_FAILURES - failures;
+  const networkPaused = pausedByThisError(reservation, pausedByThis(reservation));
+  if (networkPaused) throw networkPaused;
   throw new InvalidCodeError(`That code is not correct. ${left} ${left === 1 ? "try" : "tries"} left.`, left);
 }
 

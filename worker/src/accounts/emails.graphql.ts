@@ -25,7 +25,7 @@ builder.mutationFields((t) => ({
     type: EmailType,
     description: "Adds the address once its code comes back, or answers MergeRequiredError when another account owns it.",
     authScopes: { signedIn: true },
-    errors: { types: [InvalidCodeError, MergeRequiredError] },
+    errors: { types: [InvalidCodeError, MergeRequiredError, RateLimitedError] },
     args: { address: t.arg.string(), code: t.arg.string() },
     resolve: (_r, args, ctx) => confirmEmail(ctx, ctx.user!, args),
   }),

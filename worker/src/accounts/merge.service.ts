@@ -5,23 +5,23 @@ import { collections } from "../collections/collections.table";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { insertWhere } from "../db/conditional";
-import { InvalidCodeError, InvalidCredentialsError, Problems, RateLimitedError, ValidationError } from "../lib/errors";
+import { InvalidCodeError, InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { MINUTE } from "../lib/time";
 import { checkCode as checkTotp, deleteAuthenticatorsStatement, getActiveAuthenticator } from "../mfa/authenticators";
 import { mfaLockedEmail } from "../mfa/mfa.emails";
-import { MFA_POLICY } from "../mfa/mfa.service";
 import { deleteRecoveryCodeStatement } from "../mfa/recovery-codes";
 import { forgetAllDevices } from "../mfa/remembered-devices";
 import { pendingSignIns } from "../sessions/pending-sign-ins.table";
 import { revokeAllSessions } from "../sessions/sessions.service";
 import { ssoFlows, ssoIdentities } from "../sso/sso.table";
-import { clearFailures, getLockedUntil, recordFailure } from "../throttling/attempts";
-import { accountLockedEmail, accountsMergedEmail } from "./accounts.emails";
-import { ACCOUNT_SIGN_IN_POLICY, getPrimaryEmail, getUserByEmail, getUserById } from "./accounts.service";
+import { clearAttemptsStatement, pausedByThis, pausedByThisError, refusedError, reserveAttempt } from "../throttling/guard";
+import { SECOND_FACTOR_PER_ACCOUNT, secondFactorKey } from "../throttling/policies";
+import { accountsMergedEmail } from "./accounts.emails";
+import { getPrimaryEmail, getUserByEmail, getUserById } from "./accounts.service";
 import { emails, type User, users } from "./accounts.table";
 import { accountMerges } from "./merges.table";
-import { burnPasswordCheck, verifyPassword } from "./password";
+import { checkPasswordAttempt } from "./password-attempts";
 import { profiles } from "./profile.table";
 import { checkEmail } from "./validation";
 
@@ -141,14 +141,6 @@ async function runMerge(ctx: AppContext, fromId: string, intoId: string, now: nu
   return recorded.length === 1;
 }
 
-function lockedError(until: number, now: number) {
-  const minutes = Math.max(1, Math.ceil((until - now) / MINUTE));
-  return new RateLimitedError(
-    `Too many wrong attempts for that account. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
-    Math.ceil((until - now) / 1000),
-  );
-}
-
 /**
  * Joins the account that owns `address` into `survivor`, once the person proves they own it
  * with its password (or, without one, the mailbox code that led here) and its authenticator
@@ -165,61 +157,49 @@ export async function mergeAccount(
   const address = checkEmail(problems, "address", input.address);
   problems.throwIfAny();
   const now = ctx.now();
-  const signInKey = `sign-in:email:${address}`;
   const other = await getUserByEmail(ctx, address);
-  // Like sign-in, the MFA lock is only looked at after the password: before it, a lock would
-  // tell a stranger that the address has an account.
-  const signInLockedUntil = await getLockedUntil(ctx.db, signInKey, now);
-  if (signInLockedUntil) throw lockedError(signInLockedUntil, now);
   if (other?.id === survivor.id) throw ValidationError.field("address", "That address is already on this account.");
 
   const provedMailbox = other !== null && (await ctx.kv.get(mailboxProofKey(survivor.id, address))) !== null;
   const passwordless = provedMailbox && !other?.passwordHash;
   if (!input.password && !passwordless) throw ValidationError.field("password", "Enter the password of the other account.");
-  // Same work and same answer whether or not the address has an account, unless the mailbox
-  // was proved: then the person already knows it has one.
-  let passwordOk = passwordless;
-  if (other?.passwordHash) passwordOk = await verifyPassword(input.password, other.passwordHash);
-  else if (!passwordless) await burnPasswordCheck(input.password);
-  if (!other || !passwordOk) {
-    const outcome = await recordFailure(ctx.db, signInKey, ACCOUNT_SIGN_IN_POLICY, now);
-    if (outcome.justLocked && other) {
-      await ctx.db.batch([
-        auditInsert(
-          ctx.db,
-          { actorUserId: null, action: "account.sign-in-locked", subjectType: "user", subjectId: other.id, ip: ctx.ip },
-          now,
-        ),
-      ]);
-      await ctx.mailer.send(accountLockedEmail(address, ctx.config.appUrl, other.firstName, ACCOUNT_SIGN_IN_POLICY.lockMs / MINUTE));
-    }
-    if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil, now);
-    throw new InvalidCredentialsError();
-  }
+  // Guesses count against the other address's own sign-in keys, so this is no way around
+  // them; an address without an account answers and costs the same. Only after the password
+  // does the second-factor pause come into view: before it, a pause would tell a stranger
+  // that the address has an account. A proved mailbox of an account without a password
+  // already knows that.
+  if (!passwordless) await checkPasswordAttempt(ctx, address, other, input.password);
+  if (!other) throw new InvalidCredentialsError();
 
-  const mfaKey = `mfa:user:${other.id}`;
-  const mfaLockedUntil = await getLockedUntil(ctx.db, mfaKey, now);
-  if (mfaLockedUntil) throw lockedError(mfaLockedUntil, now);
   const authenticator = await getActiveAuthenticator(ctx, other.id);
   if (authenticator) {
     const code = input.code.replace(/\s/g, "");
     if (!/^\d{6}$/.test(code)) throw ValidationError.field("code", "Enter the 6-digit code from the other account's authenticator app.");
+    const reservation = await reserveAttempt(ctx.db, [secondFactorKey(other.id)], now);
+    if (!reservation.granted) throw refusedError(reservation);
     const result = await checkTotp(ctx, authenticator, code, now);
     if (result !== "accepted") {
-      const outcome = await recordFailure(ctx.db, mfaKey, MFA_POLICY, now);
-      if (outcome.justLocked) {
+      const paused = pausedByThis(reservation);
+      if (paused.length > 0) {
         await ctx.db.batch([
           auditInsert(ctx.db, { actorUserId: null, action: "mfa.locked", subjectType: "user", subjectId: other.id, ip: ctx.ip }, now),
         ]);
         await ctx.mailer.send(
-          mfaLockedEmail(await getPrimaryEmail(ctx, other.id), ctx.config.appUrl, other.firstName, MFA_POLICY.lockMs / MINUTE),
+          mfaLockedEmail(
+            await getPrimaryEmail(ctx, other.id),
+            ctx.config.appUrl,
+            other.firstName,
+            SECOND_FACTOR_PER_ACCOUNT.pauseMs / MINUTE,
+          ),
         );
       }
-      if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil, now);
-      throw new InvalidCodeError(
-        result === "replayed"
-          ? "That code was already used. Wait for the next code in the other account's app and enter it."
-          : "That code is not right. Enter the newest code from the other account's authenticator app.",
+      throw (
+        pausedByThisError(reservation, paused) ??
+        new InvalidCodeError(
+          result === "replayed"
+            ? "That code was already used. Wait for the next code in the other account's app and enter it."
+            : "That code is not right. Enter the newest code from the other account's authenticator app.",
+        )
       );
     }
   }
@@ -236,8 +216,7 @@ export async function mergeAccount(
   await Promise.all([
     revokeAllSessions(ctx, other.id),
     forgetAllDevices(ctx, other.id),
-    clearFailures(ctx.db, signInKey),
-    clearFailures(ctx.db, mfaKey),
+    ctx.db.batch([clearAttemptsStatement(ctx.db, secondFactorKey(other.id))]),
     ctx.kv.delete(mailboxProofKey(survivor.id, address)),
   ]);
   await Promise.all([

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ACTIVATE, ME, REGISTER, RESEND, registerAndActivate, registration, SIGN_IN, STRONG_PASSWORD } from "../../test/accounts";
 import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser } from "../../test/fixtures";
+import { ageAttempts } from "../../test/throttling";
+import { codeSendKeys } from "../throttling/policies";
 
 const rows = async (sql: string, ...args: unknown[]) =>
   (
@@ -110,33 +112,39 @@ describe("activation codes", () => {
     const { client, email, code } = await pending();
     const { activateAccount } = await client.gql(ACTIVATE, { email, code: "12ab" });
     expect(activateAccount.__typename).toBe("ValidationError");
-    expect((await rows("select failed_attempts from email_codes where address = ?", email))[0]?.failed_attempts).toBe(0);
+    expect((await client.gql(ACTIVATE, { email, code: wrong(code) })).activateAccount.attemptsLeft).toBe(4);
     expect((await client.gql(ACTIVATE, { email, code })).activateAccount.__typename).toBe("AccountActivated");
   });
 
-  it("throttles resending: once a minute, five an hour, and a resent code replaces the old one", async () => {
+  it("throttles resending: a minute apart, five in a row then a five-minute pause; a resent code replaces the old one", async () => {
     const { client, email, code } = await pending();
+    const sends = codeSendKeys("register", email, client.ip);
     const tooSoon = await client.gql(RESEND, { email });
-    expect(tooSoon.resendActivationCode).toMatchObject({ __typename: "RateLimitedError", retryAfterSeconds: expect.any(Number) });
-    // Pretend the last send was two minutes ago.
-    await env.DB.prepare("update email_codes set last_sent_at = ? where address = ?")
-      .bind(Date.now() - 120_000, email)
-      .run();
+    expect(tooSoon.resendActivationCode).toMatchObject({
+      __typename: "RateLimitedError",
+      message: expect.stringMatching(/^We just sent a code. You can ask for another in \d+ seconds.$/),
+      retryAfterSeconds: expect.any(Number),
+    });
+    await ageAttempts(sends, 61_000);
     expect((await client.gql(RESEND, { email })).resendActivationCode.__typename).toBe("CodeSent");
     const newCode = codeIn(await lastMailTo(email));
     if (newCode !== code) expect((await client.gql(ACTIVATE, { email, code })).activateAccount.__typename).toBe("InvalidCodeError");
     for (let i = 0; i < 3; i++) {
-      await env.DB.prepare("update email_codes set last_sent_at = ? where address = ?")
-        .bind(Date.now() - 120_000, email)
-        .run();
+      await ageAttempts(sends, 61_000);
       expect((await client.gql(RESEND, { email })).resendActivationCode.__typename).toBe("CodeSent");
     }
-    await env.DB.prepare("update email_codes set last_sent_at = ? where address = ?")
-      .bind(Date.now() - 120_000, email)
-      .run();
-    const capped = await client.gql(RESEND, { email });
-    expect(capped.resendActivationCode).toMatchObject({ __typename: "RateLimitedError", message: expect.stringMatching(/Too many codes/) });
+    await ageAttempts(sends, 61_000);
+    const paused = await client.gql(RESEND, { email });
+    expect(paused.resendActivationCode).toMatchObject({
+      __typename: "RateLimitedError",
+      message: expect.stringMatching(/several codes/),
+      retryAfterSeconds: expect.any(Number),
+    });
+    expect(paused.resendActivationCode.retryAfterSeconds).toBeLessThanOrEqual(5 * 60);
     expect(await mailTo(email)).toHaveLength(5);
+    // A short pause, not an hour's wall: after it the owner gets a code again.
+    await ageAttempts(sends, 5 * 60_000);
+    expect((await client.gql(RESEND, { email })).resendActivationCode.__typename).toBe("CodeSent");
   });
 });
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ME, SIGN_IN } from "../../test/accounts";
 import { mailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser } from "../../test/fixtures";
+import { ageAttempts, attemptRow } from "../../test/throttling";
+import { passwordKeys } from "../throttling/policies";
 
 const wrong = { password: "not the password at all" };
 
@@ -47,20 +49,16 @@ describe("brute-force protection", () => {
     expect(locked.signIn.retryAfterSeconds).toBeGreaterThan(14 * 60);
     const mails = (await mailTo(user.email)).filter((m) => m.subject.includes("paused"));
     expect(mails).toHaveLength(1);
-    // The counter is in D1, not KV.
-    const row = await env.DB.prepare("select * from attempt_counters where key = ?")
-      .bind(`sign-in:email:${user.email}`)
-      .first<{ locked_until: number }>();
-    expect(row?.locked_until).toBeGreaterThan(Date.now());
+    // The counter is in D1, not KV, keyed by the address and the network it came from.
+    const row = await attemptRow(passwordKeys(user.email, client.ip)[0]!);
+    expect(row?.paused_until).toBeGreaterThan(Date.now());
   });
 
   it("unlocks when the lock has passed", async () => {
     const user = await createUser();
     const client = new TestClient();
     await failTimes(client, user.email, 10);
-    await env.DB.prepare("update attempt_counters set locked_until = ? where key = ?")
-      .bind(Date.now() - 1, `sign-in:email:${user.email}`)
-      .run();
+    await ageAttempts(passwordKeys(user.email, client.ip), 15 * 60_000);
     const { signIn } = await client.gql(SIGN_IN, { email: user.email, password: user.password });
     expect(signIn.__typename).not.toMatch(/Error$/);
   });
@@ -73,22 +71,26 @@ describe("brute-force protection", () => {
 
   it("counts racing failures exactly and sends one lock email", async () => {
     const user = await createUser();
-    await Promise.all(Array.from({ length: 12 }, () => new TestClient().gql(SIGN_IN, { email: user.email, ...wrong })));
+    const client = new TestClient();
+    await Promise.all(Array.from({ length: 12 }, () => client.gql(SIGN_IN, { email: user.email, ...wrong })));
     expect((await mailTo(user.email)).filter((m) => m.subject.includes("paused"))).toHaveLength(1);
   });
 
-  it("never allows more than 100 failures an hour per account", async () => {
+  it("never allows more than 100 failures an hour per address, whatever the network", async () => {
     const user = await createUser();
-    const key = `sign-in:email:${user.email}`;
+    const ceiling = passwordKeys(user.email, null)[2]!;
     const now = Date.now();
     await env.DB.prepare(
-      "insert into attempt_counters (key, failures, window_started_at, hour_failures, hour_started_at, locked_until) values (?, 0, ?, 99, ?, null)",
+      "insert into attempt_windows (key, attempts, window_started_at, paused_until, holder, expires_at) values (?, 99, ?, null, null, ?)",
     )
-      .bind(key, now, now - 30 * 60_000)
+      .bind(ceiling.key, now - 30 * 60_000, now + 30 * 60_000)
       .run();
     const [answer] = await failTimes(new TestClient(), user.email, 1);
     expect(answer?.__typename).toBe("RateLimitedError");
-    expect(answer?.retryAfterSeconds).toBeGreaterThanOrEqual(15 * 60);
+    expect(answer?.retryAfterSeconds).toBeGreaterThanOrEqual(59 * 60);
+    expect((await new TestClient().gql(SIGN_IN, { email: user.email, password: user.password })).signIn.__typename).toBe(
+      "RateLimitedError",
+    );
   });
 
   it("limits failures per IP address across many accounts", async () => {

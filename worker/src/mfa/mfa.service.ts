@@ -4,18 +4,28 @@ import { type User, users } from "../accounts/accounts.table";
 import { verifyPassword } from "../accounts/password";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
-import { InvalidCodeError, NotFoundError, Problems, RateLimitedError, SignInExpiredError, ValidationError } from "../lib/errors";
+import { InvalidCodeError, NotFoundError, Problems, SignInExpiredError, ValidationError } from "../lib/errors";
 import { MINUTE } from "../lib/time";
 import {
+  abandonPendingSignIn,
   advancePendingSignIn,
   consumePendingSignIn,
-  countPendingFailure,
   type PendingSignIn,
   requirePendingSignIn,
 } from "../sessions/pending-sign-in";
 import { startSession } from "../sessions/session-cookie";
 import { revokeAllSessions } from "../sessions/sessions.service";
-import { type AttemptPolicy, clearFailures, getLockedUntil, recordFailure } from "../throttling/attempts";
+import {
+  attemptsLeft,
+  clearAttemptsStatement,
+  pausedByThis,
+  pausedByThisError,
+  refusedError,
+  reserveAttempt,
+  settleSuccess,
+  slotOf,
+} from "../throttling/guard";
+import { pendingSignInKey, SECOND_FACTOR_PER_ACCOUNT, SECOND_FACTOR_PER_SIGN_IN, secondFactorKey } from "../throttling/policies";
 import {
   beginEnrolment,
   checkCode,
@@ -29,28 +39,16 @@ import { authenticatorReplacedEmail, mfaEnabledEmail, mfaLockedEmail, mfaResetEm
 import { deleteRecoveryCodeStatement, newRecoveryCode, redeemRecoveryCode, storeRecoveryCodeStatement } from "./recovery-codes";
 import { forgetAllDevices, rememberDevice } from "./remembered-devices";
 
-/** Wrong authenticator or recovery codes per account, whatever the sign-in they come from. */
-export const MFA_POLICY: AttemptPolicy = { maxFailures: 10, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxPerHour: 30 };
-const lockKey = (userId: string) => `mfa:user:${userId}`;
-
 function checkTotpFormat(input: string): string {
   const code = input.replace(/\s/g, "");
   if (!/^\d{6}$/.test(code)) throw ValidationError.field("code", "Enter the 6-digit code from your authenticator app.");
   return code;
 }
 
-function lockedError(until: number, now: number) {
-  const minutes = Math.max(1, Math.ceil((until - now) / MINUTE));
-  return new RateLimitedError(
-    `Too many wrong codes. Code entry is paused for ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
-    Math.ceil((until - now) / 1000),
-  );
-}
-
 /**
- * Runs one second-factor check under the brute-force rules: refused while the account is
- * locked; a failure counts against the account (10 lock it, with an email) and, during
- * sign-in, against the pending sign-in (5 end it).
+ * Runs one second-factor check under the attempt guard: the guess is reserved against the
+ * account (10 pause code entry, with an email) and, during sign-in, against the pending
+ * sign-in (the fifth wrong one ends it) before the code is looked at.
  */
 async function guardedCheck(
   ctx: AppContext,
@@ -58,32 +56,47 @@ async function guardedCheck(
   pending: PendingSignIn | null,
   check: () => Promise<"accepted" | "wrong" | "replayed" | "wrong-password">,
 ) {
-  const now = ctx.now();
-  const lockedUntil = await getLockedUntil(ctx.db, lockKey(user.id), now);
-  if (lockedUntil) throw lockedError(lockedUntil, now);
+  const keys = [secondFactorKey(user.id), ...(pending ? [pendingSignInKey(pending.tokenHash)] : [])];
+  const reservation = await reserveAttempt(ctx.db, keys, ctx.now());
+  if (!reservation.granted) {
+    if (slotOf(reservation, SECOND_FACTOR_PER_SIGN_IN.name)?.pausedUntil) throw await tooManyCodes(ctx);
+    throw refusedError(reservation);
+  }
   const result = await check();
   if (result === "accepted") {
-    await clearFailures(ctx.db, lockKey(user.id));
+    await settleSuccess(ctx.db, reservation);
     return;
   }
-  const outcome = await recordFailure(ctx.db, lockKey(user.id), MFA_POLICY, now);
-  if (outcome.justLocked) {
+  const paused = pausedByThis(reservation);
+  const accountPaused = paused.filter((s) => s.slot.policy === SECOND_FACTOR_PER_ACCOUNT);
+  if (accountPaused.length > 0) {
     await ctx.db.batch([
-      auditInsert(ctx.db, { actorUserId: null, action: "mfa.locked", subjectType: "user", subjectId: user.id, ip: ctx.ip }, now),
+      auditInsert(
+        ctx.db,
+        { actorUserId: null, action: "mfa.locked", subjectType: "user", subjectId: user.id, ip: ctx.ip },
+        reservation.now,
+      ),
     ]);
     await ctx.mailer.send(
-      mfaLockedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName, MFA_POLICY.lockMs / MINUTE),
+      mfaLockedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName, SECOND_FACTOR_PER_ACCOUNT.pauseMs / MINUTE),
     );
   }
-  const attemptsLeft = pending ? await countPendingFailure(ctx, pending) : null;
-  if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil, now);
+  if (paused.some((s) => s.slot.policy === SECOND_FACTOR_PER_SIGN_IN)) throw await tooManyCodes(ctx);
+  const pausedError = pausedByThisError(reservation, accountPaused);
+  if (pausedError) throw pausedError;
   if (result === "wrong-password") throw ValidationError.field("password", "That password is not right.");
   throw new InvalidCodeError(
     result === "replayed"
       ? "That code was already used. Wait for the next code in your app and enter it."
       : "That code is not right. Enter the newest code from your authenticator app.",
-    attemptsLeft,
+    pending ? attemptsLeft(reservation, SECOND_FACTOR_PER_SIGN_IN.name) : null,
   );
+}
+
+/** The pending sign-in has had its five codes: it ends, and the password comes first again. */
+async function tooManyCodes(ctx: AppContext) {
+  await abandonPendingSignIn(ctx);
+  return new SignInExpiredError("Too many wrong codes. Sign in again to try once more.");
 }
 
 async function pendingUser(ctx: AppContext, pending: PendingSignIn): Promise<User> {
@@ -274,8 +287,9 @@ export async function resetUserMfa(ctx: AppContext, staff: User, input: { userId
       { actorUserId: staff.id, action: "mfa.reset-by-staff", subjectType: "user", subjectId: user.id, data: { reason }, ip: ctx.ip },
       now,
     ),
+    clearAttemptsStatement(ctx.db, secondFactorKey(user.id)),
   ]);
-  await Promise.all([revokeAllSessions(ctx, user.id), forgetAllDevices(ctx, user.id), clearFailures(ctx.db, lockKey(user.id))]);
+  await Promise.all([revokeAllSessions(ctx, user.id), forgetAllDevices(ctx, user.id)]);
   await ctx.mailer.send(mfaResetEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName));
   return updated[0]!;
 }

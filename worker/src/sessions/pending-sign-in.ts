@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { User } from "../accounts/accounts.table";
 import type { AppContext } from "../context";
 import { PENDING_SIGN_IN_COOKIE } from "../http/cookies";
@@ -16,7 +16,6 @@ export const PENDING_SIGN_IN_MS = 5 * MINUTE;
  * it still ends well before anything like a session would.
  */
 export const PENDING_SETUP_MS = 15 * MINUTE;
-export const MAX_CODE_FAILURES_PER_SIGN_IN = 5;
 
 export type PendingStage = PendingSignIn["stage"];
 
@@ -57,24 +56,6 @@ export async function requirePendingSignIn(ctx: AppContext, stages: PendingStage
   const pending = await getPendingSignIn(ctx);
   if (!pending || !stages.includes(pending.stage)) throw new SignInExpiredError();
   return pending;
-}
-
-/**
- * Counts a wrong code against this pending sign-in in one statement, so racing guesses
- * each count. The fifth ends it: the user must pass the first factor again.
- */
-export async function countPendingFailure(ctx: AppContext, pending: PendingSignIn): Promise<number> {
-  const [row] = await ctx.db
-    .update(pendingSignIns)
-    .set({ failures: sql`${pendingSignIns.failures} + 1` })
-    .where(eq(pendingSignIns.tokenHash, pending.tokenHash))
-    .returning({ failures: pendingSignIns.failures });
-  const failures = row?.failures ?? MAX_CODE_FAILURES_PER_SIGN_IN;
-  if (failures >= MAX_CODE_FAILURES_PER_SIGN_IN) {
-    await abandonPendingSignIn(ctx);
-    throw new SignInExpiredError("Too many wrong codes. Sign in again to try once more.");
-  }
-  return MAX_CODE_FAILURES_PER_SIGN_IN - failures;
 }
 
 export async function advancePendingSignIn(ctx: AppContext, pending: PendingSignIn, stage: PendingStage, rememberDevice = false) {

@@ -3,7 +3,7 @@ import { users } from "../accounts/accounts.table";
 
 /**
  * The state between the first factor and a full session: short-lived, held by its own
- * cookie, stored as a hash. In D1, so its wrong-code counter cannot be outrun.
+ * cookie, stored as a hash. Its wrong codes are counted by the attempt guard, keyed by this hash.
  */
 export const pendingSignIns = sqliteTable("pending_sign_ins", {
   tokenHash: text("token_hash").primaryKey(),
@@ -17,7 +17,6 @@ export const pendingSignIns = sqliteTable("pending_sign_ins", {
   stage: text("stage", { enum: ["setup", "second-factor", "acknowledge"] }).notNull(),
   /** How the first factor passed, for the audit trail. */
   method: text("method").notNull(),
-  failures: integer("failures").notNull().default(0),
   rememberDevice: integer("remember_device", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),

@@ -1,0 +1,180 @@
+import { HOUR, MINUTE } from "../lib/time";
+import { ipBucket } from "./ip";
+
+/** A named limit: what `reserveAttempt` enforces for every key built from it. */
+export interface AttemptPolicy {
+  /** Also the first part of its keys. */
+  name: string;
+  /** Attempts a key allows per window; the attempt that reaches it starts the pause. */
+  limit: number;
+  windowMs: number;
+  /** How long the key refuses once the limit is reached; a fresh window starts after. */
+  pauseMs: number;
+  /** What a right guess does to the key (see `settleSuccessStatements`). */
+  onSuccess: "clear" | "release" | "keep";
+  /** The refusal, around "N minutes". */
+  pausedMessage(duration: string): string;
+}
+
+/** One key of one policy. */
+export interface AttemptKey {
+  policy: AttemptPolicy;
+  key: string;
+}
+
+// Parts are URI-encoded, so ":" only ever separates them and a key prefix names exactly one address.
+const keyOf = (policy: AttemptPolicy, ...parts: string[]): AttemptKey => ({
+  policy,
+  key: [policy.name, ...parts.map(encodeURIComponent)].join(":"),
+});
+
+const signInPaused = (duration: string) =>
+  `Too many unsuccessful sign-in attempts. Sign-in is paused for ${duration}; you can also reset your password.`;
+const codeEntryPaused = (duration: string) => `Too many wrong codes. Code entry is paused for ${duration}.`;
+
+// ---- Passwords -----------------------------------------------------------------------------
+// Sign-in counts by what the visitor types (the address), never by whether it has an
+// account, so an unknown address is throttled exactly like a known one.
+
+/** Guesses at one address from one network: what stops an attacker without locking out the owner elsewhere. */
+export const PASSWORD_PER_ADDRESS_AND_IP: AttemptPolicy = {
+  name: "password:address-ip",
+  limit: 10,
+  windowMs: 15 * MINUTE,
+  pauseMs: 15 * MINUTE,
+  onSuccess: "clear",
+  pausedMessage: signInPaused,
+};
+
+/** Guesses from one network across every address (credential stuffing). */
+export const PASSWORD_PER_IP: AttemptPolicy = {
+  name: "password:ip",
+  limit: 50,
+  windowMs: 15 * MINUTE,
+  pauseMs: 15 * MINUTE,
+  onSuccess: "release",
+  pausedMessage: signInPaused,
+};
+
+/** A ceiling per address whatever the network, against guessing spread over many IPs. */
+export const PASSWORD_PER_ADDRESS: AttemptPolicy = {
+  name: "password:address",
+  limit: 100,
+  windowMs: HOUR,
+  pauseMs: HOUR,
+  onSuccess: "release",
+  pausedMessage: signInPaused,
+};
+
+/** The keys a password guess at `address` reserves. */
+export function passwordKeys(address: string, ip: string | null): AttemptKey[] {
+  const network = ipBucket(ip);
+  return [keyOf(PASSWORD_PER_ADDRESS_AND_IP, address, network), keyOf(PASSWORD_PER_IP, network), keyOf(PASSWORD_PER_ADDRESS, address)];
+}
+
+/** What a password reset forgets about one address: its key on every network, and its ceiling. */
+export const passwordKeysOfAddress = (address: string) => ({
+  prefix: `${keyOf(PASSWORD_PER_ADDRESS_AND_IP, address).key}:`,
+  ceiling: keyOf(PASSWORD_PER_ADDRESS, address),
+});
+
+/** At most one "someone is guessing your password" email per address an hour. */
+export const PASSWORD_PAUSE_NOTICE: AttemptPolicy = {
+  name: "notice:password-paused",
+  limit: 1,
+  windowMs: HOUR,
+  pauseMs: HOUR,
+  onSuccess: "keep",
+  pausedMessage: (duration) => `A notice was sent; the next can go in ${duration}.`,
+};
+export const passwordPauseNoticeKey = (address: string) => keyOf(PASSWORD_PAUSE_NOTICE, address);
+
+// ---- Second factor -------------------------------------------------------------------------
+
+/** Wrong authenticator or recovery codes per account, from whatever sign-in or form they come. */
+export const SECOND_FACTOR_PER_ACCOUNT: AttemptPolicy = {
+  name: "second-factor:account",
+  limit: 10,
+  windowMs: 15 * MINUTE,
+  pauseMs: 15 * MINUTE,
+  onSuccess: "clear",
+  pausedMessage: codeEntryPaused,
+};
+export const secondFactorKey = (userId: string) => keyOf(SECOND_FACTOR_PER_ACCOUNT, userId);
+
+/** Codes per pending sign-in: the fifth wrong one ends it. */
+export const SECOND_FACTOR_PER_SIGN_IN: AttemptPolicy = {
+  name: "second-factor:sign-in",
+  limit: 5,
+  // Outlives any pending sign-in (15 minutes at most).
+  windowMs: 20 * MINUTE,
+  pauseMs: 20 * MINUTE,
+  onSuccess: "keep",
+  pausedMessage: () => "Too many wrong codes. Sign in again to try once more.",
+};
+export const pendingSignInKey = (pendingTokenHash: string) => keyOf(SECOND_FACTOR_PER_SIGN_IN, pendingTokenHash);
+
+// ---- Emailed codes -------------------------------------------------------------------------
+
+/** Tries per emailed code: the fifth wrong one kills it. Issuing a new code clears the key. */
+export const EMAIL_CODE_TRIES: AttemptPolicy = {
+  name: "email-code:tries",
+  limit: 5,
+  // A code lives 10 minutes; the key must not reset before it dies.
+  windowMs: 15 * MINUTE,
+  pauseMs: 15 * MINUTE,
+  onSuccess: "clear",
+  pausedMessage: () => "Too many wrong tries: this code no longer works. Ask for a new code.",
+};
+
+/** Emailed-code guesses from one network across every address. */
+export const EMAIL_CODE_TRIES_PER_IP: AttemptPolicy = {
+  name: "email-code:ip",
+  limit: 30,
+  windowMs: 15 * MINUTE,
+  pauseMs: 15 * MINUTE,
+  onSuccess: "release",
+  pausedMessage: (duration) => `Too many wrong codes from your network. Try again in ${duration}.`,
+};
+
+export const emailCodeTriesKey = (purpose: string, address: string) => keyOf(EMAIL_CODE_TRIES, purpose, address);
+export const emailCodeKeys = (purpose: string, address: string, ip: string | null) => [
+  emailCodeTriesKey(purpose, address),
+  keyOf(EMAIL_CODE_TRIES_PER_IP, ipBucket(ip)),
+];
+
+/** One code a minute per address and purpose: a short backoff, never a wall. */
+export const CODE_SENDS_PER_ADDRESS: AttemptPolicy = {
+  name: "email-code:send",
+  limit: 1,
+  windowMs: MINUTE,
+  pauseMs: MINUTE,
+  onSuccess: "keep",
+  pausedMessage: (duration) => `We just sent a code. You can ask for another in ${duration}.`,
+};
+
+/** Five codes in a row, then a few minutes' pause: keeps a mailbox from being flooded. */
+export const CODE_BURSTS_PER_ADDRESS: AttemptPolicy = {
+  name: "email-code:burst",
+  limit: 5,
+  windowMs: 15 * MINUTE,
+  pauseMs: 5 * MINUTE,
+  onSuccess: "keep",
+  pausedMessage: (duration) => `We sent several codes to this address. You can ask for another in ${duration}.`,
+};
+
+/** Codes asked for from one network, whatever the address. */
+export const CODE_SENDS_PER_IP: AttemptPolicy = {
+  name: "email-code:send-ip",
+  limit: 30,
+  windowMs: 15 * MINUTE,
+  pauseMs: 15 * MINUTE,
+  onSuccess: "keep",
+  pausedMessage: (duration) => `Too many codes were asked for from your network. Try again in ${duration}.`,
+};
+
+export const codeSendKeys = (purpose: string, address: string, ip: string | null) => [
+  keyOf(CODE_SENDS_PER_ADDRESS, purpose, address),
+  keyOf(CODE_BURSTS_PER_ADDRESS, purpose, address),
+  keyOf(CODE_SENDS_PER_IP, ipBucket(ip)),
+];
