@@ -1,15 +1,26 @@
 import { env } from "cloudflare:workers";
 import { getTableName, is } from "drizzle-orm";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { registerAndActivate, SIGN_IN } from "../../test/accounts";
 import { AWARD, BACKPACK, issuerWithBadgeClass } from "../../test/badges";
 import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
-import { createUser, signInAs } from "../../test/fixtures";
+import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
-import { racingContexts } from "../../test/race";
+import { backgroundContext } from "../context";
 import * as schema from "../db/schema";
+import { getUserById } from "./accounts.service";
 import { mergeAccount } from "./merge.service";
+
+/** Resolves every caller's promise once `n` callers wait. */
+function barrier(n: number) {
+  const waiting: (() => void)[] = [];
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length === n) for (const release of waiting) release();
+    });
+}
 
 const MERGE = `mutation ($a: String!, $p: String!, $c: String!) { mergeAccount(address: $a, password: $p, code: $c) {
   __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } ... on User { id emails { address isPrimary } } } }`;
