@@ -47,7 +47,8 @@ it("renders real-world badge SVGs the same after sanitising", async () => {
           context.drawImage(image, 0, 0, size, size);
           return context.getImageData(0, 0, size, size).data;
         };
-        const before = await draw(URL.createObjectURL(new Blob([original], { type: "image/svg+xml" })));
+        // A data: URL, since the SPA's Content-Security-Policy allows images from 'self' and data: only.
+        const before = await draw(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(original)}`);
         const after = await draw(served);
         let painted = 0;
         let differing = 0;
