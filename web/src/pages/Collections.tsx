@@ -11,11 +11,11 @@ interface CollectionSummary {
   id: string;
   name: string;
   description: string;
-  publicUrl: string | null;
+  sharedAt: string | null;
   badges: { id: string }[];
 }
 
-const MINE = "{ myCollections { id name description publicUrl badges { id } } }";
+const MINE = "{ myCollections { id name description sharedAt badges { id } } }";
 const CREATE = `mutation ($input: CollectionInput!) { createCollection(input: $input) { ${withErrors("... on Collection { id }")} } }`;
 
 /** The learner's collections: named selections of badges, each shareable with one link. */
@@ -49,7 +49,7 @@ export default function Collections() {
                   <span class="list__meta">
                     {c.badges.length} badge{c.badges.length === 1 ? "" : "s"}
                   </span>
-                  <span class="tag">{c.publicUrl ? "shared" : "private"}</span>
+                  <span class="tag">{c.sharedAt ? "shared" : "private"}</span>
                 </li>
               )}
             </For>
