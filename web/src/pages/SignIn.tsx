@@ -7,13 +7,17 @@ import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { SsoButtons } from "../components/SsoButtons";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, withErrors } from "../lib/graphql";
-import { continueAfterSignIn, SIGN_IN_STEP, type SignInStep } from "../lib/sign-in-flow";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate } from "../lib/graphql";
+import { continueAfterSignIn, SignInStepFields } from "../lib/sign-in-flow";
 import { SSO_ERRORS } from "../lib/sso";
 
-const SIGN_IN = `mutation ($email: String!, $password: String!) {
-  signIn(email: $email, password: $password) { ${withErrors(SIGN_IN_STEP)} }
-}`;
+const SIGN_IN = graphql(
+  `mutation SignIn($email: String!, $password: String!) {
+    signIn(email: $email, password: $password) { __typename ...ErrorFields ...SignInStepFields }
+  }`,
+  [ErrorFields, SignInStepFields],
+);
 
 export default function SignIn() {
   const [params] = useSearchParams();
@@ -23,7 +27,7 @@ export default function SignIn() {
     event.preventDefault();
     const { email, password } = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
-      () => mutate<SignInStep>(SIGN_IN, { email, password }),
+      () => mutate(SIGN_IN, { email: email ?? "", password: password ?? "" }),
       (result) => continueAfterSignIn(result, navigate, typeof params.next === "string" ? params.next : "/"),
     );
   };
