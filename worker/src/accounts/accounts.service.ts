@@ -4,7 +4,6 @@ import type { AppContext } from "../context";
 import { ForbiddenError, Problems } from "../lib/errors";
 import { forgetAllDevices } from "../mfa/remembered-devices";
 import { revokeAllSessions } from "../sessions/sessions.service";
-import { completeFirstFactor, type SignInStep } from "../sessions/sign-in";
 import { clearAttemptsStatement, clearAttemptsWithPrefixStatement } from "../throttling/guard";
 import { passwordKeysOfAddress, secondFactorKey } from "../throttling/policies";
 import { activationEmail, noAccountResetEmail, passwordChangedEmail, passwordResetEmail, reconnectEmail } from "./accounts.emails";
@@ -12,7 +11,6 @@ import { emails, type User, users } from "./accounts.table";
 import { consumeCode, issueCode, reissueCode } from "./codes";
 import { newAccountInserts } from "./new-account";
 import { hashPassword } from "./password";
-import { checkPasswordAttempt } from "./password-attempts";
 import { checkCode, checkEmail, checkName, checkPassword } from "./validation";
 
 export async function getUserByEmail(ctx: Pick<AppContext, "db">, address: string): Promise<User | null> {
@@ -147,15 +145,6 @@ export async function activateAccount(ctx: AppContext, input: { email: string; c
     ),
   ]);
   return { email, reconnected: false };
-}
-
-export async function signIn(ctx: AppContext, input: { email: string; password: string }): Promise<SignInStep> {
-  const problems = new Problems();
-  const email = checkEmail(problems, "email", input.email);
-  if (!input.password) problems.add("password", "Enter your password.");
-  problems.throwIfAny();
-  const user = await checkPasswordAttempt(ctx, email, await getUserByEmail(ctx, email), input.password);
-  return completeFirstFactor(ctx, user, "password");
 }
 
 export async function requestPasswordReset(ctx: AppContext, rawEmail: string): Promise<{ email: string }> {

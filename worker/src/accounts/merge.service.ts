@@ -1,24 +1,22 @@
 import { and, eq, exists, inArray, notExists, type SQL } from "drizzle-orm";
-import { auditInsert, auditInsertWhere } from "../audit/audit";
+import { auditInsertWhere } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
 import { collections } from "../collections/collections.table";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { insertWhere } from "../db/conditional";
-import { InvalidCodeError, InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
+import { InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { MINUTE } from "../lib/time";
 import { checkCode as checkTotp, deleteAuthenticatorsStatement, getActiveAuthenticator } from "../mfa/authenticators";
-import { mfaLockedEmail } from "../mfa/mfa.emails";
+import { checkSecondFactorAttempt } from "../mfa/code-attempts";
 import { deleteRecoveryCodeStatement } from "../mfa/recovery-codes";
 import { forgetAllDevices } from "../mfa/remembered-devices";
-import { pendingSignIns } from "../sessions/pending-sign-ins.table";
 import { revokeAllSessions } from "../sessions/sessions.service";
 import { ssoFlows, ssoIdentities } from "../sso/sso.table";
-import { clearAttemptsStatement, pausedByThis, pausedByThisError, refusedError, reserveAttempt } from "../throttling/guard";
-import { SECOND_FACTOR_PER_ACCOUNT, secondFactorKey } from "../throttling/policies";
+import { clearAttemptsStatement } from "../throttling/guard";
+import { secondFactorKey } from "../throttling/policies";
 import { accountsMergedEmail } from "./accounts.emails";
-import { getPrimaryEmail, getUserByEmail, getUserById } from "./accounts.service";
+import { getUserByEmail, getUserById } from "./accounts.service";
 import { emails, type User, users } from "./accounts.table";
 import { accountMerges } from "./merges.table";
 import { checkPasswordAttempt } from "./password-attempts";
@@ -85,12 +83,15 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
   ] as const;
 }
 
-/** What only made sense for the other account as an account: its factors and half-finished flows. */
+/**
+ * What only made sense for the other account as an account: its factors and half-finished
+ * flows. Its pending sign-ins (auth/) need no line: they refuse an account that is no longer
+ * active, and end within minutes.
+ */
 function deleteAccountOnlyRows(ctx: AppContext, userId: string, when: SQL) {
   return [
     deleteAuthenticatorsStatement(ctx, userId, when),
     deleteRecoveryCodeStatement(ctx, userId, when),
-    ctx.db.delete(pendingSignIns).where(and(eq(pendingSignIns.userId, userId), when)),
     // A link started by the other account must not complete onto the closed account.
     ctx.db.delete(ssoFlows).where(and(eq(ssoFlows.userId, userId), when)),
   ] as const;
@@ -175,33 +176,10 @@ export async function mergeAccount(
   if (authenticator) {
     const code = input.code.replace(/\s/g, "");
     if (!/^\d{6}$/.test(code)) throw ValidationError.field("code", "Enter the 6-digit code from the other account's authenticator app.");
-    const reservation = await reserveAttempt(ctx.db, [secondFactorKey(other.id)], now);
-    if (!reservation.granted) throw refusedError(reservation);
-    const result = await checkTotp(ctx, authenticator, code, now);
-    if (result !== "accepted") {
-      const paused = pausedByThis(reservation);
-      if (paused.length > 0) {
-        await ctx.db.batch([
-          auditInsert(ctx.db, { actorUserId: null, action: "mfa.locked", subjectType: "user", subjectId: other.id, ip: ctx.ip }, now),
-        ]);
-        await ctx.mailer.send(
-          mfaLockedEmail(
-            await getPrimaryEmail(ctx, other.id),
-            ctx.config.appUrl,
-            other.firstName,
-            SECOND_FACTOR_PER_ACCOUNT.pauseMs / MINUTE,
-          ),
-        );
-      }
-      throw (
-        pausedByThisError(reservation, paused) ??
-        new InvalidCodeError(
-          result === "replayed"
-            ? "That code was already used. Wait for the next code in the other account's app and enter it."
-            : "That code is not right. Enter the newest code from the other account's authenticator app.",
-        )
-      );
-    }
+    await checkSecondFactorAttempt(ctx, other, () => checkTotp(ctx, authenticator, code, now), undefined, {
+      wrong: "That code is not right. Enter the newest code from the other account's authenticator app.",
+      replayed: "That code was already used. Wait for the next code in the other account's app and enter it.",
+    });
   }
 
   // Read before the batch moves them; a concurrent merge may already have (then this one lost).

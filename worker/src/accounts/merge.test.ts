@@ -200,8 +200,9 @@ describe("linking another account (merge)", () => {
         // Deleted with the other account's factors and flows.
         "mfa_authenticators.user_id",
         "mfa_recovery_codes.user_id",
-        "pending_sign_ins.user_id",
         "sso_flows.user_id",
+        // Refused once the account is closed (auth/ checks it is active), and short-lived.
+        "pending_sign_ins.user_id",
         // Records of who acted or was merged: they stay.
         "account_merges.from_user_id",
         "account_merges.into_user_id",
