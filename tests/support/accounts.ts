@@ -13,7 +13,12 @@ export async function registeredAccount(options: { label: string; firstName: str
     'mutation ($f: String!, $e: String!, $p: String!) { register(firstName: $f, lastName: "Tester", email: $e, password: $p, acceptTerms: true) { __typename } }',
     { f: options.firstName, e: email, p: options.password },
   );
-  const [mail] = await mailboxFor(email);
+  // The code comes through the outbox, a moment after the answer.
+  let mail = (await mailboxFor(email))[0];
+  for (let tries = 0; !mail && tries < 60; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    mail = (await mailboxFor(email))[0];
+  }
   const code = mail?.text.match(/Your code: (\d{6})/)?.[1];
   const activated = await gql("mutation ($e: String!, $c: String!) { activateAccount(email: $e, code: $c) { __typename } }", {
     e: email,

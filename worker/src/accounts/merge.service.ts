@@ -3,14 +3,18 @@ import { auditInsertWhere } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
 import { collections } from "../collections/collections.table";
 import type { AppContext } from "../context";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { insertWhere } from "../db/conditional";
+import { emailIntent } from "../email/queued-email";
 import { InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { checkCode as checkTotp, deleteAuthenticatorsStatement, getActiveAuthenticator } from "../mfa/authenticators";
 import { checkSecondFactorAttempt } from "../mfa/code-attempts";
 import { deleteRecoveryCodeStatement } from "../mfa/recovery-codes";
 import { forgetAllDevices } from "../mfa/remembered-devices";
+import { afterCommit } from "../outbox/enqueue";
+import type { OutboxWrite } from "../outbox/intents";
 import { revokeAllSessions } from "../sessions/sessions.service";
 import { ssoFlows, ssoIdentities } from "../sso/sso.table";
 import { clearAttemptsStatement } from "../throttling/guard";
@@ -112,7 +116,13 @@ const isActive = (db: Db, userId: string) =>
  * accounts (crossed, or the same one twice) the first wins and the others change nothing.
  * Returns whether this one won.
  */
-async function runMerge(ctx: AppContext, fromId: string, intoId: string, now: number): Promise<boolean> {
+async function runMerge(
+  ctx: AppContext,
+  fromId: string,
+  intoId: string,
+  now: number,
+  follow: (won: SQL) => Promise<BatchItem<"sqlite">[]>,
+): Promise<boolean> {
   const mergeId = newId();
   const won = exists(ctx.db.select({ id: accountMerges.id }).from(accountMerges).where(eq(accountMerges.id, mergeId)));
   const moved = { from: fromId, into: intoId };
@@ -138,6 +148,7 @@ async function runMerge(ctx: AppContext, fromId: string, intoId: string, now: nu
     ...deleteAccountOnlyRows(ctx, fromId, won),
     audit(intoId),
     audit(fromId),
+    ...(await follow(won)),
   ]);
   return recorded.length === 1;
 }
@@ -190,17 +201,25 @@ export async function mergeAccount(
     .all();
   const otherAddress = primaries.find((p) => p.userId === other.id)?.address;
   const survivorAddress = primaries.find((p) => p.userId === survivor.id)?.address;
-  if (!otherAddress || !survivorAddress || !(await runMerge(ctx, other.id, survivor.id, now))) return afterLostRace(ctx, survivor, other);
-  await Promise.all([
-    revokeAllSessions(ctx, other.id),
-    forgetAllDevices(ctx, other.id),
-    ctx.db.batch([clearAttemptsStatement(ctx.db, secondFactorKey(other.id))]),
-    ctx.kv.delete(mailboxProofKey(survivor.id, address)),
-  ]);
-  await Promise.all([
-    ctx.mailer.send(accountsMergedEmail(otherAddress, ctx.config.appUrl, other.firstName, otherAddress, survivorAddress)),
-    ctx.mailer.send(accountsMergedEmail(survivorAddress, ctx.config.appUrl, survivor.firstName, otherAddress, survivorAddress)),
-  ]);
+  if (!otherAddress || !survivorAddress) return afterLostRace(ctx, survivor, other);
+  // Both owners hear about it, only if this merge is the one that happened.
+  const mails: OutboxWrite[] = [];
+  const won = await runMerge(ctx, other.id, survivor.id, now, async (happened) => {
+    for (const [to, firstName] of [
+      [otherAddress, other.firstName],
+      [survivorAddress, survivor.firstName],
+    ] as const) {
+      const message = accountsMergedEmail(to, ctx.config.appUrl, firstName, otherAddress, survivorAddress);
+      mails.push(await emailIntent(ctx, message, now, { when: happened }));
+    }
+    return [...mails.map((m) => m.statement), clearAttemptsStatement(ctx.db, secondFactorKey(other.id))];
+  });
+  if (!won) return afterLostRace(ctx, survivor, other);
+  afterCommit(
+    ctx,
+    mails.map((m) => m.id),
+  );
+  await Promise.all([revokeAllSessions(ctx, other.id), forgetAllDevices(ctx, other.id), ctx.kv.delete(mailboxProofKey(survivor.id, address))]);
   return survivor;
 }
 

@@ -1,7 +1,9 @@
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { emailIntent } from "../email/queued-email";
 import { InvalidCredentialsError } from "../lib/errors";
 import { MINUTE } from "../lib/time";
+import { afterCommit } from "../outbox/enqueue";
 import { type GrantedReservation, pausedByThis, pausedByThisError, refusedError, reserveAttempt, settleSuccess } from "../throttling/guard";
 import {
   type AttemptKey,
@@ -21,8 +23,10 @@ import { burnPasswordCheck, verifyPassword } from "./password";
  * account when the password is right; otherwise throws InvalidCredentialsError, or
  * RateLimitedError once a key is paused.
  */
+type PasswordAttemptDeps = Pick<AppContext, "db" | "config" | "ip" | "now" | "env" | "waitUntil">;
+
 export async function checkPasswordAttempt(
-  ctx: Pick<AppContext, "db" | "mailer" | "config" | "ip" | "now">,
+  ctx: PasswordAttemptDeps,
   address: string,
   user: User | null,
   password: string,
@@ -48,22 +52,20 @@ export async function checkPasswordAttempt(
  * an hour however many networks keep trying. The notice key is reserved for unknown
  * addresses too, so the work does not say whether an account exists.
  */
-async function tellOwnerPasswordPaused(
-  ctx: Pick<AppContext, "db" | "mailer" | "config" | "ip">,
-  reservation: GrantedReservation,
-  address: string,
-  user: User | null,
-) {
+async function tellOwnerPasswordPaused(ctx: PasswordAttemptDeps, reservation: GrantedReservation, address: string, user: User | null) {
   const notice = await reserveAttempt(ctx.db, [passwordPauseNoticeKey(address)], reservation.now);
   if (!user) return;
+  const longest = Math.max(...pausedByThis(reservation).map((s) => s.slot.policy.pauseMs));
+  const mail = notice.granted
+    ? await emailIntent(ctx, accountLockedEmail(address, ctx.config.appUrl, user.firstName, Math.round(longest / MINUTE)), reservation.now)
+    : null;
   await ctx.db.batch([
     auditInsert(
       ctx.db,
       { actorUserId: null, action: "account.sign-in-locked", subjectType: "user", subjectId: user.id, ip: ctx.ip },
       reservation.now,
     ),
+    ...(mail ? [mail.statement] : []),
   ]);
-  if (!notice.granted) return;
-  const longest = Math.max(...pausedByThis(reservation).map((s) => s.slot.policy.pauseMs));
-  await ctx.mailer.send(accountLockedEmail(address, ctx.config.appUrl, user.firstName, Math.round(longest / MINUTE)));
+  if (mail) afterCommit(ctx, [mail.id]);
 }

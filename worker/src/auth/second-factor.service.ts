@@ -1,12 +1,15 @@
 import { getPrimaryEmail } from "../accounts/accounts.service";
 import type { User } from "../accounts/accounts.table";
-import { auditInsert } from "../audit/audit";
+import { auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
+import { emailIntent } from "../email/queued-email";
 import { SignInExpiredError, ValidationError } from "../lib/errors";
 import { checkCode, getActiveAuthenticator } from "../mfa/authenticators";
 import { checkSecondFactorAttempt, checkTotpFormat, type FlowAttempts } from "../mfa/code-attempts";
 import { recoveryCodeUsedEmail } from "../mfa/mfa.emails";
 import { redeemRecoveryCode } from "../mfa/recovery-codes";
+import { afterCommit } from "../outbox/enqueue";
+import type { OutboxWrite } from "../outbox/intents";
 import { pendingSignInKey } from "../throttling/policies";
 import {
   abandonPendingSignIn,
@@ -43,24 +46,34 @@ export async function verifyRecoveryCode(ctx: AppContext, input: { code: string 
   const pending = await requirePendingSignIn(ctx, ["second-factor"]);
   const user = await requirePendingUser(ctx, pending);
   let replacement: string | null = null;
+  let mail: OutboxWrite | null = null;
   await checkSecondFactorAttempt(
     ctx,
     user,
     async () => {
-      replacement = await redeemRecoveryCode(ctx, user.id, input.code, ctx.now());
+      replacement = await redeemRecoveryCode(ctx, user.id, input.code, ctx.now(), async (swapped) => {
+        const now = ctx.now();
+        mail = await emailIntent(
+          ctx,
+          recoveryCodeUsedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName),
+          now,
+          { when: swapped },
+        );
+        return [
+          auditInsertWhere(
+            ctx.db,
+            { actorUserId: user.id, action: "mfa.recovery-code-used", subjectType: "user", subjectId: user.id, ip: ctx.ip },
+            now,
+            swapped,
+          ),
+          mail.statement,
+        ];
+      });
       return replacement ? "accepted" : "wrong";
     },
     pendingAttempts(ctx, pending),
   );
-  const now = ctx.now();
-  await ctx.db.batch([
-    auditInsert(
-      ctx.db,
-      { actorUserId: user.id, action: "mfa.recovery-code-used", subjectType: "user", subjectId: user.id, ip: ctx.ip },
-      now,
-    ),
-  ]);
+  if (mail) afterCommit(ctx, [(mail as OutboxWrite).id]);
   await advancePendingSignIn(ctx, pending, "acknowledge");
-  await ctx.mailer.send(recoveryCodeUsedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName));
   return { recoveryCode: replacement! };
 }

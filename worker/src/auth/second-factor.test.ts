@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ME, SIGN_IN } from "../../test/accounts";
-import { lastMailTo, mailTo, TestClient } from "../../test/client";
+import { latestMailTo, settledMailTo, TestClient } from "../../test/client";
 import { createUser, type TestUser } from "../../test/fixtures";
 import { ACKNOWLEDGE, enrolAuthenticator, PENDING, signInWithCode, totp, VERIFY_CODE, VERIFY_RECOVERY } from "../../test/mfa";
 import { sha256Hex } from "../lib/crypto";
@@ -99,7 +99,7 @@ describe("second factor at sign-in", () => {
     await signIn(client, user);
     expect((await verify(client, totp(secret))).__typename).toBe("RateLimitedError");
     expect((await recover(client, "0000-0000-0000-0000-0000-0000")).__typename).toBe("RateLimitedError");
-    expect((await mailTo(user.email)).filter((m) => m.subject.includes("Two-step sign-in to your Laurel account is paused"))).toHaveLength(
+    expect((await settledMailTo(user.email)).filter((m) => m.subject.includes("Two-step sign-in to your Laurel account is paused"))).toHaveLength(
       1,
     );
     const audit = await env.DB.prepare("select count(*) as n from audit_log where action = 'mfa.locked' and subject_id = ?")
@@ -157,7 +157,7 @@ describe("recovery code", () => {
     expect(client.cookies.has(SESSION)).toBe(false);
     expect((await client.gql(ACKNOWLEDGE)).acknowledgeRecoveryCode.status).toBe("SIGNED_IN");
     expect((await client.gql(ME)).me.id).toBe(user.id);
-    expect((await lastMailTo(user.email)).subject).toBe("Your Laurel recovery code was used");
+    expect((await latestMailTo(user.email)).subject).toBe("Your Laurel recovery code was used");
 
     const later = new TestClient();
     await signIn(later, user);

@@ -2,11 +2,13 @@ import { getPrimaryEmail } from "../accounts/accounts.service";
 import type { User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { emailIntent } from "../email/queued-email";
 import { InvalidCodeError, ValidationError } from "../lib/errors";
 import { beginEnrolment, checkCode, confirmEnrolmentStatements, type Enrolment, getEnrolment } from "../mfa/authenticators";
 import { checkTotpFormat } from "../mfa/code-attempts";
 import { mfaEnabledEmail } from "../mfa/mfa.emails";
 import { newRecoveryCode, storeRecoveryCodeStatement } from "../mfa/recovery-codes";
+import { afterCommit } from "../outbox/enqueue";
 import { advancePendingSignIn, requirePendingSignIn, requirePendingUser } from "./pending-sign-in";
 import { finishSignIn } from "./sign-in.service";
 
@@ -30,13 +32,15 @@ export async function confirmSignInSetup(ctx: AppContext, input: { code: string 
   if (result !== "accepted")
     throw new InvalidCodeError("That code is not right. Check that the app shows a code for Laurel and enter the newest one.");
   const recovery = await newRecoveryCode();
+  const mail = await emailIntent(ctx, mfaEnabledEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName), now);
   await ctx.db.batch([
     ...confirmEnrolmentStatements(ctx, enrolment, now),
     storeRecoveryCodeStatement(ctx, user.id, recovery.hash, now),
     auditInsert(ctx.db, { actorUserId: user.id, action: "mfa.enabled", subjectType: "user", subjectId: user.id, ip: ctx.ip }, now),
+    mail.statement,
   ]);
+  afterCommit(ctx, [mail.id]);
   await advancePendingSignIn(ctx, pending, "acknowledge");
-  await ctx.mailer.send(mfaEnabledEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName));
   return { recoveryCode: recovery.code };
 }
 

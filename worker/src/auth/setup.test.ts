@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import * as OTPAuth from "otpauth";
 import { describe, expect, it } from "vitest";
 import { ME, SIGN_IN } from "../../test/accounts";
-import { lastMailTo, TestClient } from "../../test/client";
+import { latestMailTo, TestClient } from "../../test/client";
 import { createUser, type TestUser } from "../../test/fixtures";
 import { ACKNOWLEDGE, BEGIN_SETUP, CONFIRM_SETUP, enrolAuthenticator, PENDING, totp } from "../../test/mfa";
 import { sha256Hex } from "../lib/crypto";
@@ -58,7 +58,7 @@ describe("set-up at the first sign-in", () => {
     expect(done).toMatchObject({ status: "SIGNED_IN", userId: user.id });
     expect(client.cookies.has(PENDING_COOKIE)).toBe(false);
     expect((await client.gql(ME)).me.id).toBe(user.id);
-    expect((await lastMailTo(user.email)).subject).toBe("Two-step sign-in is on for your Laurel account");
+    expect((await latestMailTo(user.email)).subject).toBe("Two-step sign-in is on for your Laurel account");
 
     // From now on the password alone is not enough.
     expect((await signIn(new TestClient(), user)).status).toBe("SECOND_FACTOR_REQUIRED");

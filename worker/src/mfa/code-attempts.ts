@@ -2,8 +2,10 @@ import { getPrimaryEmail } from "../accounts/accounts.service";
 import type { User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { emailIntent } from "../email/queued-email";
 import { InvalidCodeError, ValidationError } from "../lib/errors";
 import { MINUTE } from "../lib/time";
+import { afterCommit } from "../outbox/enqueue";
 import {
   attemptsLeft,
   pausedByThis,
@@ -71,16 +73,20 @@ export async function checkSecondFactorAttempt(
   const paused = pausedByThis(reservation);
   const accountPaused = paused.filter((s) => s.slot.policy === SECOND_FACTOR_PER_ACCOUNT);
   if (accountPaused.length > 0) {
+    const mail = await emailIntent(
+      ctx,
+      mfaLockedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName, SECOND_FACTOR_PER_ACCOUNT.pauseMs / MINUTE),
+      reservation.now,
+    );
     await ctx.db.batch([
       auditInsert(
         ctx.db,
         { actorUserId: null, action: "mfa.locked", subjectType: "user", subjectId: user.id, ip: ctx.ip },
         reservation.now,
       ),
+      mail.statement,
     ]);
-    await ctx.mailer.send(
-      mfaLockedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName, SECOND_FACTOR_PER_ACCOUNT.pauseMs / MINUTE),
-    );
+    afterCommit(ctx, [mail.id]);
   }
   if (flow && paused.some((s) => s.slot.key === flow.key.key)) throw await flow.spent();
   const pausedError = pausedByThisError(reservation, accountPaused);

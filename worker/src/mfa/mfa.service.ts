@@ -4,7 +4,9 @@ import { type User, users } from "../accounts/accounts.table";
 import { verifyPassword } from "../accounts/password";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { emailIntent } from "../email/queued-email";
 import { InvalidCodeError, NotFoundError, Problems, ValidationError } from "../lib/errors";
+import { afterCommit } from "../outbox/enqueue";
 import { clearAttemptsStatement } from "../throttling/guard";
 import { secondFactorKey } from "../throttling/policies";
 import {
@@ -51,6 +53,11 @@ export async function confirmAuthenticatorReplacement(ctx: AppContext, user: Use
   if ((await checkCode(ctx, enrolment, code, now)) !== "accepted") {
     throw new InvalidCodeError("That code is not right. Enter the newest code from the new app.");
   }
+  const mail = await emailIntent(
+    ctx,
+    authenticatorReplacedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName),
+    now,
+  );
   await ctx.db.batch([
     ...confirmEnrolmentStatements(ctx, enrolment, now),
     auditInsert(
@@ -58,8 +65,9 @@ export async function confirmAuthenticatorReplacement(ctx: AppContext, user: Use
       { actorUserId: user.id, action: "mfa.authenticator-replaced", subjectType: "user", subjectId: user.id, ip: ctx.ip },
       now,
     ),
+    mail.statement,
   ]);
-  await ctx.mailer.send(authenticatorReplacedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName));
+  afterCommit(ctx, [mail.id]);
   return new Date(now);
 }
 
@@ -109,6 +117,7 @@ export async function resetUserMfa(ctx: AppContext, staff: User, input: { userId
   const user = await getUserById(ctx, input.userId);
   if (!user) throw new NotFoundError("No account has that id.");
   const now = ctx.now();
+  const mail = await emailIntent(ctx, mfaResetEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName), now);
   const [, , updated] = await ctx.db.batch([
     deleteAuthenticatorsStatement(ctx, user.id),
     deleteRecoveryCodeStatement(ctx, user.id),
@@ -123,9 +132,10 @@ export async function resetUserMfa(ctx: AppContext, staff: User, input: { userId
       now,
     ),
     clearAttemptsStatement(ctx.db, secondFactorKey(user.id)),
+    mail.statement,
   ]);
+  afterCommit(ctx, [mail.id]);
   // Its sessions end by credentialsChangedAt, which every request checks (sessions/visitor.ts).
   await forgetAllDevices(ctx, user.id);
-  await ctx.mailer.send(mfaResetEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName));
   return updated[0]!;
 }

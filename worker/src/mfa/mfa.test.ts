@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ME, REQUEST_RESET, RESET, SIGN_IN } from "../../test/accounts";
-import { codeIn, lastMailTo, TestClient } from "../../test/client";
+import { codeIn, latestMailTo, TestClient } from "../../test/client";
 import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { enrolAuthenticator, MY_MFA, signInWithCode, totp, VERIFY_CODE, VERIFY_RECOVERY } from "../../test/mfa";
 import { sha256Hex } from "../lib/crypto";
@@ -87,7 +87,7 @@ describe("remember this device for 30 days", () => {
     await signInWithCode(second, user, secret, { remember: true, offsetSteps: 1 });
     const token = second.cookies.get(DEVICE)!;
     await new TestClient().gql(REQUEST_RESET, { email: user.email });
-    const code = codeIn(await lastMailTo(user.email));
+    const code = codeIn(await latestMailTo(user.email));
     const newPassword = "an entirely new passphrase";
     expect((await new TestClient().gql(RESET, { email: user.email, code, password: newPassword })).resetPassword.__typename).toBe(
       "PasswordReset",
@@ -133,7 +133,7 @@ describe("settings", () => {
     expect((await signIn(new TestClient(), user)).status).toBe("SECOND_FACTOR_REQUIRED");
     const confirmed = (await client.gql(CONFIRM_REPLACE, { code: totp(newSecret) })).confirmAuthenticatorReplacement;
     expect(confirmed.__typename).toBe("MfaSettings");
-    expect((await lastMailTo(user.email)).subject).toBe("Your Laurel authenticator app was replaced");
+    expect((await latestMailTo(user.email)).subject).toBe("Your Laurel authenticator app was replaced");
 
     const old = new TestClient();
     await signIn(old, user);
@@ -191,7 +191,7 @@ describe("staff reset of a locked-out user's MFA", () => {
       .first<{ actor_user_id: string; data: string }>();
     expect(audit?.actor_user_id).toBe(staff.id);
     expect(JSON.parse(audit!.data)).toEqual({ reason: "ticket 42: lost phone" });
-    expect((await lastMailTo(user.email)).subject).toBe("The two-step sign-in of your Laurel account was reset");
+    expect((await latestMailTo(user.email)).subject).toBe("The two-step sign-in of your Laurel account was reset");
     expect((await userClient.gql(ME)).me).toBeNull();
     expect((await signIn(new TestClient(), user)).status).toBe("MFA_SETUP_REQUIRED");
   });

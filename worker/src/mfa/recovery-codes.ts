@@ -1,5 +1,6 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import type { AppContext } from "../context";
+import { rowExists } from "../db/conditional";
 import { randomBytes, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { crockfordEncode, groupsOf, normalizeCrockford } from "./base32";
 import { recoveryCodes } from "./mfa.table";
@@ -45,17 +46,29 @@ export async function getRecoveryCodeCreatedAt(ctx: Pick<AppContext, "db">, user
 
 /**
  * Spends the recovery code and returns its replacement, or null when the code is wrong or
- * already spent. The swap is one conditional UPDATE, so of two racing requests only one wins.
+ * already spent. The swap is one conditional UPDATE, so of two racing requests only one wins;
+ * `follow` gives statements for the same batch (an audit row, an email) that are to happen
+ * only if it did, given the condition that says so.
  */
-export async function redeemRecoveryCode(ctx: Pick<AppContext, "db">, userId: string, input: string, now: number): Promise<string | null> {
+export async function redeemRecoveryCode(
+  ctx: Pick<AppContext, "db">,
+  userId: string,
+  input: string,
+  now: number,
+  follow: (swapped: SQL) => Promise<BatchItem<"sqlite">[]> = async () => [],
+): Promise<string | null> {
   const canonical = canonicalRecoveryCode(input);
   const row = await ctx.db.query.recoveryCodes.findFirst({ where: eq(recoveryCodes.userId, userId) });
   if (!canonical || !row || !timingSafeEqual(await sha256Hex(canonical), row.codeHash)) return null;
   const next = await newRecoveryCode();
-  const swapped = await ctx.db
-    .update(recoveryCodes)
-    .set({ codeHash: next.hash, createdAt: new Date(now) })
-    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, row.codeHash)))
-    .returning({ userId: recoveryCodes.userId });
-  return swapped.length > 0 ? next.code : null;
+  const swapped = rowExists(ctx.db, recoveryCodes, and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, next.hash)));
+  const [done] = await ctx.db.batch([
+    ctx.db
+      .update(recoveryCodes)
+      .set({ codeHash: next.hash, createdAt: new Date(now) })
+      .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, row.codeHash)))
+      .returning({ userId: recoveryCodes.userId }),
+    ...(await follow(swapped)),
+  ]);
+  return done.length > 0 ? next.code : null;
 }

@@ -1,6 +1,8 @@
 import type { SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
+import { insertWhere } from "../db/conditional";
 import { insertWhere } from "../db/conditional";
 import { newId } from "../lib/ids";
 import { derivedSealingKey, open, seal } from "../lib/secret-box";
@@ -56,13 +58,15 @@ export async function sealedOutboxInsert(
   ctx: { db: Db; config: { appSecret: string } },
   intent: OutboxIntent,
   now: number,
+  /** Written only if this holds when the batch runs (the change it follows won its race). */
+  when?: SQL,
 ): Promise<OutboxWrite> {
   const id = newId();
   const box = await seal(await payloadKey(ctx.config.appSecret), JSON.stringify(intent.payload ?? null), boundTo(id));
-  const statement = ctx.db
-    .insert(outboxEvents)
-    .values(row(id, intent, box, true, now))
-    .onConflictDoNothing();
+  const values = row(id, intent, box, true, now);
+  const statement = when
+    ? insertWhere(ctx.db, outboxEvents, values, when).onConflictDoNothing()
+    : ctx.db.insert(outboxEvents).values(values).onConflictDoNothing();
   return { id, statement };
 }
 
