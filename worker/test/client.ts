@@ -113,7 +113,7 @@ export async function deliveredMailTo(address: string, subject?: string): Promis
 }
 
 /**
- * Every mail to `address` once the outbox has sent what the last minute's requests asked for:
+ * Every mail to `address` once the outbox has sent what the last seconds' requests asked for:
  * for counting mail, or reading the newest of several to the same address.
  */
 export async function settledMailTo(address: string): Promise<SentMail[]> {
@@ -122,7 +122,7 @@ export async function settledMailTo(address: string): Promise<SentMail[]> {
       const pending = await env.DB.prepare(
         "select count(*) as n from outbox_events where kind = 'email.send' and status = 'pending' and created_at > ?",
       )
-        .bind(Date.now() - 60_000)
+        .bind(Date.now() - 15_000)
         .first<{ n: number }>();
       if (pending?.n) throw new Error(`${pending.n} emails still to send`);
     },

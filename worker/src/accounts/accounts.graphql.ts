@@ -1,14 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, InvalidCodeError, RateLimitedError } from "../lib/errors";
-import {
-  activateAccount,
-  register,
-  requestPasswordReset,
-  resendActivationCode,
-  resetPassword,
-  updateName,
-} from "./accounts.service";
+import { activateAccount, register, requestPasswordReset, resendActivationCode, resetPassword, updateName } from "./accounts.service";
 import { type Email, emails, type User } from "./accounts.table";
 
 export const UserType = builder.objectRef<User>("User").implement({

@@ -92,22 +92,14 @@ export async function resendActivationCode(ctx: AppContext, rawEmail: string): P
   problems.throwIfAny();
   const now = ctx.now();
   const holder = await getAccountHolding(ctx, email);
-  await reissueCode(
-    ctx,
-    "register",
-    email,
-    (code, payload) => registrationEmail(ctx, email, String(payload.firstName), holder)(code),
-    now,
-  );
+  await reissueCode(ctx, "register", email, (code, payload) => registrationEmail(ctx, email, String(payload.firstName), holder)(code), now);
   return { email };
 }
 
 /** The same code either activates a new account or reconnects the existing one; only the wording differs. */
 function registrationEmail(ctx: AppContext, email: string, firstName: string, holder: User | null): CodeEmail {
   return (code) =>
-    holder
-      ? reconnectEmail(email, ctx.config.appUrl, holder.firstName, code)
-      : activationEmail(email, ctx.config.appUrl, firstName, code);
+    holder ? reconnectEmail(email, ctx.config.appUrl, holder.firstName, code) : activationEmail(email, ctx.config.appUrl, firstName, code);
 }
 
 interface RegistrationPayload {

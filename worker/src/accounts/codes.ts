@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context";
+import type { Db } from "../db/client";
 import type { EmailMessage } from "../email/message";
 import { emailIntent } from "../email/queued-email";
 import type { Config } from "../env";
@@ -16,14 +17,12 @@ import {
   reserveAttempt,
   settleSuccessStatements,
 } from "../throttling/guard";
-import { CODE_SENDS_PER_ADDRESS, codeSendKeys, EMAIL_CODE_TRIES, emailCodeKeys, emailCodeTriesKey } from "../throttling/policies";
+import { codeSendKeys, EMAIL_CODE_TRIES, emailCodeKeys, emailCodeTriesKey } from "../throttling/policies";
 import { type EmailCode, emailCodes } from "./codes.table";
 
 export type CodePurpose = EmailCode["purpose"];
 
 export const CODE_TTL_MS = 10 * MINUTE;
-export const CODE_MAX_FAILURES = EMAIL_CODE_TRIES.limit;
-export const RESEND_INTERVAL_MS = CODE_SENDS_PER_ADDRESS.windowMs;
 
 type CodeDeps = Pick<AppContext, "db" | "config" | "ip" | "env" | "now" | "waitUntil">;
 
@@ -146,6 +145,13 @@ export async function consumeCode(
   const networkPaused = pausedByThisError(reservation, pausedByThis(reservation));
   if (networkPaused) throw networkPaused;
   throw new InvalidCodeError(`That code is not correct. ${left} ${left === 1 ? "try" : "tries"} left.`, left);
+}
+
+/** The password hash of a registration at `address` still waiting for its code, or null. */
+export async function getPendingRegistrationHash(db: Db, address: string, now: number): Promise<string | null> {
+  const row = await db.query.emailCodes.findFirst({ where: and(eq(emailCodes.purpose, "register"), eq(emailCodes.address, address)) });
+  const hash = row && row.expiresAt.getTime() > now ? row.payload.passwordHash : null;
+  return typeof hash === "string" ? hash : null;
 }
 
 /** Keyed by APP_SECRET: a leaked table cannot be brute-forced back to six digits offline. */

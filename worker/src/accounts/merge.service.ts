@@ -1,9 +1,9 @@
 import { and, eq, exists, inArray, notExists, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { auditInsertWhere } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
 import { collections } from "../collections/collections.table";
 import type { AppContext } from "../context";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { insertWhere } from "../db/conditional";
 import { emailIntent } from "../email/queued-email";
@@ -89,8 +89,8 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
 
 /**
  * What only made sense for the other account as an account: its factors and half-finished
- * flows. Its pending sign-ins (auth/) need no line: they refuse an account that is no longer
- * active, and end within minutes.
+ * flows. Its pending sign-ins and sign-in links (auth/) need no line: they refuse an account
+ * that is no longer active, and end within minutes.
  */
 function deleteAccountOnlyRows(ctx: AppContext, userId: string, when: SQL) {
   return [
@@ -219,7 +219,11 @@ export async function mergeAccount(
     ctx,
     mails.map((m) => m.id),
   );
-  await Promise.all([revokeAllSessions(ctx, other.id), forgetAllDevices(ctx, other.id), ctx.kv.delete(mailboxProofKey(survivor.id, address))]);
+  await Promise.all([
+    revokeAllSessions(ctx, other.id),
+    forgetAllDevices(ctx, other.id),
+    ctx.kv.delete(mailboxProofKey(survivor.id, address)),
+  ]);
   return survivor;
 }
 

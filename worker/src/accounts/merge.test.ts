@@ -203,6 +203,7 @@ describe("linking another account (merge)", () => {
         "sso_flows.user_id",
         // Refused once the account is closed (auth/ checks it is active), and short-lived.
         "pending_sign_ins.user_id",
+        "sign_in_links.user_id",
         // Records of who acted or was merged: they stay.
         "account_merges.from_user_id",
         "account_merges.into_user_id",

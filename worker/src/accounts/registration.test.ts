@@ -155,9 +155,9 @@ describe("re-registering an existing email", () => {
     await client.gql(REGISTER, registration(user.email, { firstName: "Someone", password: "a brand new passphrase" }));
     const mail = await latestMailTo(user.email);
     expect(mail.subject).toBe("Reconnect to your Laurel account");
-    // Until the code comes back, the old password still works and the new one does not.
+    // Until the code comes back, the old password still works; the new one is told to wait for the code.
     expect((await client.gql(SIGN_IN, { email: user.email, password: "a brand new passphrase" })).signIn.__typename).toBe(
-      "InvalidCredentialsError",
+      "ActivationPendingError",
     );
     const { activateAccount } = await client.gql(ACTIVATE, { email: user.email, code: codeIn(mail) });
     expect(activateAccount).toEqual({ __typename: "AccountActivated", email: user.email, reconnected: true });
@@ -181,12 +181,14 @@ describe("no account enumeration", () => {
     expect(await settledMailTo(fresh)).toHaveLength(1);
   });
 
-  it("does not sign in before activation, and then says the same as for a wrong password", async () => {
+  it("does not sign in before activation: only the registration's password learns it waits for its code", async () => {
     const client = new TestClient();
     const email = uniqueEmail();
     await client.gql(REGISTER, registration(email));
     const { signIn } = await client.gql(SIGN_IN, { email, password: STRONG_PASSWORD });
-    expect(signIn).toEqual({ __typename: "InvalidCredentialsError", message: "The email or password is not correct." });
+    expect(signIn.__typename).toBe("ActivationPendingError");
     expect((await client.gql(ME)).me).toBeNull();
+    const wrong = await client.gql(SIGN_IN, { email, password: "another password entirely" });
+    expect(wrong.signIn).toEqual({ __typename: "InvalidCredentialsError", message: "The email or password is not correct." });
   });
 });

@@ -5,9 +5,9 @@ import type { AppContext } from "../context";
 import { emailIntent } from "../email/queued-email";
 import { SignInExpiredError, ValidationError } from "../lib/errors";
 import { checkCode, getActiveAuthenticator } from "../mfa/authenticators";
-import { checkSecondFactorAttempt, checkTotpFormat, type FlowAttempts } from "../mfa/code-attempts";
+import { checkSecondFactorAttempt, checkTotpFormat, type FlowAttempts, RECOVERY_CODE } from "../mfa/code-attempts";
 import { recoveryCodeUsedEmail } from "../mfa/mfa.emails";
-import { redeemRecoveryCode } from "../mfa/recovery-codes";
+import { type Redemption, redeemRecoveryCode } from "../mfa/recovery-codes";
 import { afterCommit } from "../outbox/enqueue";
 import type { OutboxWrite } from "../outbox/intents";
 import { pendingSignInKey } from "../throttling/policies";
@@ -45,20 +45,18 @@ export async function verifyRecoveryCode(ctx: AppContext, input: { code: string 
   if (!input.code.trim()) throw ValidationError.field("code", "Enter your recovery code.");
   const pending = await requirePendingSignIn(ctx, ["second-factor"]);
   const user = await requirePendingUser(ctx, pending);
-  let replacement: string | null = null;
+  // Set inside the check, which the guard runs.
+  const found: { redemption: Redemption } = { redemption: { kind: "wrong" } };
   let mail: OutboxWrite | null = null;
   await checkSecondFactorAttempt(
     ctx,
     user,
     async () => {
-      replacement = await redeemRecoveryCode(ctx, user.id, input.code, ctx.now(), async (swapped) => {
+      found.redemption = await redeemRecoveryCode(ctx, user.id, input.code, ctx.now(), async (swapped) => {
         const now = ctx.now();
-        mail = await emailIntent(
-          ctx,
-          recoveryCodeUsedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName),
-          now,
-          { when: swapped },
-        );
+        mail = await emailIntent(ctx, recoveryCodeUsedEmail(await getPrimaryEmail(ctx, user.id), ctx.config.appUrl, user.firstName), now, {
+          when: swapped,
+        });
         return [
           auditInsertWhere(
             ctx.db,
@@ -69,11 +67,15 @@ export async function verifyRecoveryCode(ctx: AppContext, input: { code: string 
           mail.statement,
         ];
       });
-      return replacement ? "accepted" : "wrong";
+      return found.redemption.kind === "redeemed" ? "accepted" : found.redemption.kind;
     },
     pendingAttempts(ctx, pending),
+    RECOVERY_CODE,
   );
   if (mail) afterCommit(ctx, [(mail as OutboxWrite).id]);
   await advancePendingSignIn(ctx, pending, "acknowledge");
-  return { recoveryCode: replacement! };
+  const { redemption } = found;
+  // The check passed, so the code was redeemed.
+  if (redemption.kind !== "redeemed") throw new Error("recovery code accepted but not redeemed");
+  return { recoveryCode: redemption.replacement };
 }

@@ -99,9 +99,9 @@ describe("second factor at sign-in", () => {
     await signIn(client, user);
     expect((await verify(client, totp(secret))).__typename).toBe("RateLimitedError");
     expect((await recover(client, "0000-0000-0000-0000-0000-0000")).__typename).toBe("RateLimitedError");
-    expect((await settledMailTo(user.email)).filter((m) => m.subject.includes("Two-step sign-in to your Laurel account is paused"))).toHaveLength(
-      1,
-    );
+    expect(
+      (await settledMailTo(user.email)).filter((m) => m.subject.includes("Two-step sign-in to your Laurel account is paused")),
+    ).toHaveLength(1);
     const audit = await env.DB.prepare("select count(*) as n from audit_log where action = 'mfa.locked' and subject_id = ?")
       .bind(user.id)
       .first<{ n: number }>();
@@ -161,7 +161,13 @@ describe("recovery code", () => {
 
     const later = new TestClient();
     await signIn(later, user);
-    expect(await recover(later, recoveryCode)).toMatchObject({ __typename: "InvalidCodeError", attemptsLeft: 4 });
+    // The used code is told so, not given the authenticator app's message.
+    expect(await recover(later, recoveryCode)).toMatchObject({
+      __typename: "InvalidCodeError",
+      attemptsLeft: 4,
+      message:
+        "That recovery code was already used, and the new one shown then replaced it. Enter your newest recovery code, or use a code from your authenticator app.",
+    });
     expect((await recover(later, issued.recoveryCode)).__typename).toBe("RecoveryCodeIssued");
   });
 
@@ -179,7 +185,11 @@ describe("recovery code", () => {
     await enrolAuthenticator(user);
     const client = new TestClient();
     await signIn(client, user);
-    expect(await recover(client, "not a code")).toMatchObject({ __typename: "InvalidCodeError", attemptsLeft: 4 });
+    expect(await recover(client, "not a code")).toMatchObject({
+      __typename: "InvalidCodeError",
+      attemptsLeft: 4,
+      message: "That recovery code is not right. Check it and try again, or use a code from your authenticator app.",
+    });
     expect(await recover(client, "0000-0000-0000-0000-0000-0000")).toMatchObject({ __typename: "InvalidCodeError", attemptsLeft: 3 });
     expect((await recover(client, "  ")).fieldErrors[0].field).toBe("code");
   });

@@ -5,6 +5,7 @@ export * from "../accounts/merges.table";
 export * from "../accounts/profile.table";
 export * from "../audit/audit.table";
 export * from "../auth/pending-sign-ins.table";
+export * from "../auth/sign-in-links.table";
 export * from "../badges/awards.table";
 export * from "../badges/badge-classes.table";
 export * from "../badges/issuers.table";

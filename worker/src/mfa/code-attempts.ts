@@ -6,15 +6,7 @@ import { emailIntent } from "../email/queued-email";
 import { InvalidCodeError, ValidationError } from "../lib/errors";
 import { MINUTE } from "../lib/time";
 import { afterCommit } from "../outbox/enqueue";
-import {
-  attemptsLeft,
-  pausedByThis,
-  pausedByThisError,
-  refusedError,
-  reserveAttempt,
-  settleSuccess,
-  slotOf,
-} from "../throttling/guard";
+import { attemptsLeft, pausedByThis, pausedByThisError, refusedError, reserveAttempt, settleSuccess, slotOf } from "../throttling/guard";
 import { type AttemptKey, SECOND_FACTOR_PER_ACCOUNT, secondFactorKey } from "../throttling/policies";
 import type { CodeCheck } from "./authenticators";
 import { mfaLockedEmail } from "./mfa.emails";
@@ -25,7 +17,8 @@ export function checkTotpFormat(input: string): string {
   return code;
 }
 
-export type SecondFactorCheck = CodeCheck | "wrong-password";
+/** What one check found: the authenticator's answers, a wrong password, or the recovery code used last. */
+export type SecondFactorCheck = CodeCheck | "wrong-password" | "spent";
 
 /**
  * A key of the flow the code is entered in (a pending sign-in), besides the account's own:
@@ -40,11 +33,19 @@ export interface FlowAttempts {
 export interface CodeWording {
   wrong: string;
   replayed: string;
+  spent?: string;
 }
 
 const OWN_APP: CodeWording = {
   wrong: "That code is not right. Enter the newest code from your authenticator app.",
   replayed: "That code was already used. Wait for the next code in your app and enter it.",
+};
+
+export const RECOVERY_CODE: CodeWording = {
+  wrong: "That recovery code is not right. Check it and try again, or use a code from your authenticator app.",
+  replayed: "That recovery code is not right. Check it and try again, or use a code from your authenticator app.",
+  spent:
+    "That recovery code was already used, and the new one shown then replaced it. Enter your newest recovery code, or use a code from your authenticator app.",
 };
 
 /**
@@ -93,7 +94,7 @@ export async function checkSecondFactorAttempt(
   if (pausedError) throw pausedError;
   if (result === "wrong-password") throw ValidationError.field("password", "That password is not right.");
   throw new InvalidCodeError(
-    result === "replayed" ? wording.replayed : wording.wrong,
+    result === "replayed" ? wording.replayed : result === "spent" ? (wording.spent ?? wording.wrong) : wording.wrong,
     flow ? attemptsLeft(reservation, flow.key.policy.name) : null,
   );
 }

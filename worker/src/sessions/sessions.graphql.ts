@@ -20,7 +20,8 @@ builder.queryField("mySessions", (t) =>
   t.field({
     type: [SessionType],
     authScopes: { signedIn: true },
-    resolve: async (_root, _args, ctx) => (await listLiveSessions(ctx, ctx.user!)).map((s) => ({ ...s, current: s.id === ctx.session?.id })),
+    resolve: async (_root, _args, ctx) =>
+      (await listLiveSessions(ctx, ctx.user!)).map((s) => ({ ...s, current: s.id === ctx.session?.id })),
   }),
 );
 
