@@ -14,7 +14,12 @@ const ACTIVATE = graphql(`
 export async function registeredAccount(options: { label: string; firstName: string; password: string }): Promise<string> {
   const email = uniqueEmail(options.label);
   await anonymousGql(REGISTER, { firstName: options.firstName, email, password: options.password });
-  const [mail] = await mailboxFor(email);
+  // The code comes through the outbox, a moment after the answer.
+  let mail = (await mailboxFor(email))[0];
+  for (let tries = 0; !mail && tries < 60; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    mail = (await mailboxFor(email))[0];
+  }
   const code = mail?.text.match(/Your code: (\d{6})/)?.[1];
   if (!code) throw new Error(`no activation code mailed to ${email}`);
   const { activateAccount } = await anonymousGql(ACTIVATE, { email, code });
