@@ -62,7 +62,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "http://127.0.0.1:8787/public/assertions/x",
   "http://169.254.169.254/latest/meta-data/",
   "file:///etc/passwd",
-  "=HYPERLINK(\"http://evil.example\")",
+  '=HYPERLINK("http://evil.example")',
   "null",
   "undefined",
   "NaN",
@@ -211,7 +211,9 @@ export class Fuzzer {
 
   /** A file for a File argument: truncated, oversized, mislabelled or scripted images. */
   file(): File {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0x7f, 0xff, 0xff, 0xff]);
+    const png = new Uint8Array([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0x7f, 0xff, 0xff, 0xff,
+    ]);
     const svg = (extra: string) =>
       `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" ${extra}><circle cx="100" cy="100" r="90"/></svg>`;
     const choice = this.int(0, 7);
@@ -299,7 +301,14 @@ export function operation(fuzzer: Fuzzer, kind: "query" | "mutation", field: Gra
 }
 
 /** Replaces File values (at any depth of input objects) by uploads, half of the time. */
-function collectFiles(fuzzer: Fuzzer, type: GraphQLInputType, holder: Record<string, unknown>, key: string, files: Record<string, File>, path = key) {
+function collectFiles(
+  fuzzer: Fuzzer,
+  type: GraphQLInputType,
+  holder: Record<string, unknown>,
+  key: string,
+  files: Record<string, File>,
+  path = key,
+) {
   const named = getNamedType(type);
   if (isScalarType(named) && named.name === "File" && !isListType(isNonNullType(type) ? type.ofType : type)) {
     if (fuzzer.chance(0.5)) {

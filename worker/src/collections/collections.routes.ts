@@ -3,11 +3,11 @@ import { getUserById } from "../accounts/accounts.service";
 import { imageUrl } from "../badges/images";
 import { loadBadgeClass, loadIssuer } from "../badges/loaders";
 import type { AppContext } from "../context";
+import { getConfig } from "../env";
 import { escapeHtml } from "../lib/html";
 import { publicUrls } from "../verification/ob2";
 import { publicPage } from "../verification/page";
 import { jsonLd, respond } from "../verification/public-response";
-import { getConfig } from "../env";
 import { collectionBadges, collectionCacheUrl, collectionUrl, getSharedCollection, shareTokenHash } from "./collections.service";
 import type { Collection } from "./collections.table";
 

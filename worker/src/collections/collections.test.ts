@@ -98,10 +98,10 @@ describe("collections", () => {
     await client.gql(SET, { id: created.id, awardIds: [ids[0]] });
     const { publicUrl } = (await client.gql(SHARE, { id: created.id })).shareCollection;
     expect(((await (await publicGet(publicUrl)).json()) as { name: string }).name).toBe("Before");
-    await client.gql(
-      `mutation ($id: ID!, $input: CollectionInput!) { updateCollection(id: $id, input: $input) { __typename } }`,
-      { id: created.id, input: { name: "After" } },
-    );
+    await client.gql(`mutation ($id: ID!, $input: CollectionInput!) { updateCollection(id: $id, input: $input) { __typename } }`, {
+      id: created.id,
+      input: { name: "After" },
+    });
     expect(((await (await publicGet(publicUrl)).json()) as { name: string }).name).toBe("After");
     await client.gql(UNSHARE, { id: created.id });
     expect((await publicGet(publicUrl)).status).toBe(404);

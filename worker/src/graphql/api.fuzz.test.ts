@@ -149,9 +149,8 @@ beforeAll(async () => {
   const { issuer, badgeClass } = await issuerWithBadgeClass(owner);
   const mine = (await owner.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: signedIn.email } })).awardBadge;
   const theirs = (await owner.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: other.email } })).awardBadge;
-  const collection = (
-    await owner.gql(`mutation { createCollection(input: { name: "Fuzzed" }) { ... on Collection { id } } }`)
-  ).createCollection;
+  const collection = (await owner.gql(`mutation { createCollection(input: { name: "Fuzzed" }) { ... on Collection { id } } }`))
+    .createCollection;
   const { me } = await owner.gql("{ me { emails { id } } }");
   const { mySessions } = await owner.gql("{ mySessions { id } }");
   pools = {
@@ -202,7 +201,9 @@ describe("GraphQL fuzz", () => {
     }
     // Most generated calls are refused (that is the point); some must get through, or the
     // generator tests nothing but validation.
-    console.log(`[fuzz] digest ${Math.round(digestMs)} ms; ${total} calls, ${refused} refused, ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `[fuzz] digest ${Math.round(digestMs)} ms; ${total} calls, ${refused} refused, ${Math.round(performance.now() - started)} ms`,
+    );
     expect(refused).toBeGreaterThan(total / 3);
     expect(refused).toBeLessThan(total);
   }, 120_000);
@@ -213,12 +214,14 @@ describe("GraphQL fuzz", () => {
       for (let level = levels - 1; level > 1; level--) selection = `${level % 2 ? "issuer" : "badgeClasses"} { ${selection} }`;
       return `{ myIssuers { ${selection} } }`;
     };
-    const json = (body: unknown, headers: Record<string, string> = {}) => (client: TestClient) =>
-      client.request("/graphql", {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-laurel-csrf": "1", ...headers },
-        body: typeof body === "string" ? body : JSON.stringify(body),
-      });
+    const json =
+      (body: unknown, headers: Record<string, string> = {}) =>
+      (client: TestClient) =>
+        client.request("/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-laurel-csrf": "1", ...headers },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        });
     const cases: [string, (client: TestClient) => Promise<Response>][] = [
       ["50 levels deep", json({ query: nested(50) })],
       ["1,000 aliases", json({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: me { id }`).join(" ")} }` })],
@@ -232,12 +235,18 @@ describe("GraphQL fuzz", () => {
       ["no query", json({ variables: {} })],
       ["broken JSON", json('{"query": "{ me { id } }"')],
       ["variables are an array", json({ query: "query ($id: ID!) { badgeClass(id: $id) { id } }", variables: [1] })],
-      ["variables with __proto__", json('{"query":"query ($id: ID!) { badgeClass(id: $id) { id } }","variables":{"__proto__":{"id":"x"}}}')],
+      [
+        "variables with __proto__",
+        json('{"query":"query ($id: ID!) { badgeClass(id: $id) { id } }","variables":{"__proto__":{"id":"x"}}}'),
+      ],
       ["an unknown operationName", json({ query: "query A { me { id } } query B { termsVersion }", operationName: "C" })],
       ["two anonymous operations", json({ query: "{ me { id } } { termsVersion }" })],
       ["a subscription", json({ query: "subscription { me { id } }" })],
       ["an Int beyond 32 bits", json({ query: "{ backpack(first: 99999999999) { hasNextPage } }" })],
-      ["first: -1 and a huge page", json({ query: "query ($n: Int) { backpack(first: $n) { items { id } } }", variables: { n: 2 ** 31 - 1 } })],
+      [
+        "first: -1 and a huge page",
+        json({ query: "query ($n: Int) { backpack(first: $n) { items { id } } }", variables: { n: 2 ** 31 - 1 } }),
+      ],
       ["a negative page", json({ query: "query ($n: Int) { backpack(first: $n) { items { id } } }", variables: { n: -5 } })],
       ["a forged cursor", json({ query: `{ backpack(after: "${"%ff".repeat(50)}") { items { id } } }` })],
       ["extensions garbage", json({ query: "{ termsVersion }", extensions: { persistedQuery: { sha256Hash: "x", version: 1 } } })],
@@ -245,14 +254,23 @@ describe("GraphQL fuzz", () => {
       ["graphql body", json("{ termsVersion }", { "content-type": "application/graphql" })],
       [
         "a mutation over GET",
-        (client) => client.request(`/graphql?query=${encodeURIComponent("mutation { signOutOtherSessions }")}`, { headers: { "x-laurel-csrf": "1" } }),
+        (client) =>
+          client.request(`/graphql?query=${encodeURIComponent("mutation { signOutOtherSessions }")}`, {
+            headers: { "x-laurel-csrf": "1" },
+          }),
       ],
-      ["GET with broken variables", (client) => client.request("/graphql?query=%7Bme%7Bid%7D%7D&variables=%7B", { headers: { "x-laurel-csrf": "1" } })],
+      [
+        "GET with broken variables",
+        (client) => client.request("/graphql?query=%7Bme%7Bid%7D%7D&variables=%7B", { headers: { "x-laurel-csrf": "1" } }),
+      ],
       [
         "multipart with a broken map",
         (client) => {
           const form = new FormData();
-          form.set("operations", JSON.stringify({ query: "mutation ($p: File) { setProfilePhoto(photo: $p) { __typename } }", variables: { p: null } }));
+          form.set(
+            "operations",
+            JSON.stringify({ query: "mutation ($p: File) { setProfilePhoto(photo: $p) { __typename } }", variables: { p: null } }),
+          );
           form.set("map", '{"0": ["variables.nothing.here"]}');
           form.set("0", new File(["x"], "x.png", { type: "image/png" }));
           return client.request("/graphql", { method: "POST", headers: { "x-laurel-csrf": "1" }, body: form });

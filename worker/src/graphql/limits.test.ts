@@ -110,7 +110,10 @@ describe("GraphQL limits", () => {
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as GraphQLBody;
-    expect(body.errors?.[0]).toMatchObject({ message: "The request's variables or extensions are not valid JSON.", extensions: { code: "BAD_REQUEST" } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: "The request's variables or extensions are not valid JSON.",
+      extensions: { code: "BAD_REQUEST" },
+    });
   });
 
   it("does not run batched operations", async () => {

@@ -1,13 +1,14 @@
 import { and, eq } from "drizzle-orm";
-import { getAccountHolding, getPrimaryEmail, getUserById } from "../accounts/accounts.service";
-import { type User, users } from "../accounts/accounts.table";
+import { getAccountHolding, getUserById } from "../accounts/accounts.service";
+import { emails, type User, users } from "../accounts/accounts.table";
 import { newAccountInserts } from "../accounts/new-account";
 import { auditInsert } from "../audit/audit";
+import { completeFirstFactor } from "../auth/sign-in.service";
+import type { SignInStep } from "../auth/sign-in-step";
 import type { AppContext } from "../context";
 import { emailIntent } from "../email/queued-email";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
 import { afterCommit } from "../outbox/enqueue";
-import { completeFirstFactor, type SignInStep } from "../sessions/sign-in";
 import { consumeFlow, type SsoPurpose, storeFlow } from "./flows";
 import { deleteIdentityIfNotLast, findIdentity, identityInsert, linkIdentity, listIdentities, touchIdentity } from "./identities";
 import { authorizationUrl, exchangeCode, type IdClaims, redirectUri, validateIdToken } from "./oidc";
@@ -138,14 +139,8 @@ async function createAccount(ctx: AppContext, provider: SsoProviderConfig, claim
  */
 async function linkedNotice(ctx: AppContext, provider: SsoProviderConfig, claims: IdClaims, owner: User) {
   const address = claims.email ?? "";
-  const primary = await getPrimaryEmail(ctx, owner.id).catch(() => null);
-  const message = identityLinkedByEmailEmail(
-    primary ?? address,
-    ctx.config.appUrl,
-    owner.firstName,
-    provider.label,
-    address,
-  );
+  const primary = await ctx.db.query.emails.findFirst({ where: and(eq(emails.userId, owner.id), eq(emails.isPrimary, true)) });
+  const message = identityLinkedByEmailEmail(primary?.address ?? address, ctx.config.appUrl, owner.firstName, provider.label, address);
   return emailIntent(ctx, message, ctx.now());
 }
 
