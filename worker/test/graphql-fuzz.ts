@@ -17,8 +17,8 @@ import {
   isUnionType,
 } from "graphql";
 
-// A generator of GraphQL operations for the fuzz test: every root field of the executable
-// schema, with random, boundary and hostile arguments, reproducible from a seed.
+// A generator of GraphQL operations for the fuzz test: every root field of the printed schema
+// (schema/schema.graphql), with random, boundary and hostile arguments, reproducible from a seed.
 
 /** mulberry32: small, fast and the same on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -156,7 +156,14 @@ export class Fuzzer {
 
   /** Something of the wrong type for `type`: GraphQL must refuse it while coercing variables. */
   private wrong(): unknown {
-    return this.pick<unknown>([{}, [], 1.5, -1, true, "x", { __proto__: { admin: true } }, [null], 2 ** 53]);
+    return this.pick<unknown>([{}, [], 1.5, -1, true, "x", { __proto__: { admin: true } }, [null], 2 ** 53, this.deep()]);
+  }
+
+  /** JSON nested hundreds of levels deep: coercion must refuse it without recursing into trouble. */
+  private deep(): unknown {
+    let value: unknown = "x";
+    for (let level = this.int(100, 800); level > 0; level--) value = this.chance(0.5) ? [value] : { a: value };
+    return value;
   }
 
   /** A value for `type`; `kind` says which ids fit, for ID arguments. */
@@ -192,7 +199,7 @@ export class Fuzzer {
         case "ID":
           return this.id(kind);
         case "Int":
-          return this.pick([0, 1, -1, 2, 24, 100, 101, 1_000, 2 ** 31 - 1, -(2 ** 31), this.int(-1_000, 100_000)]);
+          return this.pick([0, 1, -1, -100, 2, 24, 100, 101, 1_000, 2 ** 31 - 1, -(2 ** 31), this.int(-100_000, 100_000)]);
         case "Float":
           return this.pick([0, -0.5, 1e308, Number.MIN_VALUE]);
         case "Boolean":
@@ -283,7 +290,8 @@ export function operation(fuzzer: Fuzzer, kind: "query" | "mutation", field: Gra
   const variables: Record<string, unknown> = {};
   const files: Record<string, File> = {};
   for (const [index, arg] of field.args.entries()) {
-    if (!isNonNullType(arg.type) && fuzzer.chance(0.3)) continue;
+    // Optional arguments are often left out; a required one now and then (GraphQL must refuse).
+    if (fuzzer.chance(isNonNullType(arg.type) ? 0.06 : 0.3)) continue;
     const name = `v${index}`;
     declarations.push(`$${name}: ${String(arg.type)}`);
     args.push(`${arg.name}: $${name}`);
