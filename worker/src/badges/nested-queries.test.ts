@@ -6,7 +6,7 @@ import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { getUserById } from "../accounts/accounts.service";
 import { backgroundContext } from "../context";
 import { createDb } from "../db/client";
-import { yoga } from "../graphql/yoga";
+import { graphqlServer } from "../graphql/yoga";
 
 // Nesting must not multiply D1 queries: the dataloaders batch each level, so a page of ten
 // badges from ten issuers costs what a page of two does.
@@ -31,7 +31,7 @@ async function countQueries(user: TestUser, query: string): Promise<{ data: any;
   });
   ctx.d1 = counting;
   ctx.db = createDb(counting);
-  const response = await yoga.fetch(
+  const response = await graphqlServer(ctx.config.environment).fetch(
     new Request("http://127.0.0.1:8787/graphql", {
       method: "POST",
       headers: { "content-type": "application/json" },
