@@ -1,5 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { registeredAccount } from "../support/accounts";
 import { oathtoolCode } from "../support/authenticator";
 import { launchChromium, newPage, uniqueEmail } from "../support/browser";
 import {
@@ -111,6 +112,27 @@ it("tells the user a wrong password is wrong without saying whether the email ex
   await signInWithPassword(page, uniqueEmail("nobody"), "not the password at all");
   await page.getByRole("alert").waitFor();
   expect(await page.getByRole("alert").textContent()).toBe(known);
+});
+
+it("when sign-in is paused, emails a sign-in link that lets the right password through", async () => {
+  const password = "quiet harbour lantern 7";
+  const email = await registeredAccount({ label: "browser-paused", firstName: "Lin", password });
+  const { page } = await newPage(browser);
+  for (let i = 0; i < 10; i++) {
+    await signInWithPassword(page, email, `not it ${i}`);
+    await page.getByRole("alert").waitFor();
+  }
+  expect(await page.getByRole("alert").textContent()).toMatch(/paused for 15 minutes/);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await page.getByText(`We sent a sign-in link to ${email}`).waitFor();
+  const mail = await readMailInMailbox(page, email, "Your Laurel sign-in link");
+  const link = mail.match(/Sign in with this link: (\S+)/)?.[1];
+  expect(link).toMatch(/\/sign-in\?email=.+&unlock=/);
+  await page.goto(new URL(link!).pathname + new URL(link!).search);
+  await page.getByText("the link you followed lets it through once").waitFor();
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
 });
 
 it("is usable at 375 px wide without sideways scrolling", async () => {

@@ -1,25 +1,28 @@
-import { baseUrl, mailboxFor, uniqueEmail } from "./browser";
+import { mailboxFor, uniqueEmail } from "./browser";
+import { anonymousGql, graphql } from "./graphql";
+
+const REGISTER = graphql(`
+  mutation TestRegister($firstName: String!, $email: String!, $password: String!) {
+    register(firstName: $firstName, lastName: "Tester", email: $email, password: $password, acceptTerms: true) { __typename }
+  }
+`);
+const ACTIVATE = graphql(`
+  mutation TestActivate($email: String!, $code: String!) { activateAccount(email: $email, code: $code) { __typename } }
+`);
 
 /** Registers and activates an account through the API, for tests about what happens after. */
 export async function registeredAccount(options: { label: string; firstName: string; password: string }): Promise<string> {
   const email = uniqueEmail(options.label);
-  const gql = (query: string, variables: Record<string, unknown>) =>
-    fetch(`${baseUrl()}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-laurel-csrf": "1" },
-      body: JSON.stringify({ query, variables }),
-    }).then((r) => r.json());
-  await gql(
-    'mutation ($f: String!, $e: String!, $p: String!) { register(firstName: $f, lastName: "Tester", email: $e, password: $p, acceptTerms: true) { __typename } }',
-    { f: options.firstName, e: email, p: options.password },
-  );
-  const [mail] = await mailboxFor(email);
+  await anonymousGql(REGISTER, { firstName: options.firstName, email, password: options.password });
+  // The code comes through the outbox, a moment after the answer.
+  let mail = (await mailboxFor(email))[0];
+  for (let tries = 0; !mail && tries < 60; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    mail = (await mailboxFor(email))[0];
+  }
   const code = mail?.text.match(/Your code: (\d{6})/)?.[1];
-  const activated = await gql("mutation ($e: String!, $c: String!) { activateAccount(email: $e, code: $c) { __typename } }", {
-    e: email,
-    c: code,
-  });
-  if (activated.data?.activateAccount?.__typename !== "AccountActivated")
-    throw new Error(`could not activate ${email}: ${JSON.stringify(activated)}`);
+  if (!code) throw new Error(`no activation code mailed to ${email}`);
+  const { activateAccount } = await anonymousGql(ACTIVATE, { email, code });
+  if (activateAccount.__typename !== "AccountActivated") throw new Error(`could not activate ${email}: ${activateAccount.__typename}`);
   return email;
 }

@@ -14,6 +14,7 @@ import { type AppEnv, requestContext } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
+import { attachSession } from "./sessions/visitor";
 import { ssoRoutes } from "./sso/sso.routes";
 import { credentialRoutes } from "./verification/credentials.routes";
 import { signAwardCredential } from "./verification/credentials.service";
@@ -23,12 +24,12 @@ import { verifyRoutes } from "./verification/verify.routes";
 const app = new Hono<AppEnv>();
 
 app.use("*", securityHeaders());
-app.use("/graphql", credentialedCors(), csrfProtection({ reads: true }), requestContext());
-app.use("/dev/api/*", credentialedCors(), csrfProtection(), requestContext());
+app.use("/graphql", credentialedCors(), csrfProtection({ reads: true }), requestContext(attachSession));
+app.use("/dev/api/*", credentialedCors(), csrfProtection(), requestContext(attachSession));
 app.use("/public/*", publicCors());
 app.use("/api/verify", publicCors());
 // Browser navigations (GET only) to and from identity providers; no CSRF header is possible here.
-app.use("/auth/*", requestContext());
+app.use("/auth/*", requestContext(attachSession));
 
 app.on(["GET", "POST"], "/graphql", (c) => graphqlServer(c.var.app.config.environment).fetch(c.req.raw, { app: c.var.app }));
 app.route("/dev/api", devRoutes);

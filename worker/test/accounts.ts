@@ -1,5 +1,5 @@
 import type { TestClient } from "./client";
-import { codeIn, lastMailTo } from "./client";
+import { codeIn, latestMailTo } from "./client";
 
 // GraphQL documents and flows shared by the account tests.
 export const REGISTER = `mutation ($firstName: String!, $lastName: String!, $email: String!, $password: String!, $acceptTerms: Boolean!) {
@@ -60,7 +60,7 @@ export function registration(email: string, overrides: Record<string, unknown> =
 export async function registerAndActivate(client: TestClient, email: string, password = STRONG_PASSWORD) {
   const registered = await client.gql(REGISTER, registration(email, { password }));
   if (registered.register.__typename !== "CodeSent") throw new Error(JSON.stringify(registered));
-  const code = codeIn(await lastMailTo(email));
+  const code = codeIn(await latestMailTo(email));
   const activated = await client.gql(ACTIVATE, { email, code });
   if (activated.activateAccount.__typename !== "AccountActivated") throw new Error(JSON.stringify(activated));
   return activated.activateAccount;

@@ -112,6 +112,32 @@ export async function deliveredMailTo(address: string, subject?: string): Promis
   );
 }
 
+/**
+ * Every mail to `address` once the outbox has sent what the last seconds' requests asked for:
+ * for counting mail, or reading the newest of several to the same address.
+ */
+export async function settledMailTo(address: string): Promise<SentMail[]> {
+  await vi.waitFor(
+    async () => {
+      const pending = await env.DB.prepare(
+        "select count(*) as n from outbox_events where kind = 'email.send' and status = 'pending' and created_at > ?",
+      )
+        .bind(Date.now() - 15_000)
+        .first<{ n: number }>();
+      if (pending?.n) throw new Error(`${pending.n} emails still to send`);
+    },
+    { timeout: 20_000, interval: 100 },
+  );
+  return mailTo(address);
+}
+
+/** The newest mail to `address` once the outbox has sent everything asked for (see `settledMailTo`). */
+export async function latestMailTo(address: string): Promise<SentMail> {
+  const last = (await settledMailTo(address)).at(-1);
+  if (!last) throw new Error(`no mail to ${address}`);
+  return last;
+}
+
 export function codeIn(mail: SentMail): string {
   const match = /Your code: (\d{6})/.exec(mail.text);
   if (!match?.[1]) throw new Error(`no code in mail "${mail.subject}"`);

@@ -1,12 +1,15 @@
 import { A, useNavigate } from "@solidjs/router";
 import { type JSX, Show } from "solid-js";
-import { client } from "../lib/graphql";
+import { graphql } from "../lib/gql";
+import { mutate } from "../lib/graphql";
 import { currentUser, setCurrentUser } from "../lib/session";
+
+const SIGN_OUT = graphql(`mutation SignOut { signOut }`);
 
 export function Layout(props: { children?: JSX.Element }) {
   const navigate = useNavigate();
   async function signOut() {
-    await client.mutation("mutation { signOut }", {}).toPromise();
+    await mutate(SIGN_OUT);
     setCurrentUser(null);
     navigate("/sign-in?signedOut=1");
   }

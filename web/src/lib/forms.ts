@@ -6,7 +6,7 @@ export function createFormState() {
   const [submitting, setSubmitting] = createSignal(false);
   const [fieldErrors, setFieldErrors] = createSignal<Record<string, string>>({});
   const [message, setMessage] = createSignal<string | null>(null);
-  async function run<T>(action: () => Promise<Outcome<T>>, onSuccess: (data: T) => unknown) {
+  async function run<T, E>(action: () => Promise<Outcome<T, E>>, onSuccess: (data: T) => unknown) {
     setSubmitting(true);
     setMessage(null);
     setFieldErrors({});

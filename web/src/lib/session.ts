@@ -1,20 +1,16 @@
 import { createResource } from "solid-js";
+import { type FragmentOf, graphql } from "./gql";
 import { query } from "./graphql";
 
-export interface Me {
-  id: string;
-  firstName: string;
-  lastName: string;
-  name: string;
-  primaryEmail: string;
-  isStaff: boolean;
-  hasPassword: boolean;
-}
+export const MeFields = graphql(`
+  fragment MeFields on User { id firstName lastName name primaryEmail isStaff hasPassword }
+`);
+export type Me = FragmentOf<typeof MeFields>;
 
-const ME = "{ me { id firstName lastName name primaryEmail isStaff hasPassword } }";
+const ME = graphql(`query Me { me { ...MeFields } }`, [MeFields]);
 
 // The signed-in user, shared by the whole app; refetch after signing in or out.
-const [me, { refetch, mutate }] = createResource(async () => (await query<{ me: Me | null }>(ME)).me);
+const [me, { refetch, mutate }] = createResource(async () => (await query(ME)).me);
 
 export const currentUser = me;
 export const refreshUser = refetch;

@@ -1,13 +1,12 @@
 import type { Navigator } from "@solidjs/router";
+import { type FragmentOf, graphql } from "./gql";
 import { refreshUser } from "./session";
 
-/** What every factor of sign-in answers (the SignInStep type). */
-export interface SignInStep {
-  status: "SIGNED_IN" | "MFA_SETUP_REQUIRED" | "SECOND_FACTOR_REQUIRED";
-  pendingExpiresAt: string | null;
-}
-
-export const SIGN_IN_STEP = "... on SignInStep { status pendingExpiresAt }";
+/** What every factor of sign-in answers. */
+export const SignInStepFields = graphql(`
+  fragment SignInStepFields on SignInStep { status pendingExpiresAt }
+`);
+export type SignInStep = FragmentOf<typeof SignInStepFields>;
 
 /**
  * Where a passed factor leads. One function, so every way of signing in (password, SSO,

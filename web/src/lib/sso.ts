@@ -1,15 +1,11 @@
 import { createResource } from "solid-js";
+import { graphql } from "./gql";
 import { query } from "./graphql";
 
-export interface SsoProvider {
-  name: string;
-  label: string;
-}
+const PROVIDERS = graphql(`query SsoProviders { ssoProviders { name label } }`);
 
 // The configured providers rarely change; one fetch per page load is plenty.
-const [providers] = createResource(
-  async () => (await query<{ ssoProviders: SsoProvider[] }>("{ ssoProviders { name label } }")).ssoProviders,
-);
+const [providers] = createResource(async () => (await query(PROVIDERS)).ssoProviders);
 export const ssoProviders = providers;
 
 /** A full-page navigation: the provider's pages are not part of the SPA. */

@@ -9,23 +9,22 @@ import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { deviceName } from "../lib/devices";
 import { createFormState, formValues } from "../lib/forms";
-import { client, mutate, query, withErrors } from "../lib/graphql";
-import { currentUser, type Me, setCurrentUser } from "../lib/session";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate, query } from "../lib/graphql";
+import { currentUser, type Me, MeFields, setCurrentUser } from "../lib/session";
 
-interface Session {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastSeenAt: string;
-  userAgent: string | null;
-  ip: string | null;
-}
-
-const UPDATE_NAME = `mutation ($firstName: String!, $lastName: String!) {
-  updateName(firstName: $firstName, lastName: $lastName) { ${withErrors("... on User { id firstName lastName name primaryEmail isStaff hasPassword }")} }
-}`;
-const REVOKE = `mutation ($id: ID!) { revokeSession(id: $id) { ${withErrors("... on SessionRevoked { id }")} } }`;
-const SESSIONS = "{ mySessions { id current createdAt lastSeenAt userAgent ip } }";
+const UPDATE_NAME = graphql(
+  `mutation UpdateName($firstName: String!, $lastName: String!) {
+    updateName(firstName: $firstName, lastName: $lastName) { __typename ...ErrorFields ...MeFields }
+  }`,
+  [ErrorFields, MeFields],
+);
+const REVOKE = graphql(
+  `mutation RevokeSession($id: ID!) { revokeSession(id: $id) { __typename ...ErrorFields ... on SessionRevoked { id } } }`,
+  [ErrorFields],
+);
+const SIGN_OUT_OTHERS = graphql(`mutation SignOutOtherSessions { signOutOtherSessions }`);
+const SESSIONS = graphql(`query MySessions { mySessions { id current createdAt lastSeenAt userAgent ip } }`);
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -35,8 +34,9 @@ function NameForm(props: { user: Me }) {
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     setSaved(false);
+    const { firstName, lastName } = formValues(event.currentTarget as HTMLFormElement);
     form.run(
-      () => mutate<Me>(UPDATE_NAME, formValues(event.currentTarget as HTMLFormElement)),
+      () => mutate(UPDATE_NAME, { firstName: firstName ?? "", lastName: lastName ?? "" }),
       (user) => {
         setCurrentUser(user);
         setSaved(true);
@@ -79,18 +79,13 @@ function NameForm(props: { user: Me }) {
 }
 
 function Sessions() {
-  const [sessions, { refetch }] = createResource(async () => (await query<{ mySessions: Session[] }>(SESSIONS)).mySessions);
+  const [sessions, { refetch }] = createResource(async () => (await query(SESSIONS)).mySessions);
   const revoke = createFormState();
   const others = createFormState();
   const otherCount = () => (sessions() ?? []).filter((s) => !s.current).length;
   const signOutOthers = () =>
     others.run(
-      async () => {
-        const result = await client.mutation("mutation { signOutOtherSessions }", {}).toPromise();
-        return result.error
-          ? { ok: false as const, typename: "Error", message: "Could not sign out other sessions.", fieldErrors: {} }
-          : { ok: true as const, data: null };
-      },
+      () => mutate(SIGN_OUT_OTHERS),
       () => refetch(),
     );
   return (

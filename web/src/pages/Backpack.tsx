@@ -4,30 +4,18 @@ import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Page } from "../components/Page";
 import { formatDate, STATUS_LABELS } from "../lib/format";
+import { graphql, type ResultOf } from "../lib/gql";
 import { query } from "../lib/graphql";
 
-interface BackpackItem {
-  id: string;
-  status: string;
-  hidden: boolean;
-  issuedOn: string;
-  expiresAt: string | null;
-  recipientEmail: string;
-  badgeClass: { name: string; imageUrl: string; issuer: { name: string } };
-}
-
-interface BackpackPage {
-  items: BackpackItem[];
-  endCursor: string | null;
-  hasNextPage: boolean;
-}
-
-const BACKPACK = `query ($filter: BackpackFilter, $includeHidden: Boolean, $after: String) {
-  backpack(filter: $filter, includeHidden: $includeHidden, first: 24, after: $after) {
-    items { id status hidden issuedOn expiresAt recipientEmail badgeClass { name imageUrl issuer { name } } }
-    endCursor hasNextPage
+const BACKPACK = graphql(`
+  query Backpack($filter: BackpackFilter, $includeHidden: Boolean, $after: String) {
+    backpack(filter: $filter, includeHidden: $includeHidden, first: 24, after: $after) {
+      items { id status hidden issuedOn expiresAt recipientEmail badgeClass { name imageUrl issuer { name } } }
+      endCursor hasNextPage
+    }
   }
-}`;
+`);
+type BackpackItem = ResultOf<typeof BACKPACK>["backpack"]["items"][number];
 
 const FILTERS = [
   { value: "ALL", label: "All" },
@@ -45,7 +33,7 @@ export default function Backpack() {
   const [page] = createResource(
     () => ({ filter: filter(), includeHidden: includeHidden() }),
     async (variables) => {
-      const result = (await query<{ backpack: BackpackPage }>(BACKPACK, variables)).backpack;
+      const result = (await query(BACKPACK, variables)).backpack;
       setExtra([]);
       setCursor(result);
       return result.items;
@@ -55,9 +43,7 @@ export default function Backpack() {
   async function loadMore() {
     setLoadingMore(true);
     try {
-      const result = (
-        await query<{ backpack: BackpackPage }>(BACKPACK, { filter: filter(), includeHidden: includeHidden(), after: cursor().endCursor })
-      ).backpack;
+      const result = (await query(BACKPACK, { filter: filter(), includeHidden: includeHidden(), after: cursor().endCursor })).backpack;
       setExtra([...extra(), ...result.items]);
       setCursor(result);
     } finally {

@@ -7,41 +7,35 @@ import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { formatDate, STATUS_LABELS } from "../lib/format";
 import { createFormState } from "../lib/forms";
-import { mutate, query, withErrors } from "../lib/graphql";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate, query } from "../lib/graphql";
 
-interface Badge {
-  id: string;
-  status: string;
-  hidden: boolean;
-  recipientEmail: string;
-  narrative: string | null;
-  evidence: { url: string | null; narrative: string | null }[];
-  issuedOn: string;
-  expiresAt: string | null;
-  acceptedAt: string | null;
-  badgeClass: {
-    name: string;
-    description: string;
-    imageUrl: string;
-    criteriaNarrative: string | null;
-    criteriaUrl: string | null;
-    learningOutcomes: string[];
-    alignments: { name: string; url: string; code: string | null }[];
-    tags: string[];
-    achievementType: string;
-    issuer: { name: string; url: string; email: string };
-  };
-  publicUrl: string;
-  credentialUrl: string;
-  linkedInAddToProfileUrl: string;
-  linkedInShareUrl: string;
-  embedHtml: string;
-}
-
-const FIELDS = `id status hidden recipientEmail publicUrl credentialUrl linkedInAddToProfileUrl linkedInShareUrl embedHtml narrative evidence { url narrative } issuedOn expiresAt acceptedAt
-  badgeClass { name description imageUrl criteriaNarrative criteriaUrl learningOutcomes alignments { name url code } tags achievementType issuer { name url email } }`;
-const BADGE = `query ($id: ID!) { backpackBadge(id: $id) { ${FIELDS} } }`;
-const change = (name: string) => `mutation ($id: ID!) { ${name}(id: $id) { ${withErrors(`... on Award { ${FIELDS} }`)} } }`;
+const BadgeFields = graphql(`
+  fragment BadgeFields on Award {
+    id status hidden recipientEmail publicUrl credentialUrl linkedInAddToProfileUrl linkedInShareUrl embedHtml
+    narrative evidence { url narrative } issuedOn expiresAt acceptedAt
+    badgeClass {
+      name description imageUrl criteriaNarrative criteriaUrl learningOutcomes alignments { name url code } tags achievementType
+      issuer { name url email }
+    }
+  }
+`);
+const BADGE = graphql(`query BackpackBadge($id: ID!) { backpackBadge(id: $id) { ...BadgeFields } }`, [BadgeFields]);
+// What the learner does with the badge; each answers the badge as it now is.
+const ACTIONS = {
+  accept: graphql(`mutation AcceptBadge($id: ID!) { acceptBadge(id: $id) { __typename ...ErrorFields ...BadgeFields } }`, [
+    ErrorFields,
+    BadgeFields,
+  ]),
+  hide: graphql(`mutation HideBadge($id: ID!) { hideBadge(id: $id) { __typename ...ErrorFields ...BadgeFields } }`, [
+    ErrorFields,
+    BadgeFields,
+  ]),
+  show: graphql(`mutation ShowBadge($id: ID!) { showBadge(id: $id) { __typename ...ErrorFields ...BadgeFields } }`, [
+    ErrorFields,
+    BadgeFields,
+  ]),
+};
 
 /** Paragraphs of a plain-text or Markdown narrative, shown as text: nothing an issuer writes becomes markup. */
 const Paragraphs = (props: { text: string }) => <For each={props.text.split(/\n{2,}/)}>{(p) => <p class="prose">{p}</p>}</For>;
@@ -50,12 +44,12 @@ export default function BadgeDetail() {
   const params = useParams();
   const [badge, { mutate: setBadge }] = createResource(
     () => params.id,
-    async (id) => (await query<{ backpackBadge: Badge | null }>(BADGE, { id })).backpackBadge,
+    async (id) => (await query(BADGE, { id })).backpackBadge,
   );
   const form = createFormState();
-  const act = (name: "acceptBadge" | "hideBadge" | "showBadge") =>
+  const act = (action: keyof typeof ACTIONS) =>
     form.run(
-      () => mutate<Badge>(change(name), { id: params.id }),
+      () => mutate(ACTIONS[action], { id: params.id ?? "" }),
       (updated) => setBadge(updated),
     );
   return (
@@ -102,19 +96,19 @@ export default function BadgeDetail() {
                 <FormAlert form={form} />
                 <div class="toolbar">
                   <Show when={b().status === "PENDING"}>
-                    <Button type="button" busy={form.submitting()} onClick={() => act("acceptBadge")}>
+                    <Button type="button" busy={form.submitting()} onClick={() => act("accept")}>
                       Accept badge
                     </Button>
                   </Show>
                   <Show
                     when={b().hidden}
                     fallback={
-                      <Button type="button" variant="secondary" busy={form.submitting()} onClick={() => act("hideBadge")}>
+                      <Button type="button" variant="secondary" busy={form.submitting()} onClick={() => act("hide")}>
                         Hide from backpack
                       </Button>
                     }
                   >
-                    <Button type="button" variant="secondary" busy={form.submitting()} onClick={() => act("showBadge")}>
+                    <Button type="button" variant="secondary" busy={form.submitting()} onClick={() => act("show")}>
                       Show in backpack
                     </Button>
                   </Show>

@@ -7,42 +7,52 @@ import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, query, withErrors } from "../lib/graphql";
+import { ErrorFields, type FragmentOf, graphql } from "../lib/gql";
+import { mutate, query } from "../lib/graphql";
 
-interface Badge {
-  id: string;
-  hidden: boolean;
-  badgeClass: { name: string; imageUrl: string; issuer: { name: string } };
-}
+const CollectionFields = graphql(`fragment CollectionFields on Collection { id name description publicUrl badges { id } }`);
+type Collection = FragmentOf<typeof CollectionFields>;
 
-interface Collection {
-  id: string;
-  name: string;
-  description: string;
-  publicUrl: string | null;
-  badges: { id: string }[];
-}
-
-const FIELDS = "id name description publicUrl badges { id }";
-const LOAD = `query ($id: ID!) {
-  collection(id: $id) { ${FIELDS} }
-  backpack(first: 100, includeHidden: true) { items { id hidden badgeClass { name imageUrl issuer { name } } } }
-}`;
-const returning = (field: string, args: string, params: string) =>
-  `mutation (${args}) { ${field}(${params}) { ${withErrors(`... on Collection { ${FIELDS} }`)} } }`;
-const UPDATE = returning("updateCollection", "$id: ID!, $input: CollectionInput!", "id: $id, input: $input");
-const SET_BADGES = returning("setCollectionBadges", "$id: ID!, $awardIds: [ID!]!", "id: $id, awardIds: $awardIds");
-const SHARE = returning("shareCollection", "$id: ID!", "id: $id");
-const UNSHARE = returning("unshareCollection", "$id: ID!", "id: $id");
-const DELETE = `mutation ($id: ID!) { deleteCollection(id: $id) { ${withErrors("... on CollectionDeleted { id }")} } }`;
+const LOAD = graphql(
+  `query CollectionEditor($id: ID!) {
+    collection(id: $id) { ...CollectionFields }
+    backpack(first: 100, includeHidden: true) { items { id hidden badgeClass { name imageUrl issuer { name } } } }
+  }`,
+  [CollectionFields],
+);
+const UPDATE = graphql(
+  `mutation UpdateCollection($id: ID!, $input: CollectionInput!) {
+    updateCollection(id: $id, input: $input) { __typename ...ErrorFields ...CollectionFields }
+  }`,
+  [ErrorFields, CollectionFields],
+);
+const SET_BADGES = graphql(
+  `mutation SetCollectionBadges($id: ID!, $awardIds: [ID!]!) {
+    setCollectionBadges(id: $id, awardIds: $awardIds) { __typename ...ErrorFields ...CollectionFields }
+  }`,
+  [ErrorFields, CollectionFields],
+);
+const SHARE = graphql(`mutation ShareCollection($id: ID!) { shareCollection(id: $id) { __typename ...ErrorFields ...CollectionFields } }`, [
+  ErrorFields,
+  CollectionFields,
+]);
+const UNSHARE = graphql(
+  `mutation UnshareCollection($id: ID!) { unshareCollection(id: $id) { __typename ...ErrorFields ...CollectionFields } }`,
+  [ErrorFields, CollectionFields],
+);
+const DELETE = graphql(
+  `mutation DeleteCollection($id: ID!) { deleteCollection(id: $id) { __typename ...ErrorFields ... on CollectionDeleted { id } } }`,
+  [ErrorFields],
+);
 
 /** One collection: its name, which badges in which order, and whether (and where) it is shared. */
 export default function CollectionEditor() {
   const params = useParams();
+  const collectionId = () => params.id ?? "";
   const navigate = useNavigate();
   const [data, { mutate: setData }] = createResource(
     () => params.id,
-    async (id) => query<{ collection: Collection | null; backpack: { items: Badge[] } }>(LOAD, { id }),
+    async (id) => query(LOAD, { id }),
   );
   const [chosen, setChosen] = createSignal<string[] | null>(null);
   const selection = () => chosen() ?? data()?.collection?.badges.map((b) => b.id) ?? [];
@@ -68,13 +78,13 @@ export default function CollectionEditor() {
     event.preventDefault();
     const v = formValues(event.currentTarget as HTMLFormElement);
     return details.run(
-      () => mutate<Collection>(UPDATE, { id: params.id, input: { name: v.name, description: v.description } }),
+      () => mutate(UPDATE, { id: collectionId(), input: { name: v.name ?? "", description: v.description } }),
       (c) => keep(c, "Saved."),
     );
   };
   const saveBadges = () =>
     badges.run(
-      () => mutate<Collection>(SET_BADGES, { id: params.id, awardIds: selection() }),
+      () => mutate(SET_BADGES, { id: collectionId(), awardIds: selection() }),
       (c) => {
         setChosen(null);
         keep(c, "Badges saved.");
@@ -83,7 +93,7 @@ export default function CollectionEditor() {
   const remove = () => {
     if (!window.confirm("Delete this collection? Its public link stops working. Your badges stay in your backpack.")) return;
     return sharing.run(
-      () => mutate(DELETE, { id: params.id }),
+      () => mutate(DELETE, { id: collectionId() }),
       () => navigate("/backpack/collections"),
     );
   };
@@ -113,7 +123,7 @@ export default function CollectionEditor() {
                         busy={sharing.submitting()}
                         onClick={() =>
                           sharing.run(
-                            () => mutate<Collection>(SHARE, { id: params.id }),
+                            () => mutate(SHARE, { id: collectionId() }),
                             (x) => keep(x, "Shared."),
                           )
                         }
@@ -138,7 +148,7 @@ export default function CollectionEditor() {
                         busy={sharing.submitting()}
                         onClick={() =>
                           sharing.run(
-                            () => mutate<Collection>(UNSHARE, { id: params.id }),
+                            () => mutate(UNSHARE, { id: collectionId() }),
                             (x) => keep(x, "Sharing stopped: the link no longer works."),
                           )
                         }

@@ -5,29 +5,27 @@ import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, query, withErrors } from "../lib/graphql";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate, query } from "../lib/graphql";
 
-interface CollectionSummary {
-  id: string;
-  name: string;
-  description: string;
-  publicUrl: string | null;
-  badges: { id: string }[];
-}
-
-const MINE = "{ myCollections { id name description publicUrl badges { id } } }";
-const CREATE = `mutation ($input: CollectionInput!) { createCollection(input: $input) { ${withErrors("... on Collection { id }")} } }`;
+const MINE = graphql(`query MyCollections { myCollections { id name description publicUrl badges { id } } }`);
+const CREATE = graphql(
+  `mutation CreateCollection($input: CollectionInput!) {
+    createCollection(input: $input) { __typename ...ErrorFields ... on Collection { id } }
+  }`,
+  [ErrorFields],
+);
 
 /** The learner's collections: named selections of badges, each shareable with one link. */
 export default function Collections() {
-  const [collections] = createResource(async () => (await query<{ myCollections: CollectionSummary[] }>(MINE)).myCollections);
+  const [collections] = createResource(async () => (await query(MINE)).myCollections);
   const navigate = useNavigate();
   const form = createFormState();
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const v = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
-      () => mutate<{ id: string }>(CREATE, { input: { name: v.name, description: v.description } }),
+      () => mutate(CREATE, { input: { name: v.name ?? "", description: v.description } }),
       (created) => navigate(`/backpack/collections/${created.id}`),
     );
   };

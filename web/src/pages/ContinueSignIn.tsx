@@ -4,14 +4,13 @@ import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Page } from "../components/Page";
 import { createFormState } from "../lib/forms";
+import { graphql } from "../lib/gql";
 import { mutate, query } from "../lib/graphql";
 import { refreshUser } from "../lib/session";
-import { continueAfterSignIn, type SignInStep, safeNext } from "../lib/sign-in-flow";
+import { continueAfterSignIn, safeNext } from "../lib/sign-in-flow";
 import { ACKNOWLEDGE } from "./MfaSetup";
 
-interface Pending {
-  stage: "SETUP" | "SECOND_FACTOR" | "ACKNOWLEDGE";
-}
+const PENDING = graphql(`query PendingSignIn { pendingSignIn { stage } }`);
 
 /**
  * Where a sign-in that left the SPA (single sign-on) comes back: asks the API which step this
@@ -21,9 +20,7 @@ export default function ContinueSignIn() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const next = () => safeNext(typeof params.next === "string" ? params.next : "/");
-  const [pending] = createResource(
-    async () => (await query<{ pendingSignIn: Pending | null }>("{ pendingSignIn { stage } }")).pendingSignIn,
-  );
+  const [pending] = createResource(async () => (await query(PENDING)).pendingSignIn);
   createEffect(async () => {
     if (pending.loading) return;
     const stage = pending()?.stage;
@@ -35,7 +32,7 @@ export default function ContinueSignIn() {
   const finish = createFormState();
   const onContinue = () =>
     finish.run(
-      () => mutate<SignInStep>(ACKNOWLEDGE),
+      () => mutate(ACKNOWLEDGE),
       (step) => continueAfterSignIn(step, navigate, next()),
     );
   return (

@@ -4,9 +4,15 @@ import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, withErrors } from "../lib/graphql";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate } from "../lib/graphql";
 
-const REQUEST = `mutation ($email: String!) { requestPasswordReset(email: $email) { ${withErrors("... on CodeSent { email }")} } }`;
+const REQUEST = graphql(
+  `mutation RequestPasswordReset($email: String!) {
+    requestPasswordReset(email: $email) { __typename ...ErrorFields ... on CodeSent { email } }
+  }`,
+  [ErrorFields],
+);
 
 export default function ForgotPassword() {
   const navigate = useNavigate();
@@ -15,7 +21,7 @@ export default function ForgotPassword() {
     event.preventDefault();
     const { email } = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
-      () => mutate<{ email: string }>(REQUEST, { email }),
+      () => mutate(REQUEST, { email: email ?? "" }),
       (sent) => navigate(`/reset-password?email=${encodeURIComponent(sent.email)}&sent=1`),
     );
   };

@@ -2,30 +2,26 @@ import { useParams } from "@solidjs/router";
 import { createResource, createSignal, Show } from "solid-js";
 import { AwardForm } from "../components/issuer/AwardForm";
 import { AwardList } from "../components/issuer/AwardList";
-import { BadgeClassList, type BadgeClassSummary } from "../components/issuer/BadgeClassList";
+import { BadgeClassList, BadgeClassSummaryFields } from "../components/issuer/BadgeClassList";
 import { BulkAwardForm } from "../components/issuer/BulkAwardForm";
 import { MembersPanel } from "../components/issuer/MembersPanel";
 import { NewBadgeClassForm } from "../components/issuer/NewBadgeClassForm";
 import { SigningKeys } from "../components/issuer/SigningKeys";
 import { Page } from "../components/Page";
+import { graphql } from "../lib/gql";
 import { query } from "../lib/graphql";
 
-interface IssuerDetail {
-  id: string;
-  name: string;
-  url: string;
-  myRole: "OWNER" | "EDITOR" | "AWARDER";
-  badgeClasses: BadgeClassSummary[];
-}
-
-const ISSUER = "query ($id: ID!) { issuer(id: $id) { id name url myRole badgeClasses { id name imageUrl validForMonths } } }";
+const ISSUER = graphql(
+  `query IssuerConsole($id: ID!) { issuer(id: $id) { id name url myRole badgeClasses { ...BadgeClassSummaryFields } } }`,
+  [BadgeClassSummaryFields],
+);
 
 /** Everything an issuer's members do, by role: badge classes, awarding (one or a CSV), the award list with revocation, members and keys. */
 export default function IssuerConsole() {
   const params = useParams();
   const [issuer, { refetch }] = createResource(
     () => params.id,
-    async (id) => (await query<{ issuer: IssuerDetail | null }>(ISSUER, { id })).issuer,
+    async (id) => (await query(ISSUER, { id })).issuer,
   );
   // Bumped after an award so the list below reloads.
   const [version, setVersion] = createSignal(0);
@@ -36,7 +32,7 @@ export default function IssuerConsole() {
       fallback={<p class="loading">{issuer.loading ? "Loading…" : "No such issuer, or you are not one of its members."}</p>}
     >
       {(i) => (
-        <Page title={i().name} lead={`Your role: ${i().myRole.toLowerCase()}`}>
+        <Page title={i().name} lead={`Your role: ${i().myRole?.toLowerCase()}`}>
           <div class="stack">
             <BadgeClassList badgeClasses={i().badgeClasses} />
             <Show when={i().myRole !== "AWARDER"}>

@@ -5,23 +5,19 @@ import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, fileFrom, formValues } from "../lib/forms";
-import { mutate, query, withErrors } from "../lib/graphql";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate, query } from "../lib/graphql";
 
-interface IssuerSummary {
-  id: string;
-  name: string;
-  url: string;
-  myRole: string;
-  imageUrl: string | null;
-}
-
-const MY_ISSUERS = "{ myIssuers { id name url myRole imageUrl } }";
-const CREATE = `mutation ($input: IssuerInput!) { createIssuer(input: $input) { ${withErrors("... on Issuer { id }")} } }`;
+const MY_ISSUERS = graphql(`query MyIssuers { myIssuers { id name url myRole imageUrl } }`);
+const CREATE = graphql(
+  `mutation CreateIssuer($input: IssuerInput!) { createIssuer(input: $input) { __typename ...ErrorFields ... on Issuer { id } } }`,
+  [ErrorFields],
+);
 
 /** The organisations the user awards badges for, and a way to start one. */
 export default function Issuers() {
   const navigate = useNavigate();
-  const [issuers] = createResource(async () => (await query<{ myIssuers: IssuerSummary[] }>(MY_ISSUERS)).myIssuers);
+  const [issuers] = createResource(async () => (await query(MY_ISSUERS)).myIssuers);
   const form = createFormState();
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -30,8 +26,8 @@ export default function Issuers() {
     const image = fileFrom(element, "image");
     return form.run(
       () =>
-        mutate<{ id: string }>(CREATE, {
-          input: { name: values.name, url: values.url, email: values.email, description: values.description, image },
+        mutate(CREATE, {
+          input: { name: values.name ?? "", url: values.url ?? "", email: values.email ?? "", description: values.description, image },
         }),
       (created) => navigate(`/issuers/${created.id}`),
     );
@@ -46,7 +42,7 @@ export default function Issuers() {
                 <A class="list__main" href={`/issuers/${issuer.id}`}>
                   {issuer.name}
                 </A>
-                <span class="tag">{issuer.myRole.toLowerCase()}</span>
+                <span class="tag">{issuer.myRole?.toLowerCase()}</span>
                 <span class="list__meta">{issuer.url}</span>
               </li>
             )}

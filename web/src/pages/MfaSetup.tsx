@@ -4,23 +4,43 @@ import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { FormAlert } from "../components/FormAlert";
 import { AuthenticatorCodeField } from "../components/mfa/AuthenticatorCodeField";
-import { ENROLMENT_FIELDS, type Enrolment, QrEnrolment } from "../components/mfa/QrEnrolment";
+import { EnrolmentFields, QrEnrolment } from "../components/mfa/QrEnrolment";
 import { RecoveryCodeNotice } from "../components/mfa/RecoveryCodeNotice";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, withErrors } from "../lib/graphql";
-import { continueAfterSignIn, SIGN_IN_STEP, type SignInStep } from "../lib/sign-in-flow";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate } from "../lib/graphql";
+import { continueAfterSignIn, SignInStepFields } from "../lib/sign-in-flow";
 
-const BEGIN = `mutation { beginMfaSetup { ${withErrors(ENROLMENT_FIELDS)} } }`;
-const CONFIRM = `mutation ($code: String!) { confirmMfaSetup(code: $code) { ${withErrors("... on RecoveryCodeIssued { recoveryCode }")} } }`;
-export const ACKNOWLEDGE = `mutation { acknowledgeRecoveryCode { ${withErrors(SIGN_IN_STEP)} } }`;
+const BEGIN = graphql(`mutation BeginMfaSetup { beginMfaSetup { __typename ...ErrorFields ...EnrolmentFields } }`, [
+  ErrorFields,
+  EnrolmentFields,
+]);
+const CONFIRM = graphql(
+  `mutation ConfirmMfaSetup($code: String!) {
+    confirmMfaSetup(code: $code) { __typename ...ErrorFields ... on RecoveryCodeIssued { recoveryCode } }
+  }`,
+  [ErrorFields],
+);
+export const ACKNOWLEDGE = graphql(
+  `mutation AcknowledgeRecoveryCode { acknowledgeRecoveryCode { __typename ...ErrorFields ...SignInStepFields } }`,
+  [ErrorFields, SignInStepFields],
+);
 
 /** First sign-in of an account without an authenticator: QR code, a code from the app, then the recovery code. */
 export default function MfaSetup() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const next = () => (typeof params.next === "string" ? params.next : "/");
-  const [enrolment] = createResource(() => mutate<Enrolment>(BEGIN));
+  const [enrolment] = createResource(() => mutate(BEGIN));
+  const enrolled = () => {
+    const outcome = enrolment();
+    return outcome?.ok ? outcome.data : null;
+  };
+  const enrolmentFailure = () => {
+    const outcome = enrolment();
+    return outcome && !outcome.ok ? outcome.message : "";
+  };
   const form = createFormState();
   const finish = createFormState();
   const [recoveryCode, setRecoveryCode] = createSignal<string | null>(null);
@@ -29,13 +49,13 @@ export default function MfaSetup() {
     event.preventDefault();
     const { code } = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
-      () => mutate<{ recoveryCode: string }>(CONFIRM, { code }),
+      () => mutate(CONFIRM, { code: code ?? "" }),
       (issued) => setRecoveryCode(issued.recoveryCode),
     );
   };
   const onContinue = () =>
     finish.run(
-      () => mutate<SignInStep>(ACKNOWLEDGE),
+      () => mutate(ACKNOWLEDGE),
       (step) => continueAfterSignIn(step, navigate, next()),
     );
 
@@ -45,30 +65,28 @@ export default function MfaSetup() {
         when={recoveryCode()}
         fallback={
           <Show when={enrolment()} fallback={<p class="loading">Preparing…</p>}>
-            {(outcome) => (
-              <Show
-                when={outcome().ok && outcome()}
-                fallback={
-                  <Alert kind="error">
-                    {outcome().ok ? "" : (outcome() as { message: string }).message} <A href="/sign-in">Sign in again</A>
-                  </Alert>
-                }
-              >
-                {(ready) => (
-                  <>
-                    <p>Every Laurel account signs in with a password and a code from an authenticator app on your phone or computer.</p>
-                    <QrEnrolment enrolment={(ready() as { data: Enrolment }).data} />
-                    <FormAlert form={form} />
-                    <form onSubmit={onSubmit} novalidate>
-                      <AuthenticatorCodeField label="Enter the 6-digit code the app shows" error={form.fieldErrors().code} />
-                      <Button busy={form.submitting()} busyLabel="Checking…">
-                        Next
-                      </Button>
-                    </form>
-                  </>
-                )}
-              </Show>
-            )}
+            <Show
+              when={enrolled()}
+              fallback={
+                <Alert kind="error">
+                  {enrolmentFailure()} <A href="/sign-in">Sign in again</A>
+                </Alert>
+              }
+            >
+              {(ready) => (
+                <>
+                  <p>Every Laurel account signs in with a password and a code from an authenticator app on your phone or computer.</p>
+                  <QrEnrolment enrolment={ready()} />
+                  <FormAlert form={form} />
+                  <form onSubmit={onSubmit} novalidate>
+                    <AuthenticatorCodeField label="Enter the 6-digit code the app shows" error={form.fieldErrors().code} />
+                    <Button busy={form.submitting()} busyLabel="Checking…">
+                      Next
+                    </Button>
+                  </form>
+                </>
+              )}
+            </Show>
           </Show>
         }
       >

@@ -6,13 +6,17 @@ import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { SsoButtons } from "../components/SsoButtons";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, withErrors } from "../lib/graphql";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate } from "../lib/graphql";
 
-const REGISTER = `mutation ($firstName: String!, $lastName: String!, $email: String!, $password: String!, $acceptTerms: Boolean!) {
-  register(firstName: $firstName, lastName: $lastName, email: $email, password: $password, acceptTerms: $acceptTerms) {
-    ${withErrors("... on CodeSent { email }")}
-  }
-}`;
+const REGISTER = graphql(
+  `mutation Register($firstName: String!, $lastName: String!, $email: String!, $password: String!, $acceptTerms: Boolean!) {
+    register(firstName: $firstName, lastName: $lastName, email: $email, password: $password, acceptTerms: $acceptTerms) {
+      __typename ...ErrorFields ... on CodeSent { email }
+    }
+  }`,
+  [ErrorFields],
+);
 
 export default function Register() {
   const [params] = useSearchParams();
@@ -23,7 +27,14 @@ export default function Register() {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
-      () => mutate<{ email: string }>(REGISTER, { ...values, acceptTerms: values.acceptTerms === "on" }),
+      () =>
+        mutate(REGISTER, {
+          firstName: values.firstName ?? "",
+          lastName: values.lastName ?? "",
+          email: values.email ?? "",
+          password: values.password ?? "",
+          acceptTerms: values.acceptTerms === "on",
+        }),
       (sent) => navigate(`/register/verify?email=${encodeURIComponent(sent.email)}`),
     );
   };

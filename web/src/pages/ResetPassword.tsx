@@ -6,11 +6,15 @@ import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, withErrors } from "../lib/graphql";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate } from "../lib/graphql";
 
-const RESET = `mutation ($email: String!, $code: String!, $password: String!) {
-  resetPassword(email: $email, code: $code, password: $password) { ${withErrors("... on PasswordReset { email }")} }
-}`;
+const RESET = graphql(
+  `mutation ResetPassword($email: String!, $code: String!, $password: String!) {
+    resetPassword(email: $email, code: $code, password: $password) { __typename ...ErrorFields ... on PasswordReset { email } }
+  }`,
+  [ErrorFields],
+);
 
 export default function ResetPassword() {
   const [params] = useSearchParams();
@@ -21,7 +25,7 @@ export default function ResetPassword() {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
-      () => mutate<{ email: string }>(RESET, values),
+      () => mutate(RESET, { email: values.email ?? "", code: values.code ?? "", password: values.password ?? "" }),
       (done) => navigate(`/sign-in?reset=1&email=${encodeURIComponent(done.email)}`),
     );
   };

@@ -7,14 +7,23 @@ import { AuthenticatorCodeField } from "../components/mfa/AuthenticatorCodeField
 import { RecoveryCodeNotice } from "../components/mfa/RecoveryCodeNotice";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, withErrors } from "../lib/graphql";
-import { continueAfterSignIn, SIGN_IN_STEP, type SignInStep } from "../lib/sign-in-flow";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate } from "../lib/graphql";
+import { continueAfterSignIn, SignInStepFields } from "../lib/sign-in-flow";
 import { ACKNOWLEDGE } from "./MfaSetup";
 
-const VERIFY = `mutation ($code: String!, $remember: Boolean!) {
-  verifySignInCode(code: $code, rememberDevice: $remember) { ${withErrors(SIGN_IN_STEP)} }
-}`;
-const RECOVER = `mutation ($code: String!) { verifyRecoveryCode(code: $code) { ${withErrors("... on RecoveryCodeIssued { recoveryCode }")} } }`;
+const VERIFY = graphql(
+  `mutation VerifySignInCode($code: String!, $remember: Boolean!) {
+    verifySignInCode(code: $code, rememberDevice: $remember) { __typename ...ErrorFields ...SignInStepFields }
+  }`,
+  [ErrorFields, SignInStepFields],
+);
+const RECOVER = graphql(
+  `mutation VerifyRecoveryCode($code: String!) {
+    verifyRecoveryCode(code: $code) { __typename ...ErrorFields ... on RecoveryCodeIssued { recoveryCode } }
+  }`,
+  [ErrorFields],
+);
 
 /** The second step of sign-in: a code from the app, or the recovery code. */
 export default function SecondFactor() {
@@ -25,31 +34,35 @@ export default function SecondFactor() {
   const [newCode, setNewCode] = createSignal<string | null>(null);
   const form = createFormState();
   const finish = createFormState();
-  const expired = () => form.message() && /Sign in again/.test(form.message() ?? "");
+  // The pending sign-in is over: only starting again helps, so the message links there.
+  const [expired, setExpired] = createSignal(false);
 
-  const onCode = (event: SubmitEvent) => {
+  const onCode = async (event: SubmitEvent) => {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
-    return form.run(
-      () => mutate<SignInStep>(VERIFY, { code: values.code, remember: values.remember === "on" }),
+    const outcome = await form.run(
+      () => mutate(VERIFY, { code: values.code ?? "", remember: values.remember === "on" }),
       (step) => continueAfterSignIn(step, navigate, next()),
     );
+    setExpired(!outcome.ok && outcome.error?.__typename === "SignInExpiredError");
   };
-  const onRecovery = (event: SubmitEvent) => {
+  const onRecovery = async (event: SubmitEvent) => {
     event.preventDefault();
     const { code } = formValues(event.currentTarget as HTMLFormElement);
-    return form.run(
-      () => mutate<{ recoveryCode: string }>(RECOVER, { code }),
+    const outcome = await form.run(
+      () => mutate(RECOVER, { code: code ?? "" }),
       (issued) => setNewCode(issued.recoveryCode),
     );
+    setExpired(!outcome.ok && outcome.error?.__typename === "SignInExpiredError");
   };
   const onContinue = () =>
     finish.run(
-      () => mutate<SignInStep>(ACKNOWLEDGE),
+      () => mutate(ACKNOWLEDGE),
       (step) => continueAfterSignIn(step, navigate, next()),
     );
   const switchTo = (to: "app" | "recovery") => {
     form.setMessage(null);
+    setExpired(false);
     setMethod(to);
   };
 

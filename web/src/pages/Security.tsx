@@ -6,26 +6,38 @@ import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { AuthenticatorCodeField } from "../components/mfa/AuthenticatorCodeField";
-import { ENROLMENT_FIELDS, type Enrolment, QrEnrolment } from "../components/mfa/QrEnrolment";
+import { type Enrolment, EnrolmentFields, QrEnrolment } from "../components/mfa/QrEnrolment";
 import { Page } from "../components/Page";
 import { deviceName } from "../lib/devices";
 import { createFormState, formValues } from "../lib/forms";
-import { client, mutate, query, withErrors } from "../lib/graphql";
+import { ErrorFields, graphql, type ResultOf } from "../lib/gql";
+import { mutate, query } from "../lib/graphql";
 import { currentUser } from "../lib/session";
 import { SSO_ERRORS, ssoProviders, ssoStartUrl } from "../lib/sso";
 
-interface MfaSettings {
-  enabledAt: string | null;
-  recoveryCodeCreatedAt: string | null;
-  rememberedDevices: { id: string; current: boolean; userAgent: string | null; createdAt: string; lastUsedAt: string; expiresAt: string }[];
-}
-
-const SETTINGS = "{ myMfa { enabledAt recoveryCodeCreatedAt rememberedDevices { id current userAgent createdAt lastUsedAt expiresAt } } }";
-const BEGIN_REPLACE = `mutation ($password: String, $code: String!) {
-  beginAuthenticatorReplacement(password: $password, code: $code) { ${withErrors(ENROLMENT_FIELDS)} }
-}`;
-const CONFIRM_REPLACE = `mutation ($code: String!) { confirmAuthenticatorReplacement(code: $code) { ${withErrors("... on MfaSettings { enabledAt }")} } }`;
-const REGENERATE = `mutation ($code: String!) { regenerateRecoveryCode(code: $code) { ${withErrors("... on RecoveryCodeIssued { recoveryCode }")} } }`;
+const SETTINGS = graphql(`
+  query MyMfa { myMfa { enabledAt recoveryCodeCreatedAt rememberedDevices { id current userAgent createdAt lastUsedAt expiresAt } } }
+`);
+type RememberedDevice = ResultOf<typeof SETTINGS>["myMfa"]["rememberedDevices"][number];
+const BEGIN_REPLACE = graphql(
+  `mutation BeginAuthenticatorReplacement($password: String, $code: String!) {
+    beginAuthenticatorReplacement(password: $password, code: $code) { __typename ...ErrorFields ...EnrolmentFields }
+  }`,
+  [ErrorFields, EnrolmentFields],
+);
+const CONFIRM_REPLACE = graphql(
+  `mutation ConfirmAuthenticatorReplacement($code: String!) {
+    confirmAuthenticatorReplacement(code: $code) { __typename ...ErrorFields ... on MfaSettings { enabledAt } }
+  }`,
+  [ErrorFields],
+);
+const REGENERATE = graphql(
+  `mutation RegenerateRecoveryCode($code: String!) {
+    regenerateRecoveryCode(code: $code) { __typename ...ErrorFields ... on RecoveryCodeIssued { recoveryCode } }
+  }`,
+  [ErrorFields],
+);
+const FORGET_DEVICES = graphql(`mutation ForgetRememberedDevices { forgetRememberedDevices }`);
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
 
@@ -38,13 +50,13 @@ function ReplaceAuthenticator(props: { onDone: () => void }) {
   const onBegin = (event: SubmitEvent) => {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
-    return begin.run(() => mutate<Enrolment>(BEGIN_REPLACE, { password: values.password ?? null, code: values.code }), setEnrolment);
+    return begin.run(() => mutate(BEGIN_REPLACE, { password: values.password ?? null, code: values.code ?? "" }), setEnrolment);
   };
   const onConfirm = (event: SubmitEvent) => {
     event.preventDefault();
     const { code } = formValues(event.currentTarget as HTMLFormElement);
     return confirm.run(
-      () => mutate(CONFIRM_REPLACE, { code }),
+      () => mutate(CONFIRM_REPLACE, { code: code ?? "" }),
       () => {
         setEnrolment(null);
         setDone(true);
@@ -105,7 +117,7 @@ function NewRecoveryCode(props: { createdAt: string | null; onDone: () => void }
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
     return form.run(
-      () => mutate<{ recoveryCode: string }>(REGENERATE, { code: values.code }),
+      () => mutate(REGENERATE, { code: values.code ?? "" }),
       (issued) => {
         setCode(issued.recoveryCode);
         props.onDone();
@@ -143,15 +155,9 @@ function NewRecoveryCode(props: { createdAt: string | null; onDone: () => void }
   );
 }
 
-function RememberedDevices(props: { devices: MfaSettings["rememberedDevices"]; onChange: () => void }) {
+function RememberedDevices(props: { devices: RememberedDevice[]; onChange: () => void }) {
   const form = createFormState();
-  const forget = () =>
-    form.run(async () => {
-      const result = await client.mutation("mutation { forgetRememberedDevices }", {}).toPromise();
-      return result.error
-        ? { ok: false as const, typename: "Error", message: "Could not forget the devices.", fieldErrors: {} }
-        : { ok: true as const, data: null };
-    }, props.onChange);
+  const forget = () => form.run(() => mutate(FORGET_DEVICES), props.onChange);
   return (
     <section class="panel" aria-labelledby="devices-heading">
       <h2 id="devices-heading">Remembered devices</h2>
@@ -183,24 +189,16 @@ function RememberedDevices(props: { devices: MfaSettings["rememberedDevices"]; o
   );
 }
 
-interface SsoIdentity {
-  id: string;
-  provider: string;
-  providerLabel: string;
-  email: string | null;
-  createdAt: string;
-  lastUsedAt: string;
-}
-
-const IDENTITIES = "{ mySsoIdentities { id provider providerLabel email createdAt lastUsedAt } }";
-const UNLINK = `mutation ($id: ID!) { unlinkSsoIdentity(id: $id) { ${withErrors("... on SsoIdentityUnlinked { id }")} } }`;
+const IDENTITIES = graphql(`query MySsoIdentities { mySsoIdentities { id provider providerLabel email createdAt lastUsedAt } }`);
+const UNLINK = graphql(
+  `mutation UnlinkSsoIdentity($id: ID!) { unlinkSsoIdentity(id: $id) { __typename ...ErrorFields ... on SsoIdentityUnlinked { id } } }`,
+  [ErrorFields],
+);
 
 /** "Social networks": the Google / Microsoft accounts that can sign in to this one. */
 function LinkedProviders() {
   const [params] = useSearchParams();
-  const [identities, { refetch }] = createResource(
-    async () => (await query<{ mySsoIdentities: SsoIdentity[] }>(IDENTITIES)).mySsoIdentities,
-  );
+  const [identities, { refetch }] = createResource(async () => (await query(IDENTITIES)).mySsoIdentities);
   const form = createFormState();
   const unlinked = (name: string) => !(identities() ?? []).some((i) => i.provider === name);
   return (
@@ -256,7 +254,7 @@ function LinkedProviders() {
 }
 
 export default function Security() {
-  const [settings, { refetch }] = createResource(async () => (await query<{ myMfa: MfaSettings }>(SETTINGS)).myMfa);
+  const [settings, { refetch }] = createResource(async () => (await query(SETTINGS)).myMfa);
   return (
     <Page title="Security" lead="Two-step sign-in protects your account even if someone learns your password.">
       <Show when={settings()} fallback={<p class="loading">Loading…</p>}>

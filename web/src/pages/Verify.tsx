@@ -21,7 +21,7 @@ interface Verification {
   assertion: { id: string; issuedOn: string | null; expires: string | null } | null;
 }
 
-const failed = (message: string): Outcome<never> => ({ ok: false, typename: "Error", message, fieldErrors: {} });
+const failed = (message: string): Outcome<never> => ({ ok: false, error: null, message, fieldErrors: {} });
 
 /** POST /api/verify answers a report, or an error saying what it could not read. */
 async function verify(body: FormData): Promise<Outcome<Verification>> {

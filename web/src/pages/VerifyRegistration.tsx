@@ -6,25 +6,35 @@ import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
-import { mutate, withErrors } from "../lib/graphql";
+import { ErrorFields, graphql, type ResultOf } from "../lib/gql";
+import { mutate } from "../lib/graphql";
 
-const ACTIVATE = `mutation ($email: String!, $code: String!) {
-  activateAccount(email: $email, code: $code) { ${withErrors("... on AccountActivated { email reconnected }")} }
-}`;
-const RESEND = `mutation ($email: String!) { resendActivationCode(email: $email) { ${withErrors("... on CodeSent { email }")} } }`;
+const ACTIVATE = graphql(
+  `mutation ActivateAccount($email: String!, $code: String!) {
+    activateAccount(email: $email, code: $code) { __typename ...ErrorFields ... on AccountActivated { email reconnected } }
+  }`,
+  [ErrorFields],
+);
+const RESEND = graphql(
+  `mutation ResendActivationCode($email: String!) {
+    resendActivationCode(email: $email) { __typename ...ErrorFields ... on CodeSent { email } }
+  }`,
+  [ErrorFields],
+);
+type Activated = Extract<ResultOf<typeof ACTIVATE>["activateAccount"], { __typename: "AccountActivated" }>;
 
 export default function VerifyRegistration() {
   const [params] = useSearchParams();
   const email = () => (typeof params.email === "string" ? params.email : "");
   const form = createFormState();
   const resend = createFormState();
-  const [activated, setActivated] = createSignal<{ email: string; reconnected: boolean } | null>(null);
+  const [activated, setActivated] = createSignal<Activated | null>(null);
   const [resent, setResent] = createSignal(false);
 
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
-    return form.run(() => mutate<{ email: string; reconnected: boolean }>(ACTIVATE, values), setActivated);
+    return form.run(() => mutate(ACTIVATE, { email: values.email ?? "", code: values.code ?? "" }), setActivated);
   };
   const onResend = () => {
     setResent(false);

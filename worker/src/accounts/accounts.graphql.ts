@@ -1,16 +1,7 @@
 import type { AppContext } from "../context";
 import { builder } from "../graphql/builder";
-import { ForbiddenError, InvalidCodeError, InvalidCredentialsError, RateLimitedError } from "../lib/errors";
-import { SignInStepType } from "../sessions/sessions.graphql";
-import {
-  activateAccount,
-  register,
-  requestPasswordReset,
-  resendActivationCode,
-  resetPassword,
-  signIn,
-  updateName,
-} from "./accounts.service";
+import { ForbiddenError, InvalidCodeError, RateLimitedError } from "../lib/errors";
+import { activateAccount, register, requestPasswordReset, resendActivationCode, resetPassword, updateName } from "./accounts.service";
 import type { Email, User } from "./accounts.table";
 import { listEmailsOfUsers } from "./emails.service";
 
@@ -109,15 +100,6 @@ builder.mutationField("activateAccount", (t) =>
     errors: { types: [InvalidCodeError, RateLimitedError] },
     args: { email: t.arg.string(), code: t.arg.string() },
     resolve: (_root, args, ctx) => activateAccount(ctx, args),
-  }),
-);
-
-builder.mutationField("signIn", (t) =>
-  t.field({
-    type: SignInStepType,
-    errors: { types: [InvalidCredentialsError, RateLimitedError] },
-    args: { email: t.arg.string(), password: t.arg.string() },
-    resolve: (_root, args, ctx) => signIn(ctx, args),
   }),
 );
 

@@ -1,18 +1,19 @@
 import { and, eq } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { emailIntent } from "../email/queued-email";
 import { ForbiddenError, Problems } from "../lib/errors";
 import { forgetAllDevices } from "../mfa/remembered-devices";
+import { afterCommit } from "../outbox/enqueue";
+import type { OutboxWrite } from "../outbox/intents";
 import { revokeAllSessions } from "../sessions/sessions.service";
-import { completeFirstFactor, type SignInStep } from "../sessions/sign-in";
 import { clearAttemptsStatement, clearAttemptsWithPrefixStatement } from "../throttling/guard";
 import { passwordKeysOfAddress, secondFactorKey } from "../throttling/policies";
 import { activationEmail, noAccountResetEmail, passwordChangedEmail, passwordResetEmail, reconnectEmail } from "./accounts.emails";
 import { emails, type User, users } from "./accounts.table";
-import { consumeCode, issueCode, reissueCode } from "./codes";
+import { type CodeEmail, consumeCode, issueCode, reissueCode } from "./codes";
 import { newAccountInserts } from "./new-account";
 import { hashPassword } from "./password";
-import { checkPasswordAttempt } from "./password-attempts";
 import { checkCode, checkEmail, checkName, checkPassword } from "./validation";
 
 export async function getUserByEmail(ctx: Pick<AppContext, "db">, address: string): Promise<User | null> {
@@ -80,8 +81,8 @@ export async function register(ctx: AppContext, input: RegisterInput): Promise<{
     termsVersion: ctx.config.termsVersion,
     termsAcceptedAt: now,
   };
-  const code = await issueCode(ctx, "register", email, payload, now);
-  await sendRegistrationCode(ctx, email, firstName, code);
+  const holder = await getAccountHolding(ctx, email);
+  await issueCode(ctx, "register", email, payload, registrationEmail(ctx, email, firstName, holder), now);
   return { email };
 }
 
@@ -90,19 +91,15 @@ export async function resendActivationCode(ctx: AppContext, rawEmail: string): P
   const email = checkEmail(problems, "email", rawEmail);
   problems.throwIfAny();
   const now = ctx.now();
-  const reissued = await reissueCode(ctx, "register", email, now);
-  if (reissued) await sendRegistrationCode(ctx, email, String(reissued.payload.firstName), reissued.code);
+  const holder = await getAccountHolding(ctx, email);
+  await reissueCode(ctx, "register", email, (code, payload) => registrationEmail(ctx, email, String(payload.firstName), holder)(code), now);
   return { email };
 }
 
 /** The same code either activates a new account or reconnects the existing one; only the wording differs. */
-async function sendRegistrationCode(ctx: AppContext, email: string, firstName: string, code: string) {
-  const existing = await getAccountHolding(ctx, email);
-  await ctx.mailer.send(
-    existing
-      ? reconnectEmail(email, ctx.config.appUrl, existing.firstName, code)
-      : activationEmail(email, ctx.config.appUrl, firstName, code),
-  );
+function registrationEmail(ctx: AppContext, email: string, firstName: string, holder: User | null): CodeEmail {
+  return (code) =>
+    holder ? reconnectEmail(email, ctx.config.appUrl, holder.firstName, code) : activationEmail(email, ctx.config.appUrl, firstName, code);
 }
 
 interface RegistrationPayload {
@@ -127,14 +124,16 @@ export async function activateAccount(ctx: AppContext, input: { email: string; c
   const existing = await getAccountHolding(ctx, email);
   if (existing) {
     const action = existing.status === "active" ? "account.reconnected" : "account.reopened";
+    const mail = await passwordChangedIntent(ctx, existing, email, now);
     await ctx.db.batch([
       ctx.db
         .update(users)
         .set({ status: "active", passwordHash: payload.passwordHash, credentialsChangedAt: new Date(now), updatedAt: new Date(now) })
         .where(eq(users.id, existing.id)),
       auditInsert(ctx.db, { actorUserId: existing.id, action, subjectType: "user", subjectId: existing.id, ip: ctx.ip }, now),
+      mail.statement,
     ]);
-    await afterCredentialsChanged(ctx, existing, email);
+    await afterCredentialsChanged(ctx, existing, mail);
     return { email, reconnected: true };
   }
   const { userId, statements } = newAccountInserts(ctx.db, { ...payload, email }, now);
@@ -149,25 +148,20 @@ export async function activateAccount(ctx: AppContext, input: { email: string; c
   return { email, reconnected: false };
 }
 
-export async function signIn(ctx: AppContext, input: { email: string; password: string }): Promise<SignInStep> {
-  const problems = new Problems();
-  const email = checkEmail(problems, "email", input.email);
-  if (!input.password) problems.add("password", "Enter your password.");
-  problems.throwIfAny();
-  const user = await checkPasswordAttempt(ctx, email, await getUserByEmail(ctx, email), input.password);
-  return completeFirstFactor(ctx, user, "password");
-}
-
 export async function requestPasswordReset(ctx: AppContext, rawEmail: string): Promise<{ email: string }> {
   const problems = new Problems();
   const email = checkEmail(problems, "email", rawEmail);
   problems.throwIfAny();
   const now = ctx.now();
   const user = await getUserByEmail(ctx, email);
-  // A code row exists either way, so throttling (and so every answer) looks the same.
-  const code = await issueCode(ctx, "reset-password", email, { userId: user?.id ?? null }, now);
-  await ctx.mailer.send(
-    user ? passwordResetEmail(email, ctx.config.appUrl, user.firstName, code) : noAccountResetEmail(email, ctx.config.appUrl),
+  // A code row and an email exist either way, so throttling, work and answer look the same.
+  await issueCode(
+    ctx,
+    "reset-password",
+    email,
+    { userId: user?.id ?? null },
+    (code) => (user ? passwordResetEmail(email, ctx.config.appUrl, user.firstName, code) : noAccountResetEmail(email, ctx.config.appUrl)),
+    now,
   );
   return { email };
 }
@@ -183,6 +177,7 @@ export async function resetPassword(ctx: AppContext, input: { email: string; cod
   const user = typeof payload.userId === "string" ? await getUserById(ctx, payload.userId) : null;
   if (user?.status !== "active") throw new ForbiddenError("This account can no longer be reset.");
   const forget = passwordKeysOfAddress(email);
+  const mail = await passwordChangedIntent(ctx, user, email, now);
   await ctx.db.batch([
     ctx.db
       .update(users)
@@ -198,16 +193,24 @@ export async function resetPassword(ctx: AppContext, input: { email: string; cod
     clearAttemptsWithPrefixStatement(ctx.db, forget.prefix),
     clearAttemptsStatement(ctx.db, forget.ceiling),
     clearAttemptsStatement(ctx.db, secondFactorKey(user.id)),
+    mail.statement,
   ]);
-  await afterCredentialsChanged(ctx, user, email);
+  await afterCredentialsChanged(ctx, user, mail);
   return { email };
 }
 
-/** A new password ends every session and remembered device, and tells the owner. */
-async function afterCredentialsChanged(ctx: AppContext, user: User, email: string) {
-  // Remembered devices predate credentialsChangedAt and are refused anyway; this tidies KV.
+/** "Your password was changed", for the batch that changes it. */
+function passwordChangedIntent(ctx: AppContext, user: User, email: string, now: number) {
+  return emailIntent(ctx, passwordChangedEmail(email, ctx.config.appUrl, user.firstName), now);
+}
+
+/**
+ * After the batch that set a new password (and the owner's email intent): sessions and
+ * remembered devices predate credentialsChangedAt and are refused already; this tidies KV.
+ */
+async function afterCredentialsChanged(ctx: AppContext, user: User, mail: OutboxWrite) {
+  afterCommit(ctx, [mail.id]);
   await Promise.all([revokeAllSessions(ctx, user.id), forgetAllDevices(ctx, user.id)]);
-  await ctx.mailer.send(passwordChangedEmail(email, ctx.config.appUrl, user.firstName));
 }
 
 export async function updateName(ctx: AppContext, user: User, input: { firstName: string; lastName: string }): Promise<User> {

@@ -1,9 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { AppContext } from "../context";
 import type { Db } from "../db/client";
+import type { EmailMessage } from "../email/message";
+import { emailIntent } from "../email/queued-email";
 import type { Config } from "../env";
 import { hmacSha256Hex, randomDigits, timingSafeEqual } from "../lib/crypto";
 import { InvalidCodeError } from "../lib/errors";
 import { MINUTE } from "../lib/time";
+import { afterCommit } from "../outbox/enqueue";
 import {
   attemptsLeft,
   clearAttemptsStatement,
@@ -13,20 +17,17 @@ import {
   reserveAttempt,
   settleSuccessStatements,
 } from "../throttling/guard";
-import { CODE_SENDS_PER_ADDRESS, codeSendKeys, EMAIL_CODE_TRIES, emailCodeKeys, emailCodeTriesKey } from "../throttling/policies";
+import { codeSendKeys, EMAIL_CODE_TRIES, emailCodeKeys, emailCodeTriesKey } from "../throttling/policies";
 import { type EmailCode, emailCodes } from "./codes.table";
 
 export type CodePurpose = EmailCode["purpose"];
 
 export const CODE_TTL_MS = 10 * MINUTE;
-export const CODE_MAX_FAILURES = EMAIL_CODE_TRIES.limit;
-export const RESEND_INTERVAL_MS = CODE_SENDS_PER_ADDRESS.windowMs;
 
-interface CodeDeps {
-  db: Db;
-  config: Config;
-  ip: string | null;
-}
+type CodeDeps = Pick<AppContext, "db" | "config" | "ip" | "env" | "now" | "waitUntil">;
+
+/** The email that carries a code, rendered once the code exists. */
+export type CodeEmail = (code: string) => EmailMessage;
 
 const expiredOrUsed = () => new InvalidCodeError("This code has expired or was already used. Ask for a new code.", 0);
 const tooManyTries = () => new InvalidCodeError("Too many wrong tries: this code no longer works. Ask for a new code.", 0);
@@ -41,16 +42,26 @@ async function reserveSend({ db, ip }: CodeDeps, purpose: CodePurpose, address: 
   if (!reservation.granted) throw refusedError(reservation);
 }
 
-async function storeCode(deps: CodeDeps, purpose: CodePurpose, address: string, payload: Record<string, unknown>, now: number) {
+/** Stores a new code and, in the same batch, the intent to email it (never sent after it expired). */
+async function storeAndSend(
+  deps: CodeDeps,
+  purpose: CodePurpose,
+  address: string,
+  payload: Record<string, unknown>,
+  email: CodeEmail,
+  now: number,
+) {
   const code = randomDigits(6);
+  const expiresAt = now + CODE_TTL_MS;
   const row = {
     purpose,
     address,
     codeHash: await hashCode(deps.config, purpose, address, code),
     payload,
-    expiresAt: new Date(now + CODE_TTL_MS),
+    expiresAt: new Date(expiresAt),
     createdAt: new Date(now),
   };
+  const mail = await emailIntent(deps, email(code), now, { notAfter: expiresAt });
   await deps.db.batch([
     deps.db
       .insert(emailCodes)
@@ -58,36 +69,40 @@ async function storeCode(deps: CodeDeps, purpose: CodePurpose, address: string, 
       .onConflictDoUpdate({ target: [emailCodes.purpose, emailCodes.address], set: row }),
     // A new code comes with a full set of tries.
     clearAttemptsStatement(deps.db, emailCodeTriesKey(purpose, address)),
+    mail.statement,
   ]);
-  return code;
+  afterCommit(deps, [mail.id]);
 }
 
-/** Issues a fresh code for (purpose, address), replacing any earlier one, and returns it for the caller to email. */
+/** Issues a fresh code for (purpose, address), replacing any earlier one, and emails it. */
 export async function issueCode(
   deps: CodeDeps,
   purpose: CodePurpose,
   address: string,
   payload: Record<string, unknown>,
+  email: CodeEmail,
   now: number,
-): Promise<string> {
+): Promise<void> {
   await reserveSend(deps, purpose, address, now);
-  return storeCode(deps, purpose, address, payload, now);
+  await storeAndSend(deps, purpose, address, payload, email, now);
 }
 
-/** Replaces a pending code with a new one for the same payload; null when nothing is pending. */
+/** Replaces a pending code with a new one for the same payload and emails it; false when nothing is pending. */
 export async function reissueCode(
   deps: CodeDeps,
   purpose: CodePurpose,
   address: string,
+  email: (code: string, payload: Record<string, unknown>) => EmailMessage,
   now: number,
-): Promise<{ code: string; payload: Record<string, unknown> } | null> {
+): Promise<boolean> {
   // Reserved first, so asking counts the same whether or not a code is pending.
   await reserveSend(deps, purpose, address, now);
   const existing = await deps.db.query.emailCodes.findFirst({
     where: and(eq(emailCodes.purpose, purpose), eq(emailCodes.address, address)),
   });
-  if (!existing) return null;
-  return { code: await storeCode(deps, purpose, address, existing.payload, now), payload: existing.payload };
+  if (!existing) return false;
+  await storeAndSend(deps, purpose, address, existing.payload, (code) => email(code, existing.payload), now);
+  return true;
 }
 
 /**
@@ -96,7 +111,7 @@ export async function reissueCode(
  * that matched it, so two racing requests cannot both use it. Returns what the code unlocks.
  */
 export async function consumeCode(
-  { db, config, ip }: CodeDeps,
+  { db, config, ip }: Pick<AppContext, "db" | "config" | "ip">,
   purpose: CodePurpose,
   address: string,
   code: string,
@@ -130,6 +145,13 @@ export async function consumeCode(
   const networkPaused = pausedByThisError(reservation, pausedByThis(reservation));
   if (networkPaused) throw networkPaused;
   throw new InvalidCodeError(`That code is not correct. ${left} ${left === 1 ? "try" : "tries"} left.`, left);
+}
+
+/** The password hash of a registration at `address` still waiting for its code, or null. */
+export async function getPendingRegistrationHash(db: Db, address: string, now: number): Promise<string | null> {
+  const row = await db.query.emailCodes.findFirst({ where: and(eq(emailCodes.purpose, "register"), eq(emailCodes.address, address)) });
+  const hash = row && row.expiresAt.getTime() > now ? row.payload.passwordHash : null;
+  return typeof hash === "string" ? hash : null;
 }
 
 /** Keyed by APP_SECRET: a leaked table cannot be brute-forced back to six digits offline. */

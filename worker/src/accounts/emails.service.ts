@@ -38,8 +38,14 @@ export async function addEmail(ctx: AppContext, user: User, rawAddress: string):
   problems.throwIfAny();
   if ((await listEmails(ctx, user.id)).some((e) => e.address === address))
     throw ValidationError.field("address", "This address is already on your account.");
-  const code = await issueCode(ctx, "add-email", address, { userId: user.id }, ctx.now());
-  await ctx.mailer.send(addEmailCodeEmail(address, ctx.config.appUrl, user.firstName, code));
+  await issueCode(
+    ctx,
+    "add-email",
+    address,
+    { userId: user.id },
+    (code) => addEmailCodeEmail(address, ctx.config.appUrl, user.firstName, code),
+    ctx.now(),
+  );
   return { email: address };
 }
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { codeIn, lastMailTo, TestClient, uniqueEmail } from "../../test/client";
+import { codeIn, latestMailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 
 const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
@@ -19,7 +19,7 @@ async function signedIn() {
 
 async function addAndConfirm(client: TestClient, address: string) {
   await client.gql(ADD, { a: address });
-  return (await client.gql(CONFIRM, { a: address, c: codeIn(await lastMailTo(address)) })).confirmEmail;
+  return (await client.gql(CONFIRM, { a: address, c: codeIn(await latestMailTo(address)) })).confirmEmail;
 }
 
 describe("adding an email", () => {
@@ -27,7 +27,7 @@ describe("adding an email", () => {
     const { user, client } = await signedIn();
     const personal = uniqueEmail("personal");
     expect((await client.gql(ADD, { a: ` ${personal.toUpperCase()} ` })).addEmail).toEqual({ __typename: "CodeSent", email: personal });
-    const mail = await lastMailTo(personal);
+    const mail = await latestMailTo(personal);
     expect(mail.subject).toBe("Add this address to your Laurel account");
     expect(mail.text).toContain("keep a personal address on your account");
     const added = (await client.gql(CONFIRM, { a: personal, c: codeIn(mail) })).confirmEmail;
@@ -43,7 +43,7 @@ describe("adding an email", () => {
     const { user, client } = await signedIn();
     const address = uniqueEmail();
     await client.gql(ADD, { a: address });
-    const right = codeIn(await lastMailTo(address));
+    const right = codeIn(await latestMailTo(address));
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
     expect((await client.gql(CONFIRM, { a: address, c: wrong })).confirmEmail).toMatchObject({ __typename: "InvalidCodeError" });
     expect((await client.gql(ADD, { a: "nope@" })).addEmail.fieldErrors[0].field).toBe("address");
@@ -54,7 +54,7 @@ describe("adding an email", () => {
     const { client } = await signedIn();
     const address = uniqueEmail();
     await client.gql(ADD, { a: address });
-    const code = codeIn(await lastMailTo(address));
+    const code = codeIn(await latestMailTo(address));
     await env.DB.prepare("update email_codes set expires_at = ? where purpose = 'add-email' and address = ?")
       .bind(Date.now() - 1, address)
       .run();
@@ -70,7 +70,7 @@ describe("adding an email", () => {
     const { client: mallory } = await signedIn();
     const address = uniqueEmail("contested");
     await alice.gql(ADD, { a: address });
-    const code = codeIn(await lastMailTo(address));
+    const code = codeIn(await latestMailTo(address));
     expect((await mallory.gql(CONFIRM, { a: address, c: code })).confirmEmail.__typename).toBe("InvalidCodeError");
   });
 
@@ -78,7 +78,7 @@ describe("adding an email", () => {
     const { client } = await signedIn();
     const other = await createUser();
     expect((await client.gql(ADD, { a: other.email })).addEmail).toEqual({ __typename: "CodeSent", email: other.email });
-    const result = (await client.gql(CONFIRM, { a: other.email, c: codeIn(await lastMailTo(other.email)) })).confirmEmail;
+    const result = (await client.gql(CONFIRM, { a: other.email, c: codeIn(await latestMailTo(other.email)) })).confirmEmail;
     expect(result).toMatchObject({ __typename: "MergeRequiredError", address: other.email });
     const owner = await env.DB.prepare("select user_id from emails where address = ?").bind(other.email).first<{ user_id: string }>();
     expect(owner?.user_id).toBe(other.id);
@@ -90,7 +90,7 @@ describe("adding an email", () => {
     const free = uniqueEmail("free");
     await client.gql(ADD, { a: other.email });
     await client.gql(ADD, { a: free });
-    const [taken, untaken] = [await lastMailTo(other.email), await lastMailTo(free)];
+    const [taken, untaken] = [await latestMailTo(other.email), await latestMailTo(free)];
     expect(taken.subject).toBe(untaken.subject);
     expect(taken.text.replace(/\d{6}/g, "")).toBe(untaken.text.replace(/\d{6}/g, ""));
   });

@@ -1,24 +1,26 @@
 import { and, eq, exists, inArray, notExists, type SQL } from "drizzle-orm";
-import { auditInsert, auditInsertWhere } from "../audit/audit";
+import type { BatchItem } from "drizzle-orm/batch";
+import { auditInsertWhere } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
 import { collections } from "../collections/collections.table";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { insertWhere } from "../db/conditional";
-import { InvalidCodeError, InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
+import { emailIntent } from "../email/queued-email";
+import { InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { MINUTE } from "../lib/time";
 import { checkCode as checkTotp, deleteAuthenticatorsStatement, getActiveAuthenticator } from "../mfa/authenticators";
-import { mfaLockedEmail } from "../mfa/mfa.emails";
+import { checkSecondFactorAttempt } from "../mfa/code-attempts";
 import { deleteRecoveryCodeStatement } from "../mfa/recovery-codes";
 import { forgetAllDevices } from "../mfa/remembered-devices";
-import { pendingSignIns } from "../sessions/pending-sign-ins.table";
+import { afterCommit } from "../outbox/enqueue";
+import type { OutboxWrite } from "../outbox/intents";
 import { revokeAllSessions } from "../sessions/sessions.service";
 import { ssoFlows, ssoIdentities } from "../sso/sso.table";
-import { clearAttemptsStatement, pausedByThis, pausedByThisError, refusedError, reserveAttempt } from "../throttling/guard";
-import { SECOND_FACTOR_PER_ACCOUNT, secondFactorKey } from "../throttling/policies";
+import { clearAttemptsStatement } from "../throttling/guard";
+import { secondFactorKey } from "../throttling/policies";
 import { accountsMergedEmail } from "./accounts.emails";
-import { getPrimaryEmail, getUserByEmail, getUserById } from "./accounts.service";
+import { getUserByEmail, getUserById } from "./accounts.service";
 import { emails, type User, users } from "./accounts.table";
 import { accountMerges } from "./merges.table";
 import { checkPasswordAttempt } from "./password-attempts";
@@ -85,12 +87,15 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
   ] as const;
 }
 
-/** What only made sense for the other account as an account: its factors and half-finished flows. */
+/**
+ * What only made sense for the other account as an account: its factors and half-finished
+ * flows. Its pending sign-ins and sign-in links (auth/) need no line: they refuse an account
+ * that is no longer active, and end within minutes.
+ */
 function deleteAccountOnlyRows(ctx: AppContext, userId: string, when: SQL) {
   return [
     deleteAuthenticatorsStatement(ctx, userId, when),
     deleteRecoveryCodeStatement(ctx, userId, when),
-    ctx.db.delete(pendingSignIns).where(and(eq(pendingSignIns.userId, userId), when)),
     // A link started by the other account must not complete onto the closed account.
     ctx.db.delete(ssoFlows).where(and(eq(ssoFlows.userId, userId), when)),
   ] as const;
@@ -111,7 +116,13 @@ const isActive = (db: Db, userId: string) =>
  * accounts (crossed, or the same one twice) the first wins and the others change nothing.
  * Returns whether this one won.
  */
-async function runMerge(ctx: AppContext, fromId: string, intoId: string, now: number): Promise<boolean> {
+async function runMerge(
+  ctx: AppContext,
+  fromId: string,
+  intoId: string,
+  now: number,
+  follow: (won: SQL) => Promise<BatchItem<"sqlite">[]>,
+): Promise<boolean> {
   const mergeId = newId();
   const won = exists(ctx.db.select({ id: accountMerges.id }).from(accountMerges).where(eq(accountMerges.id, mergeId)));
   const moved = { from: fromId, into: intoId };
@@ -137,6 +148,7 @@ async function runMerge(ctx: AppContext, fromId: string, intoId: string, now: nu
     ...deleteAccountOnlyRows(ctx, fromId, won),
     audit(intoId),
     audit(fromId),
+    ...(await follow(won)),
   ]);
   return recorded.length === 1;
 }
@@ -175,33 +187,10 @@ export async function mergeAccount(
   if (authenticator) {
     const code = input.code.replace(/\s/g, "");
     if (!/^\d{6}$/.test(code)) throw ValidationError.field("code", "Enter the 6-digit code from the other account's authenticator app.");
-    const reservation = await reserveAttempt(ctx.db, [secondFactorKey(other.id)], now);
-    if (!reservation.granted) throw refusedError(reservation);
-    const result = await checkTotp(ctx, authenticator, code, now);
-    if (result !== "accepted") {
-      const paused = pausedByThis(reservation);
-      if (paused.length > 0) {
-        await ctx.db.batch([
-          auditInsert(ctx.db, { actorUserId: null, action: "mfa.locked", subjectType: "user", subjectId: other.id, ip: ctx.ip }, now),
-        ]);
-        await ctx.mailer.send(
-          mfaLockedEmail(
-            await getPrimaryEmail(ctx, other.id),
-            ctx.config.appUrl,
-            other.firstName,
-            SECOND_FACTOR_PER_ACCOUNT.pauseMs / MINUTE,
-          ),
-        );
-      }
-      throw (
-        pausedByThisError(reservation, paused) ??
-        new InvalidCodeError(
-          result === "replayed"
-            ? "That code was already used. Wait for the next code in the other account's app and enter it."
-            : "That code is not right. Enter the newest code from the other account's authenticator app.",
-        )
-      );
-    }
+    await checkSecondFactorAttempt(ctx, other, () => checkTotp(ctx, authenticator, code, now), undefined, {
+      wrong: "That code is not right. Enter the newest code from the other account's authenticator app.",
+      replayed: "That code was already used. Wait for the next code in the other account's app and enter it.",
+    });
   }
 
   // Read before the batch moves them; a concurrent merge may already have (then this one lost).
@@ -212,16 +201,28 @@ export async function mergeAccount(
     .all();
   const otherAddress = primaries.find((p) => p.userId === other.id)?.address;
   const survivorAddress = primaries.find((p) => p.userId === survivor.id)?.address;
-  if (!otherAddress || !survivorAddress || !(await runMerge(ctx, other.id, survivor.id, now))) return afterLostRace(ctx, survivor, other);
+  if (!otherAddress || !survivorAddress) return afterLostRace(ctx, survivor, other);
+  // Both owners hear about it, only if this merge is the one that happened.
+  const mails: OutboxWrite[] = [];
+  const won = await runMerge(ctx, other.id, survivor.id, now, async (happened) => {
+    for (const [to, firstName] of [
+      [otherAddress, other.firstName],
+      [survivorAddress, survivor.firstName],
+    ] as const) {
+      const message = accountsMergedEmail(to, ctx.config.appUrl, firstName, otherAddress, survivorAddress);
+      mails.push(await emailIntent(ctx, message, now, { when: happened }));
+    }
+    return [...mails.map((m) => m.statement), clearAttemptsStatement(ctx.db, secondFactorKey(other.id))];
+  });
+  if (!won) return afterLostRace(ctx, survivor, other);
+  afterCommit(
+    ctx,
+    mails.map((m) => m.id),
+  );
   await Promise.all([
     revokeAllSessions(ctx, other.id),
     forgetAllDevices(ctx, other.id),
-    ctx.db.batch([clearAttemptsStatement(ctx.db, secondFactorKey(other.id))]),
     ctx.kv.delete(mailboxProofKey(survivor.id, address)),
-  ]);
-  await Promise.all([
-    ctx.mailer.send(accountsMergedEmail(otherAddress, ctx.config.appUrl, other.firstName, otherAddress, survivorAddress)),
-    ctx.mailer.send(accountsMergedEmail(survivorAddress, ctx.config.appUrl, survivor.firstName, otherAddress, survivorAddress)),
   ]);
   return survivor;
 }

@@ -4,7 +4,7 @@ import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it, vi } from "vitest";
 import { registerAndActivate, SIGN_IN } from "../../test/accounts";
 import { AWARD, BACKPACK, issuerWithBadgeClass } from "../../test/badges";
-import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
+import { codeIn, latestMailTo, settledMailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
 import { backgroundContext } from "../context";
@@ -71,7 +71,7 @@ describe("linking another account (merge)", () => {
       .all();
     expect(audit.results).toHaveLength(2);
     for (const address of [survivor.email, other.email]) {
-      expect((await mailTo(address)).some((m) => m.subject === "Two Laurel accounts were joined")).toBe(true);
+      expect((await settledMailTo(address)).some((m) => m.subject === "Two Laurel accounts were joined")).toBe(true);
     }
   });
 
@@ -106,7 +106,7 @@ describe("linking another account (merge)", () => {
     // Only someone who knows the password learns about the lock.
     expect((await merge(client, { a: other.email, p: "not the password", c: totp(secret) })).__typename).toBe("InvalidCredentialsError");
     // The same lock guards the other account's own sign-in, and its owner hears about it.
-    expect((await mailTo(other.email)).some((m) => m.subject === "Two-step sign-in to your Laurel account is paused")).toBe(true);
+    expect((await settledMailTo(other.email)).some((m) => m.subject === "Two-step sign-in to your Laurel account is paused")).toBe(true);
     const status = await env.DB.prepare("select status from users where id = ?").bind(other.id).first<{ status: string }>();
     expect(status?.status).toBe("active");
   });
@@ -152,7 +152,7 @@ describe("linking another account (merge)", () => {
     await client.gql("mutation ($a: String!) { addEmail(address: $a) { __typename } }", { a: other.email });
     const confirmed = await client.gql("mutation ($a: String!, $c: String!) { confirmEmail(address: $a, code: $c) { __typename } }", {
       a: other.email,
-      c: codeIn(await lastMailTo(other.email)),
+      c: codeIn(await latestMailTo(other.email)),
     });
     expect(confirmed.confirmEmail.__typename).toBe("MergeRequiredError");
     const wrongCode = String((Number(totp(secret)) + 500_000) % 1_000_000).padStart(6, "0");
@@ -200,8 +200,10 @@ describe("linking another account (merge)", () => {
         // Deleted with the other account's factors and flows.
         "mfa_authenticators.user_id",
         "mfa_recovery_codes.user_id",
-        "pending_sign_ins.user_id",
         "sso_flows.user_id",
+        // Refused once the account is closed (auth/ checks it is active), and short-lived.
+        "pending_sign_ins.user_id",
+        "sign_in_links.user_id",
         // Records of who acted or was merged: they stay.
         "account_merges.from_user_id",
         "account_merges.into_user_id",

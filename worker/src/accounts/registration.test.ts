@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ACTIVATE, ME, REGISTER, RESEND, registerAndActivate, registration, SIGN_IN, STRONG_PASSWORD } from "../../test/accounts";
-import { codeIn, lastMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
+import { codeIn, latestMailTo, settledMailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser } from "../../test/fixtures";
 import { ageAttempts } from "../../test/throttling";
 import { codeSendKeys } from "../throttling/policies";
@@ -21,7 +21,7 @@ describe("register", () => {
     expect(register.__typename).toBe("ValidationError");
     expect(register.fieldErrors.map((f: { field: string }) => f.field).sort()).toEqual(["acceptTerms", "email", "firstName", "password"]);
     expect(await rows("select * from email_codes where address = ?", email)).toHaveLength(0);
-    expect(await mailTo(email)).toHaveLength(0);
+    expect(await settledMailTo(email)).toHaveLength(0);
   });
 
   it.each([
@@ -46,7 +46,7 @@ describe("register", () => {
     const email = uniqueEmail();
     const { register } = await new TestClient().gql(REGISTER, registration(email.toUpperCase()));
     expect(register).toEqual({ __typename: "CodeSent", email });
-    const mail = await lastMailTo(email);
+    const mail = await latestMailTo(email);
     expect(mail.subject).toBe("Activate your Laurel account");
     expect(codeIn(mail)).toMatch(/^\d{6}$/);
     expect(mail.html).toContain(codeIn(mail));
@@ -74,7 +74,7 @@ describe("activation codes", () => {
     const client = new TestClient();
     const email = uniqueEmail();
     await client.gql(REGISTER, registration(email));
-    return { client, email, code: codeIn(await lastMailTo(email)) };
+    return { client, email, code: codeIn(await latestMailTo(email)) };
   }
   const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 
@@ -127,7 +127,7 @@ describe("activation codes", () => {
     });
     await ageAttempts(sends, 61_000);
     expect((await client.gql(RESEND, { email })).resendActivationCode.__typename).toBe("CodeSent");
-    const newCode = codeIn(await lastMailTo(email));
+    const newCode = codeIn(await latestMailTo(email));
     if (newCode !== code) expect((await client.gql(ACTIVATE, { email, code })).activateAccount.__typename).toBe("InvalidCodeError");
     for (let i = 0; i < 3; i++) {
       await ageAttempts(sends, 61_000);
@@ -141,7 +141,7 @@ describe("activation codes", () => {
       retryAfterSeconds: expect.any(Number),
     });
     expect(paused.resendActivationCode.retryAfterSeconds).toBeLessThanOrEqual(5 * 60);
-    expect(await mailTo(email)).toHaveLength(5);
+    expect(await settledMailTo(email)).toHaveLength(5);
     // A short pause, not an hour's wall: after it the owner gets a code again.
     await ageAttempts(sends, 5 * 60_000);
     expect((await client.gql(RESEND, { email })).resendActivationCode.__typename).toBe("CodeSent");
@@ -153,11 +153,11 @@ describe("re-registering an existing email", () => {
     const user = await createUser({ firstName: "Grace" });
     const client = new TestClient();
     await client.gql(REGISTER, registration(user.email, { firstName: "Someone", password: "a brand new passphrase" }));
-    const mail = await lastMailTo(user.email);
+    const mail = await latestMailTo(user.email);
     expect(mail.subject).toBe("Reconnect to your Laurel account");
-    // Until the code comes back, the old password still works and the new one does not.
+    // Until the code comes back, the old password still works; the new one is told to wait for the code.
     expect((await client.gql(SIGN_IN, { email: user.email, password: "a brand new passphrase" })).signIn.__typename).toBe(
-      "InvalidCredentialsError",
+      "ActivationPendingError",
     );
     const { activateAccount } = await client.gql(ACTIVATE, { email: user.email, code: codeIn(mail) });
     expect(activateAccount).toEqual({ __typename: "AccountActivated", email: user.email, reconnected: true });
@@ -177,16 +177,18 @@ describe("no account enumeration", () => {
     const b = await new TestClient().gql(REGISTER, registration(fresh));
     expect(a.register).toEqual({ __typename: "CodeSent", email: existing.email });
     expect(b.register).toEqual({ __typename: "CodeSent", email: fresh });
-    expect(await mailTo(existing.email)).toHaveLength(1);
-    expect(await mailTo(fresh)).toHaveLength(1);
+    expect(await settledMailTo(existing.email)).toHaveLength(1);
+    expect(await settledMailTo(fresh)).toHaveLength(1);
   });
 
-  it("does not sign in before activation, and then says the same as for a wrong password", async () => {
+  it("does not sign in before activation: only the registration's password learns it waits for its code", async () => {
     const client = new TestClient();
     const email = uniqueEmail();
     await client.gql(REGISTER, registration(email));
     const { signIn } = await client.gql(SIGN_IN, { email, password: STRONG_PASSWORD });
-    expect(signIn).toEqual({ __typename: "InvalidCredentialsError", message: "The email or password is not correct." });
+    expect(signIn.__typename).toBe("ActivationPendingError");
     expect((await client.gql(ME)).me).toBeNull();
+    const wrong = await client.gql(SIGN_IN, { email, password: "another password entirely" });
+    expect(wrong.signIn).toEqual({ __typename: "InvalidCredentialsError", message: "The email or password is not correct." });
   });
 });

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { OutboxEvent } from "../outbox/deliver";
 import { type OutboxWrite, sealedOutboxInsert } from "../outbox/intents";
@@ -17,16 +18,17 @@ interface QueuedEmail {
  * The intent to send `message`, for the batch of the change it reports. Sealed at rest: it
  * names a person and may carry a code. `key` makes the intent idempotent where a retried
  * request could write it twice; `notAfter` drops it, unsent, once it would arrive too late
- * (set it to the expiry of the code it carries).
+ * (set it to the expiry of the code it carries); `when` writes it only if that condition holds
+ * in the batch (the change it reports won its race).
  */
 export function emailIntent(
   ctx: { db: Db; config: { appSecret: string } },
   message: EmailMessage,
   now: number,
-  options: { key?: string; notAfter?: number } = {},
+  options: { key?: string; notAfter?: number; when?: SQL } = {},
 ): Promise<OutboxWrite> {
   const payload: QueuedEmail = { message, notAfter: options.notAfter ?? null };
-  return sealedOutboxInsert(ctx, { kind: EMAIL_SEND, payload, key: options.key }, now);
+  return sealedOutboxInsert(ctx, { kind: EMAIL_SEND, payload, key: options.key }, now, options.when);
 }
 
 /** The handler of `email.send` events. */

@@ -1,4 +1,5 @@
 import {
+  ActivationPendingError,
   ForbiddenError,
   IdempotencyKeyReusedError,
   InvalidCodeError,
@@ -43,6 +44,13 @@ builder.objectType(InvalidCodeError, {
 builder.objectType(NotFoundError, { name: "NotFoundError", interfaces: [ErrorInterface] });
 builder.objectType(ForbiddenError, { name: "ForbiddenError", interfaces: [ErrorInterface] });
 builder.objectType(SignInExpiredError, { name: "SignInExpiredError", interfaces: [ErrorInterface] });
+
+builder.objectType(ActivationPendingError, {
+  name: "ActivationPendingError",
+  description: "The password is that of a registration still waiting for its emailed code (see resendActivationCode).",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ email: t.exposeString("email") }),
+});
 builder.objectType(IdempotencyKeyReusedError, {
   name: "IdempotencyKeyReusedError",
   description: "The idempotency key was first sent with a different request; a new request needs a new key.",

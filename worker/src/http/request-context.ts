@@ -1,18 +1,20 @@
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { getUserById } from "../accounts/accounts.service";
 import { type AppContext, createAppContext } from "../context";
 import { BOOKMARK_COOKIE, readFrom } from "../db/client";
-import { getSession } from "../sessions/sessions.service";
-import { cookieJar, SESSION_COOKIE } from "./cookies";
+import { cookieJar } from "./cookies";
 
 /** Replicas catch up in seconds; an hour covers a tab left open between a write and a read. */
 const BOOKMARK_MAX_AGE_S = 60 * 60;
 
 export type AppEnv = { Bindings: Env; Variables: { app: AppContext } };
 
-/** Builds the per-request context: config, a fresh D1 client, the mailer and the signed-in user. */
-export function requestContext() {
+/**
+ * Builds the per-request context: config, a fresh D1 client and the mailer; `identify` then
+ * finds who is signed in (the entry point passes the sessions domain's, since this layer
+ * imports no domain).
+ */
+export function requestContext(identify: (app: AppContext) => Promise<void>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const responseHeaders = new Headers();
     const bookmark = getCookie(c, BOOKMARK_COOKIE);
@@ -24,16 +26,7 @@ export function requestContext() {
       responseHeaders,
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     });
-    const token = app.cookies.get(SESSION_COOKIE);
-    const session = token ? await getSession(app, token, app.now()) : null;
-    if (session) {
-      const user = await getUserById(app, session.userId);
-      // A password change ends older sessions even before KV's deletes reach every edge.
-      if (user && user.status === "active" && user.credentialsChangedAt.getTime() <= session.createdAt) {
-        app.session = session;
-        app.user = user;
-      }
-    }
+    await identify(app);
     c.set("app", app);
     await next();
     const newest = app.d1.getBookmark();

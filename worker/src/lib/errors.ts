@@ -74,3 +74,14 @@ export class SignInExpiredError extends Error {
     super(message);
   }
 }
+
+/**
+ * The right password for a registration still waiting for its emailed code. Only someone who
+ * knows that password is told; a stranger gets InvalidCredentialsError like for any address.
+ */
+export class ActivationPendingError extends Error {
+  override name = "ActivationPendingError";
+  constructor(readonly email: string) {
+    super("This account waits for the code we emailed when you registered. Enter it to activate the account, or ask for a new code.");
+  }
+}

@@ -28,6 +28,8 @@ export const recoveryCodes = sqliteTable("mfa_recovery_codes", {
     .primaryKey()
     .references(() => users.id),
   codeHash: text("code_hash").notNull(),
+  /** The code used last (SHA-256), so that typing it again is told it was used and replaced. */
+  spentCodeHash: text("spent_code_hash"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 

@@ -1,5 +1,7 @@
 import { and, eq, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { AppContext } from "../context";
+import { rowExists } from "../db/conditional";
 import { randomBytes, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { crockfordEncode, groupsOf, normalizeCrockford } from "./base32";
 import { recoveryCodes } from "./mfa.table";
@@ -30,7 +32,7 @@ export function storeRecoveryCodeStatement(ctx: Pick<AppContext, "db">, userId: 
   return ctx.db
     .insert(recoveryCodes)
     .values({ userId, codeHash: hash, createdAt: new Date(now) })
-    .onConflictDoUpdate({ target: recoveryCodes.userId, set: { codeHash: hash, createdAt: new Date(now) } });
+    .onConflictDoUpdate({ target: recoveryCodes.userId, set: { codeHash: hash, spentCodeHash: null, createdAt: new Date(now) } });
 }
 
 /** `when` makes the delete conditional inside its batch, as for authenticators. */
@@ -43,19 +45,39 @@ export async function getRecoveryCodeCreatedAt(ctx: Pick<AppContext, "db">, user
   return row?.createdAt ?? null;
 }
 
+export type Redemption = { kind: "redeemed"; replacement: string } | { kind: "spent" } | { kind: "wrong" };
+
 /**
- * Spends the recovery code and returns its replacement, or null when the code is wrong or
- * already spent. The swap is one conditional UPDATE, so of two racing requests only one wins.
+ * Spends the recovery code and returns its replacement; "spent" for the code used last
+ * (so the person can be told it was replaced), "wrong" for anything else. The swap is one
+ * conditional UPDATE, so of two racing requests only one wins; `follow` gives statements for
+ * the same batch (an audit row, an email) that are to happen only if it did, given the
+ * condition that says so.
  */
-export async function redeemRecoveryCode(ctx: Pick<AppContext, "db">, userId: string, input: string, now: number): Promise<string | null> {
+export async function redeemRecoveryCode(
+  ctx: Pick<AppContext, "db">,
+  userId: string,
+  input: string,
+  now: number,
+  follow: (swapped: SQL) => Promise<BatchItem<"sqlite">[]> = async () => [],
+): Promise<Redemption> {
   const canonical = canonicalRecoveryCode(input);
   const row = await ctx.db.query.recoveryCodes.findFirst({ where: eq(recoveryCodes.userId, userId) });
-  if (!canonical || !row || !timingSafeEqual(await sha256Hex(canonical), row.codeHash)) return null;
+  const typed = canonical ? await sha256Hex(canonical) : "";
+  if (!row || !canonical) return { kind: "wrong" };
+  if (!timingSafeEqual(typed, row.codeHash)) {
+    return row.spentCodeHash && timingSafeEqual(typed, row.spentCodeHash) ? { kind: "spent" } : { kind: "wrong" };
+  }
   const next = await newRecoveryCode();
-  const swapped = await ctx.db
-    .update(recoveryCodes)
-    .set({ codeHash: next.hash, createdAt: new Date(now) })
-    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, row.codeHash)))
-    .returning({ userId: recoveryCodes.userId });
-  return swapped.length > 0 ? next.code : null;
+  const swapped = rowExists(ctx.db, recoveryCodes, and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, next.hash)));
+  const [done] = await ctx.db.batch([
+    ctx.db
+      .update(recoveryCodes)
+      .set({ codeHash: next.hash, spentCodeHash: row.codeHash, createdAt: new Date(now) })
+      .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, row.codeHash)))
+      .returning({ userId: recoveryCodes.userId }),
+    ...(await follow(swapped)),
+  ]);
+  // A racing request spent it first: to this one it is the code used last.
+  return done.length > 0 ? { kind: "redeemed", replacement: next.code } : { kind: "spent" };
 }

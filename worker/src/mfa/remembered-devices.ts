@@ -38,15 +38,27 @@ export function rememberDevice(ctx: Deps, userId: string, now: number): Promise<
 }
 
 /**
+ * This browser's live remembered device, if its cookie names one of `user`'s (null for no
+ * user): read only, so the sign-in can count password guesses on it before the password
+ * is checked. The lookup depends on the cookie alone, never on whether the user exists.
+ */
+export async function findRememberedDevice(ctx: Deps, user: User | null, now: number): Promise<RememberedDevice | null> {
+  const token = ctx.cookies.get(DEVICE_COOKIE);
+  if (!token) return null;
+  const device = await devices.get(ctx.kv, await sha256Hex(token));
+  if (!device || !user) return null;
+  const trustedFrom = Math.max(user.credentialsChangedAt.getTime(), user.devicesTrustedFrom?.getTime() ?? 0);
+  if (device.userId !== user.id || device.expiresAt <= now || device.createdAt < trustedFrom) return null;
+  return device;
+}
+
+/**
  * If this browser's device cookie is a live remembered device of `user`, replaces it with a
  * fresh token (so a copied cookie works at most once more) and returns true.
  */
 export async function useRememberedDevice(ctx: Deps, user: User, now: number): Promise<boolean> {
-  const token = ctx.cookies.get(DEVICE_COOKIE);
-  if (!token) return false;
-  const device = await devices.get(ctx.kv, await sha256Hex(token));
-  const trustedFrom = Math.max(user.credentialsChangedAt.getTime(), user.devicesTrustedFrom?.getTime() ?? 0);
-  if (!device || device.userId !== user.id || device.expiresAt <= now || device.createdAt < trustedFrom) return false;
+  const device = await findRememberedDevice(ctx, user, now);
+  if (!device) return false;
   await devices.delete(ctx.kv, user.id, device.id);
   await issue(ctx, { ...device, lastUsedAt: now }, now);
   return true;

@@ -56,13 +56,15 @@ export async function sealedOutboxInsert(
   ctx: { db: Db; config: { appSecret: string } },
   intent: OutboxIntent,
   now: number,
+  /** Written only if this holds when the batch runs (the change it follows won its race). */
+  when?: SQL,
 ): Promise<OutboxWrite> {
   const id = newId();
   const box = await seal(await payloadKey(ctx.config.appSecret), JSON.stringify(intent.payload ?? null), boundTo(id));
-  const statement = ctx.db
-    .insert(outboxEvents)
-    .values(row(id, intent, box, true, now))
-    .onConflictDoNothing();
+  const values = row(id, intent, box, true, now);
+  const statement = when
+    ? insertWhere(ctx.db, outboxEvents, values, when).onConflictDoNothing()
+    : ctx.db.insert(outboxEvents).values(values).onConflictDoNothing();
   return { id, statement };
 }
 

@@ -1,36 +1,7 @@
-import type { User } from "../accounts/accounts.table";
 import { builder } from "../graphql/builder";
 import { NotFoundError } from "../lib/errors";
 import { endSession } from "./session-cookie";
-import { listSessions, revokeAllSessions, revokeSession, type Session } from "./sessions.service";
-import type { SignInStep } from "./sign-in";
-
-const SignInStatus = builder.enumType("SignInStatus", {
-  values: {
-    SIGNED_IN: { value: "signed-in", description: "Every factor passed: the session cookie is set." },
-    MFA_SETUP_REQUIRED: { value: "mfa-setup-required", description: "The account must set up an authenticator app first (beginMfaSetup)." },
-    SECOND_FACTOR_REQUIRED: {
-      value: "second-factor-required",
-      description: "A code from the authenticator app (verifySignInCode) or the recovery code (verifyRecoveryCode) is next.",
-    },
-  } as const,
-});
-
-/** What comes after a factor passes: a session, or the next step within the pending sign-in. */
-export const SignInStepType = builder.objectRef<SignInStep>("SignInStep").implement({
-  fields: (t) => ({
-    status: t.field({ type: SignInStatus, resolve: (step) => step.kind }),
-    userId: t.id({ nullable: true, resolve: (step) => (step.kind === "signed-in" ? step.user.id : null) }),
-    pendingExpiresAt: t.field({
-      type: "DateTime",
-      nullable: true,
-      description: "When the pending sign-in ends, if there is one.",
-      resolve: (step) => (step.kind === "signed-in" ? null : step.expiresAt),
-    }),
-  }),
-});
-
-export const signedIn = (user: User): SignInStep => ({ kind: "signed-in", user });
+import { listLiveSessions, revokeAllSessions, revokeSession, type Session } from "./sessions.service";
 
 const SessionType = builder.objectRef<Session & { current: boolean }>("Session").implement({
   description: "A signed-in browser or device.",
@@ -49,7 +20,8 @@ builder.queryField("mySessions", (t) =>
   t.field({
     type: [SessionType],
     authScopes: { signedIn: true },
-    resolve: async (_root, _args, ctx) => (await listSessions(ctx, ctx.user!.id)).map((s) => ({ ...s, current: s.id === ctx.session?.id })),
+    resolve: async (_root, _args, ctx) =>
+      (await listLiveSessions(ctx, ctx.user!)).map((s) => ({ ...s, current: s.id === ctx.session?.id })),
   }),
 );
 
@@ -74,7 +46,7 @@ builder.mutationField("revokeSession", (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
-      const sessions = await listSessions(ctx, ctx.user!.id);
+      const sessions = await listLiveSessions(ctx, ctx.user!);
       if (!sessions.some((s) => s.id === id)) throw new NotFoundError("That session has already ended.");
       if (id === ctx.session?.id) await endSession(ctx);
       else await revokeSession(ctx, ctx.user!.id, String(id));

@@ -65,6 +65,14 @@ export async function revokeSession({ kv }: SessionDeps, userId: string, id: str
   await sessions.delete(kv, userId, id);
 }
 
+/**
+ * The user's sessions that still work: one created before the account's credentials last
+ * changed is refused by every request (see `visitor.ts`) even while KV still holds it.
+ */
+export async function listLiveSessions(deps: SessionDeps, user: { id: string; credentialsChangedAt: Date }): Promise<Session[]> {
+  return (await listSessions(deps, user.id)).filter((s) => s.createdAt >= user.credentialsChangedAt.getTime());
+}
+
 /** Ends every session of the user but `keepId` (password change, reset, "sign out everywhere else"). */
 export async function revokeAllSessions(deps: SessionDeps, userId: string, keepId?: string): Promise<number> {
   const doomed = (await listSessions(deps, userId)).filter((s) => s.id !== keepId);

@@ -56,14 +56,18 @@ export const PASSWORD_PER_IP: AttemptPolicy = {
   pausedMessage: signInPaused,
 };
 
-/** A ceiling per address whatever the network, against guessing spread over many IPs. */
+/**
+ * A ceiling per address whatever the network, against guessing spread over many IPs. It does
+ * not keep the owner out: a remembered device or an emailed sign-in link has keys of its own.
+ */
 export const PASSWORD_PER_ADDRESS: AttemptPolicy = {
   name: "password:address",
   limit: 100,
   windowMs: HOUR,
   pauseMs: HOUR,
   onSuccess: "release",
-  pausedMessage: signInPaused,
+  pausedMessage: (duration) =>
+    `Too many unsuccessful sign-in attempts for this address. Sign-in with its password is paused for ${duration}, except on remembered devices; if it is your account, ask for a sign-in link by email, or reset your password.`,
 };
 
 /** The keys a password guess at `address` reserves. */
@@ -71,6 +75,33 @@ export function passwordKeys(address: string, ip: string | null): AttemptKey[] {
   const network = ipBucket(ip);
   return [keyOf(PASSWORD_PER_ADDRESS_AND_IP, address, network), keyOf(PASSWORD_PER_IP, network), keyOf(PASSWORD_PER_ADDRESS, address)];
 }
+
+/**
+ * Guesses through one remembered device: it holds a secret token only the owner's browser
+ * has, so its guesses need neither the network's nor the address's budget. That is what
+ * keeps the owner in while strangers have spent those.
+ */
+export const PASSWORD_ON_REMEMBERED_DEVICE: AttemptPolicy = {
+  name: "password:device",
+  limit: 10,
+  windowMs: 15 * MINUTE,
+  pauseMs: 15 * MINUTE,
+  onSuccess: "clear",
+  pausedMessage: signInPaused,
+};
+export const passwordOnDeviceKey = (deviceId: string) => keyOf(PASSWORD_ON_REMEMBERED_DEVICE, deviceId);
+
+/** Guesses with one emailed sign-in link (single-use, 30 minutes): the owner's way past the address's ceiling. */
+export const PASSWORD_WITH_SIGN_IN_LINK: AttemptPolicy = {
+  name: "password:link",
+  limit: 5,
+  windowMs: 30 * MINUTE,
+  pauseMs: 30 * MINUTE,
+  onSuccess: "keep",
+  pausedMessage: (duration) =>
+    `Too many wrong passwords with this sign-in link: it is paused for ${duration}. Ask for a new link, or reset your password.`,
+};
+export const passwordWithLinkKey = (linkTokenHash: string) => keyOf(PASSWORD_WITH_SIGN_IN_LINK, linkTokenHash);
 
 /** What a password reset forgets about one address: its key on every network, and its ceiling. */
 export const passwordKeysOfAddress = (address: string) => ({

@@ -1,6 +1,7 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { createFormState, formValues } from "../../lib/forms";
-import { mutate, query, withErrors } from "../../lib/graphql";
+import { ErrorFields, graphql } from "../../lib/gql";
+import { mutate, query } from "../../lib/graphql";
 import { refreshUser } from "../../lib/session";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
@@ -8,23 +9,30 @@ import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 import { AuthenticatorCodeField } from "../mfa/AuthenticatorCodeField";
 
-interface Email {
-  id: string;
-  address: string;
-  isPrimary: boolean;
-  verifiedAt: string;
-}
-
-const EMAILS = "{ me { emails { id address isPrimary verifiedAt } } }";
-const ADD = `mutation ($address: String!) { addEmail(address: $address) { ${withErrors("... on CodeSent { email }")} } }`;
-const CONFIRM = `mutation ($address: String!, $code: String!) {
-  confirmEmail(address: $address, code: $code) { ${withErrors("... on Email { id } ... on MergeRequiredError { address }")} }
-}`;
-const PRIMARY = `mutation ($id: ID!) { setPrimaryEmail(id: $id) { ${withErrors("... on User { id }")} } }`;
-const REMOVE = `mutation ($id: ID!) { removeEmail(id: $id) { ${withErrors("... on User { id }")} } }`;
-const MERGE = `mutation ($address: String!, $password: String!, $code: String!) {
-  mergeAccount(address: $address, password: $password, code: $code) { ${withErrors("... on User { id }")} }
-}`;
+const EMAILS = graphql(`query MyEmails { me { emails { id address isPrimary verifiedAt } } }`);
+const ADD = graphql(
+  `mutation AddEmail($address: String!) { addEmail(address: $address) { __typename ...ErrorFields ... on CodeSent { email } } }`,
+  [ErrorFields],
+);
+const CONFIRM = graphql(
+  `mutation ConfirmEmail($address: String!, $code: String!) {
+    confirmEmail(address: $address, code: $code) { __typename ...ErrorFields ... on Email { id } ... on MergeRequiredError { address } }
+  }`,
+  [ErrorFields],
+);
+const PRIMARY = graphql(
+  `mutation SetPrimaryEmail($id: ID!) { setPrimaryEmail(id: $id) { __typename ...ErrorFields ... on User { id } } }`,
+  [ErrorFields],
+);
+const REMOVE = graphql(`mutation RemoveEmail($id: ID!) { removeEmail(id: $id) { __typename ...ErrorFields ... on User { id } } }`, [
+  ErrorFields,
+]);
+const MERGE = graphql(
+  `mutation MergeAccount($address: String!, $password: String!, $code: String!) {
+    mergeAccount(address: $address, password: $password, code: $code) { __typename ...ErrorFields ... on User { id } }
+  }`,
+  [ErrorFields],
+);
 
 const when = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" });
 
@@ -35,7 +43,7 @@ type Step = { kind: "idle" } | { kind: "code"; address: string } | { kind: "merg
  * a code sent to it; an address another account owns leads to linking (merging) that account.
  */
 export function EmailsPanel() {
-  const [emails, { refetch }] = createResource(async () => (await query<{ me: { emails: Email[] } | null }>(EMAILS)).me?.emails ?? []);
+  const [emails, { refetch }] = createResource(async () => (await query(EMAILS)).me?.emails ?? []);
   const [step, setStep] = createSignal<Step>({ kind: "idle" });
   const [notice, setNotice] = createSignal<string | null>(null);
   const add = createFormState();
@@ -61,7 +69,7 @@ export function EmailsPanel() {
     const { address } = formValues(event.currentTarget as HTMLFormElement);
     setNotice(null);
     return add.run(
-      () => mutate<{ email: string }>(ADD, { address }),
+      () => mutate(ADD, { address: address ?? "" }),
       (sent) => setStep({ kind: "code", address: sent.email }),
     );
   };
@@ -69,13 +77,13 @@ export function EmailsPanel() {
     event.preventDefault();
     const { code } = formValues(event.currentTarget as HTMLFormElement);
     const outcome = await confirm.run(
-      () => mutate(CONFIRM, { address, code }),
+      () => mutate(CONFIRM, { address, code: code ?? "" }),
       async () => {
         setStep({ kind: "idle" });
         await reload(`${address} is added. Its badges are in your backpack.`);
       },
     );
-    if (!outcome.ok && outcome.typename === "MergeRequiredError") {
+    if (!outcome.ok && outcome.error?.__typename === "MergeRequiredError") {
       confirm.setMessage(null);
       setStep({ kind: "merge", address });
     }
@@ -84,7 +92,7 @@ export function EmailsPanel() {
     event.preventDefault();
     const { password, code } = formValues(event.currentTarget as HTMLFormElement);
     return merge.run(
-      () => mutate(MERGE, { address, password, code }),
+      () => mutate(MERGE, { address, password: password ?? "", code: code ?? "" }),
       async () => {
         setStep({ kind: "idle" });
         await reload(`The account of ${address} is now part of this one, with its badges.`);

@@ -1,24 +1,24 @@
 import { createResource, createSignal, Show } from "solid-js";
 import { createFormState, formValues } from "../../lib/forms";
-import { mutate, query, withErrors } from "../../lib/graphql";
+import { ErrorFields, graphql } from "../../lib/gql";
+import { mutate, query } from "../../lib/graphql";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
 import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 
-interface Profile {
-  headline: string;
-  photoUrl: string | null;
-  socialLinks: { label: string; url: string }[];
-  institutions: string[];
-}
-
-const FIELDS = "headline photoUrl socialLinks { label url } institutions";
-const PROFILE = `{ me { profile { ${FIELDS} } } }`;
-const UPDATE = `mutation ($headline: String, $socialLinks: [SocialLinkInput!], $institutions: [String!]) {
-  updateProfile(headline: $headline, socialLinks: $socialLinks, institutions: $institutions) { ${withErrors(`... on Profile { ${FIELDS} }`)} }
-}`;
-const PHOTO = `mutation ($photo: File) { setProfilePhoto(photo: $photo) { ${withErrors(`... on Profile { ${FIELDS} }`)} } }`;
+const ProfileFields = graphql(`fragment ProfileFields on Profile { headline photoUrl socialLinks { label url } institutions }`);
+const PROFILE = graphql(`query MyProfile { me { profile { ...ProfileFields } } }`, [ProfileFields]);
+const UPDATE = graphql(
+  `mutation UpdateProfile($headline: String, $socialLinks: [SocialLinkInput!], $institutions: [String!]) {
+    updateProfile(headline: $headline, socialLinks: $socialLinks, institutions: $institutions) { __typename ...ErrorFields ...ProfileFields }
+  }`,
+  [ErrorFields, ProfileFields],
+);
+const PHOTO = graphql(
+  `mutation SetProfilePhoto($photo: File) { setProfilePhoto(photo: $photo) { __typename ...ErrorFields ...ProfileFields } }`,
+  [ErrorFields, ProfileFields],
+);
 
 /** Links are typed one per line as "Label https://…" so the form stays one textarea-like field. */
 const parseLinks = (text: string) =>
@@ -32,7 +32,7 @@ const parseLinks = (text: string) =>
     });
 
 export function ProfilePanel() {
-  const [profile, { mutate: setProfile }] = createResource(async () => (await query<{ me: { profile: Profile } }>(PROFILE)).me.profile);
+  const [profile, { mutate: setProfile }] = createResource(async () => (await query(PROFILE)).me?.profile);
   const form = createFormState();
   const photo = createFormState();
   const [saved, setSaved] = createSignal(false);
@@ -42,7 +42,7 @@ export function ProfilePanel() {
     setSaved(false);
     return form.run(
       () =>
-        mutate<Profile>(UPDATE, {
+        mutate(UPDATE, {
           headline: v.headline,
           socialLinks: parseLinks(v.socialLinks ?? ""),
           institutions: (v.institutions ?? "").split("\n"),
@@ -55,7 +55,7 @@ export function ProfilePanel() {
   };
   const onPhoto = (file: File | null) =>
     photo.run(
-      () => mutate<Profile>(PHOTO, { photo: file }),
+      () => mutate(PHOTO, { photo: file }),
       (p) => setProfile(p),
     );
   const linkErrors = () =>

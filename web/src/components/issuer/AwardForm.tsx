@@ -1,15 +1,19 @@
 import { createSignal, Show } from "solid-js";
 import { createFormState, formValues } from "../../lib/forms";
-import { mutate, withErrors } from "../../lib/graphql";
+import { ErrorFields, graphql } from "../../lib/gql";
+import { mutate } from "../../lib/graphql";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
 import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 import { type BadgeClassChoice, BadgeClassSelect } from "./BadgeClassSelect";
 
-const AWARD = `mutation ($badgeClassId: ID!, $input: AwardInput!, $idempotencyKey: String) {
-  awardBadge(badgeClassId: $badgeClassId, input: $input, idempotencyKey: $idempotencyKey) { ${withErrors("... on Award { id }")} }
-}`;
+const AWARD = graphql(
+  `mutation AwardBadge($badgeClassId: ID!, $input: AwardInput!, $idempotencyKey: String) {
+    awardBadge(badgeClassId: $badgeClassId, input: $input, idempotencyKey: $idempotencyKey) { __typename ...ErrorFields ... on Award { id } }
+  }`,
+  [ErrorFields],
+);
 
 /**
  * Awards one badge to one email address; the recipient is emailed. Sending the same form again
@@ -31,9 +35,9 @@ export function AwardForm(props: { badgeClasses: BadgeClassChoice[]; onAwarded: 
     return form.run(
       () =>
         mutate(AWARD, {
-          badgeClassId: v.badgeClassId,
+          badgeClassId: v.badgeClassId ?? "",
           input: {
-            email: v.email,
+            email: v.email ?? "",
             recipientName: v.recipientName || null,
             narrative: v.narrative || null,
             evidence: v.evidenceUrl ? [{ url: v.evidenceUrl }] : [],

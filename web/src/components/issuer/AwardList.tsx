@@ -1,31 +1,37 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { formatDate, STATUS_LABELS } from "../../lib/format";
 import { createFormState } from "../../lib/forms";
-import { mutate, query, withErrors } from "../../lib/graphql";
+import { ErrorFields, graphql, type ResultOf, type VariablesOf } from "../../lib/gql";
+import { mutate, query } from "../../lib/graphql";
 import { Button } from "../Button";
 import { FormAlert } from "../FormAlert";
 
-interface AwardRow {
-  id: string;
-  status: string;
-  recipientEmail: string;
-  recipientName: string | null;
-  issuedOn: string;
-  revocationReason: string | null;
-  badgeClass: { name: string };
-}
-
-const AWARDS = `query ($id: ID!, $status: AwardStatus) { issuer(id: $id) { awards(status: $status, limit: 100) {
-  total items { id status recipientEmail recipientName issuedOn revocationReason badgeClass { name } } } } }`;
-const REVOKE = `mutation ($awardId: ID!, $reason: String!) { revokeAward(awardId: $awardId, reason: $reason) { ${withErrors("... on Award { id }")} } }`;
+const AWARDS = graphql(`
+  query IssuerAwards($id: ID!, $status: AwardStatus) {
+    issuer(id: $id) {
+      awards(status: $status, limit: 100) {
+        total
+        items { id status recipientEmail recipientName issuedOn revocationReason badgeClass { name } }
+      }
+    }
+  }
+`);
+type AwardRow = NonNullable<ResultOf<typeof AWARDS>["issuer"]>["awards"]["items"][number];
+type AwardStatus = NonNullable<VariablesOf<typeof AWARDS>["status"]>;
+const REVOKE = graphql(
+  `mutation RevokeAward($awardId: ID!, $reason: String!) {
+    revokeAward(awardId: $awardId, reason: $reason) { __typename ...ErrorFields ... on Award { id } }
+  }`,
+  [ErrorFields],
+);
+const FILTERS: (AwardStatus | null)[] = [null, "PENDING", "ACCEPTED", "REVOKED", "EXPIRED"];
 
 /** The issuer's awards by status; editors and owners revoke with a reason the recipient sees. `version` changes after an award. */
 export function AwardList(props: { issuerId: string; canRevoke: boolean; version: number }) {
-  const [status, setStatus] = createSignal<string | null>(null);
+  const [status, setStatus] = createSignal<AwardStatus | null>(null);
   const [awards, { refetch }] = createResource(
     () => ({ id: props.issuerId, status: status(), version: props.version }),
-    async ({ id, status }) =>
-      (await query<{ issuer: { awards: { total: number; items: AwardRow[] } } }>(AWARDS, { id, status })).issuer.awards,
+    async ({ id, status }) => (await query(AWARDS, { id, status })).issuer?.awards,
   );
   const revoke = createFormState();
   const onRevoke = (award: AwardRow) => {
@@ -42,7 +48,7 @@ export function AwardList(props: { issuerId: string; canRevoke: boolean; version
     <section class="panel" aria-labelledby="awards-heading">
       <h2 id="awards-heading">Awards</h2>
       <div class="toolbar">
-        <For each={[null, "PENDING", "ACCEPTED", "REVOKED", "EXPIRED"]}>
+        <For each={FILTERS}>
           {(value) => (
             <button type="button" class="button button--secondary" aria-pressed={status() === value} onClick={() => setStatus(value)}>
               {value ? STATUS_LABELS[value] : "All"}

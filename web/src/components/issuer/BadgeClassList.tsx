@@ -1,14 +1,11 @@
 import { For, Show } from "solid-js";
+import { type FragmentOf, graphql } from "../../lib/gql";
 
-export interface BadgeClassSummary {
-  id: string;
-  name: string;
-  imageUrl: string;
-  validForMonths: number | null;
-}
+/** What the console shows of each badge class; the award forms pick from the same list. */
+export const BadgeClassSummaryFields = graphql(`fragment BadgeClassSummaryFields on BadgeClass { id name imageUrl validForMonths }`);
 
 /** The issuer's badge classes as cards. */
-export function BadgeClassList(props: { badgeClasses: BadgeClassSummary[] }) {
+export function BadgeClassList(props: { badgeClasses: FragmentOf<typeof BadgeClassSummaryFields>[] }) {
   return (
     <section class="panel" aria-labelledby="classes-heading">
       <h2 id="classes-heading">Badge classes</h2>

@@ -1,25 +1,27 @@
 import { createSignal, For, Show } from "solid-js";
 import { createFormState, fileFrom, formValues } from "../../lib/forms";
-import { mutate, withErrors } from "../../lib/graphql";
+import { ErrorFields, graphql, type ResultOf } from "../../lib/gql";
+import { mutate } from "../../lib/graphql";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
 import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 import { type BadgeClassChoice, BadgeClassSelect } from "./BadgeClassSelect";
 
-const BULK = `mutation ($badgeClassId: ID!, $file: File) { bulkAward(badgeClassId: $badgeClassId, file: $file) {
-  ${withErrors("... on BulkAwardReport { rows created alreadyAwarded } ... on CsvRejectedError { problems { line field message } }")} } }`;
-
-interface Report {
-  rows: number;
-  created: number;
-  alreadyAwarded: number;
-}
-interface Problem {
-  line: number;
-  field: string;
-  message: string;
-}
+const BULK = graphql(
+  `mutation BulkAward($badgeClassId: ID!, $file: File) {
+    bulkAward(badgeClassId: $badgeClassId, file: $file) {
+      __typename
+      ...ErrorFields
+      ... on BulkAwardReport { rows created alreadyAwarded }
+      ... on CsvRejectedError { problems { line field message } }
+    }
+  }`,
+  [ErrorFields],
+);
+type Result = ResultOf<typeof BULK>["bulkAward"];
+type Report = Extract<Result, { __typename: "BulkAwardReport" }>;
+type Problem = Extract<Result, { __typename: "CsvRejectedError" }>["problems"][number];
 
 /** Awards a badge to every row of a CSV file, or to none when a row has a problem (listed by line). */
 export function BulkAwardForm(props: { badgeClasses: BadgeClassChoice[]; onAwarded: () => void }) {
@@ -32,13 +34,13 @@ export function BulkAwardForm(props: { badgeClasses: BadgeClassChoice[]; onAward
     setReport(null);
     setProblems([]);
     const outcome = await form.run(
-      () => mutate<Report>(BULK, { badgeClassId: formValues(element).badgeClassId, file: fileFrom(element, "file") }),
+      () => mutate(BULK, { badgeClassId: formValues(element).badgeClassId ?? "", file: fileFrom(element, "file") }),
       (r) => {
         setReport(r);
         props.onAwarded();
       },
     );
-    if (!outcome.ok && outcome.typename === "CsvRejectedError") setProblems(outcome.error?.problems as Problem[]);
+    if (!outcome.ok && outcome.error?.__typename === "CsvRejectedError") setProblems(outcome.error.problems);
   };
   return (
     <section class="panel" aria-labelledby="bulk-heading">

@@ -1,20 +1,32 @@
 import { createResource, For } from "solid-js";
 import { createFormState, formValues } from "../../lib/forms";
-import { mutate, query, withErrors } from "../../lib/graphql";
+import { ErrorFields, graphql, type VariablesOf } from "../../lib/gql";
+import { mutate, query } from "../../lib/graphql";
 import { Button } from "../Button";
 import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 
-const MEMBERS = "query ($id: ID!) { issuer(id: $id) { members { userId name role } } }";
-const SET_MEMBER = `mutation ($issuerId: ID!, $email: String!, $role: IssuerRole!) { setIssuerMember(issuerId: $issuerId, email: $email, role: $role) { ${withErrors("... on Issuer { id }")} } }`;
-const REMOVE_MEMBER = `mutation ($issuerId: ID!, $userId: ID!) { removeIssuerMember(issuerId: $issuerId, userId: $userId) { ${withErrors("... on Issuer { id }")} } }`;
+const MEMBERS = graphql(`query IssuerMembers($id: ID!) { issuer(id: $id) { members { userId name role } } }`);
+const SET_MEMBER = graphql(
+  `mutation SetIssuerMember($issuerId: ID!, $email: String!, $role: IssuerRole!) {
+    setIssuerMember(issuerId: $issuerId, email: $email, role: $role) { __typename ...ErrorFields ... on Issuer { id } }
+  }`,
+  [ErrorFields],
+);
+const REMOVE_MEMBER = graphql(
+  `mutation RemoveIssuerMember($issuerId: ID!, $userId: ID!) {
+    removeIssuerMember(issuerId: $issuerId, userId: $userId) { __typename ...ErrorFields ... on Issuer { id } }
+  }`,
+  [ErrorFields],
+);
+type Role = VariablesOf<typeof SET_MEMBER>["role"];
 const ROLE_HELP = "Owners manage members; editors also create badge classes and revoke; awarders award.";
 
 /** Owners only: who may act for the issuer, and in which role. */
 export function MembersPanel(props: { issuerId: string }) {
   const [members, { refetch }] = createResource(
     () => props.issuerId,
-    async (id) => (await query<{ issuer: { members: { userId: string; name: string; role: string }[] } }>(MEMBERS, { id })).issuer.members,
+    async (id) => (await query(MEMBERS, { id })).issuer?.members,
   );
   const form = createFormState();
   const row = createFormState();
@@ -23,7 +35,8 @@ export function MembersPanel(props: { issuerId: string }) {
     const element = event.currentTarget as HTMLFormElement;
     const v = formValues(element);
     return form.run(
-      () => mutate(SET_MEMBER, { issuerId: props.issuerId, email: v.email, role: v.role }),
+      // The select offers only the schema's roles.
+      () => mutate(SET_MEMBER, { issuerId: props.issuerId, email: v.email ?? "", role: v.role as Role }),
       () => {
         element.reset();
         refetch();

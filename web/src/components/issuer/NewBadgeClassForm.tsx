@@ -1,12 +1,18 @@
 import { createSignal, Show } from "solid-js";
 import { createFormState, fileFrom, formValues } from "../../lib/forms";
-import { mutate, withErrors } from "../../lib/graphql";
+import { ErrorFields, graphql } from "../../lib/gql";
+import { mutate } from "../../lib/graphql";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
 import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 
-const CREATE_CLASS = `mutation ($issuerId: ID!, $input: BadgeClassInput!) { createBadgeClass(issuerId: $issuerId, input: $input) { ${withErrors("... on BadgeClass { id }")} } }`;
+const CREATE_CLASS = graphql(
+  `mutation CreateBadgeClass($issuerId: ID!, $input: BadgeClassInput!) {
+    createBadgeClass(issuerId: $issuerId, input: $input) { __typename ...ErrorFields ... on BadgeClass { id } }
+  }`,
+  [ErrorFields],
+);
 
 const lines = (text: string | undefined) =>
   (text ?? "")
@@ -28,14 +34,14 @@ export function NewBadgeClassForm(props: { issuerId: string; onCreated: () => vo
         mutate(CREATE_CLASS, {
           issuerId: props.issuerId,
           input: {
-            name: v.name,
-            description: v.description,
+            name: v.name ?? "",
+            description: v.description ?? "",
             image: fileFrom(element, "image"),
             criteriaNarrative: v.criteriaNarrative || null,
             criteriaUrl: v.criteriaUrl || null,
             learningOutcomes: lines(v.learningOutcomes),
             tags: lines(v.tags?.replaceAll(",", "\n")),
-            alignments: v.alignmentName ? [{ name: v.alignmentName, url: v.alignmentUrl, code: v.alignmentCode || null }] : [],
+            alignments: v.alignmentName ? [{ name: v.alignmentName, url: v.alignmentUrl ?? "", code: v.alignmentCode || null }] : [],
             validForMonths: v.validForMonths ? Number(v.validForMonths) : null,
           },
         }),

@@ -1,26 +1,28 @@
 import { createResource, For, Show } from "solid-js";
 import { formatDate } from "../../lib/format";
 import { createFormState } from "../../lib/forms";
-import { mutate, query, withErrors } from "../../lib/graphql";
+import { ErrorFields, graphql, type ResultOf } from "../../lib/gql";
+import { mutate, query } from "../../lib/graphql";
 import { Button } from "../Button";
 import { CopyButton } from "../CopyButton";
 import { FormAlert } from "../FormAlert";
 
-interface SigningKey {
-  number: number;
-  verificationMethod: string;
-  createdAt: string;
-  retiredAt: string | null;
-}
-
-const KEYS = "query ($id: ID!) { issuer(id: $id) { did signingKeys { number verificationMethod createdAt retiredAt } } }";
-const ROTATE = `mutation ($issuerId: ID!) { rotateIssuerSigningKey(issuerId: $issuerId) { ${withErrors("... on IssuerSigningKey { number }")} } }`;
+const KEYS = graphql(`
+  query IssuerSigningKeys($id: ID!) { issuer(id: $id) { did signingKeys { number verificationMethod createdAt retiredAt } } }
+`);
+type SigningKey = NonNullable<NonNullable<ResultOf<typeof KEYS>["issuer"]>["signingKeys"]>[number];
+const ROTATE = graphql(
+  `mutation RotateIssuerSigningKey($issuerId: ID!) {
+    rotateIssuerSigningKey(issuerId: $issuerId) { __typename ...ErrorFields ... on IssuerSigningKey { number } }
+  }`,
+  [ErrorFields],
+);
 
 /** Owners only: the issuer's did:web identity and the keys that sign its Open Badges 3.0 credentials. */
 export function SigningKeys(props: { issuerId: string }) {
   const [data, { refetch }] = createResource(
     () => props.issuerId,
-    async (id) => (await query<{ issuer: { did: string; signingKeys: SigningKey[] | null } }>(KEYS, { id })).issuer,
+    async (id) => (await query(KEYS, { id })).issuer,
   );
   const form = createFormState();
   const rotate = () => {

@@ -1,12 +1,10 @@
+import { type FragmentOf, graphql } from "../../lib/gql";
 import { CopyButton } from "../CopyButton";
 
-export interface Enrolment {
-  qrCodeSvg: string;
-  secret: string;
-  accountName: string;
-}
-
-export const ENROLMENT_FIELDS = "... on MfaEnrolment { qrCodeSvg secret accountName }";
+export const EnrolmentFields = graphql(`
+  fragment EnrolmentFields on MfaEnrolment { qrCodeSvg secret accountName }
+`);
+export type Enrolment = FragmentOf<typeof EnrolmentFields>;
 
 /**
  * The QR code to scan, and "Trouble scanning?" with the secret to type. The SVG is shown as

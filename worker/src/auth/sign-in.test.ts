@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ME, SIGN_IN } from "../../test/accounts";
-import { mailTo, TestClient, uniqueEmail } from "../../test/client";
+import { settledMailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser } from "../../test/fixtures";
 import { ageAttempts, attemptRow } from "../../test/throttling";
 import { passwordKeys } from "../throttling/policies";
@@ -47,7 +47,7 @@ describe("brute-force protection", () => {
     const locked = await client.gql(SIGN_IN, { email: user.email, password: user.password });
     expect(locked.signIn.__typename).toBe("RateLimitedError");
     expect(locked.signIn.retryAfterSeconds).toBeGreaterThan(14 * 60);
-    const mails = (await mailTo(user.email)).filter((m) => m.subject.includes("paused"));
+    const mails = (await settledMailTo(user.email)).filter((m) => m.subject.includes("paused"));
     expect(mails).toHaveLength(1);
     // The counter is in D1, not KV, keyed by the address and the network it came from.
     const row = await attemptRow(passwordKeys(user.email, client.ip)[0]!);
@@ -73,7 +73,7 @@ describe("brute-force protection", () => {
     const user = await createUser();
     const client = new TestClient();
     await Promise.all(Array.from({ length: 12 }, () => client.gql(SIGN_IN, { email: user.email, ...wrong })));
-    expect((await mailTo(user.email)).filter((m) => m.subject.includes("paused"))).toHaveLength(1);
+    expect((await settledMailTo(user.email)).filter((m) => m.subject.includes("paused"))).toHaveLength(1);
   });
 
   it("never allows more than 100 failures an hour per address, whatever the network", async () => {

@@ -1,4 +1,5 @@
 import { and, eq, lt } from "drizzle-orm";
+import { getUserById } from "../accounts/accounts.service";
 import type { User } from "../accounts/accounts.table";
 import type { AppContext } from "../context";
 import { PENDING_SIGN_IN_COOKIE } from "../http/cookies";
@@ -63,6 +64,13 @@ export async function advancePendingSignIn(ctx: AppContext, pending: PendingSign
     .update(pendingSignIns)
     .set({ stage, rememberDevice, expiresAt: new Date(Math.max(pending.expiresAt.getTime(), ctx.now() + PENDING_SIGN_IN_MS)) })
     .where(eq(pendingSignIns.tokenHash, pending.tokenHash));
+}
+
+/** The account a pending sign-in is for, while it may still sign in (a closed or merged account may not). */
+export async function requirePendingUser(ctx: AppContext, pending: PendingSignIn): Promise<User> {
+  const user = await getUserById(ctx, pending.userId);
+  if (user?.status !== "active") throw new SignInExpiredError();
+  return user;
 }
 
 /**

@@ -1,0 +1,18 @@
+import { getUserById } from "../accounts/accounts.service";
+import type { AppContext } from "../context";
+import { SESSION_COOKIE } from "../http/cookies";
+import { getSession } from "./sessions.service";
+
+/** The signed-in user of a request, from its session cookie (`requestContext` calls this). */
+export async function attachSession(app: AppContext): Promise<void> {
+  const token = app.cookies.get(SESSION_COOKIE);
+  const session = token ? await getSession(app, token, app.now()) : null;
+  if (!session) return;
+  const user = await getUserById(app, session.userId);
+  // A password change, a staff MFA reset or a merge ends older sessions at once, without
+  // waiting for KV's deletes to reach every edge.
+  if (user && user.status === "active" && user.credentialsChangedAt.getTime() <= session.createdAt) {
+    app.session = session;
+    app.user = user;
+  }
+}
