@@ -84,7 +84,7 @@ it("sets up from the scanned QR code, remembers a device, and signs in with a ro
   await again.page.getByRole("button", { name: "Try another method" }).click();
   await again.page.getByLabel("Recovery code").fill(recoveryCode);
   await again.page.getByRole("button", { name: "Continue" }).click();
-  await expect(again.page.getByRole("alert").first().textContent()).resolves.toMatch(/not right/);
+  await expect(again.page.getByRole("alert").first().textContent()).resolves.toMatch(/already used/);
   expect(again.page.url()).toContain("/sign-in/code");
   await again.context.close();
 });

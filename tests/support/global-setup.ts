@@ -10,6 +10,7 @@ export const PORT = Number(process.env.LAUREL_TEST_PORT ?? 8790);
 const state = path.join(root, `tests/.artifacts/wrangler-state-${PORT}`);
 
 let server: ChildProcess | undefined;
+let log = "";
 let oidc: Awaited<ReturnType<typeof startOidcProvider>> | undefined;
 
 /**
@@ -64,7 +65,7 @@ export async function setup(project: TestProject) {
     ],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
-  let log = "";
+  log = "";
   server.stdout?.on("data", (d) => {
     log += d;
   });
@@ -88,6 +89,8 @@ export async function setup(project: TestProject) {
 }
 
 export async function teardown() {
+  // The server's own account of the run, for a failure the browser cannot explain.
+  writeFileSync(path.join(root, `tests/.artifacts/wrangler-${PORT}.log`), log);
   await oidc?.close();
   if (server?.pid) process.kill(-server.pid, "SIGTERM");
 }
