@@ -47,6 +47,27 @@ it("an issuer awards a badge to a new address; the recipient registers from the 
   await issuer.page.getByTestId("award-row").filter({ hasText: recipient }).waitFor();
   await screenshot(issuer.page, "issuer-console");
 
+  // The answer to an award is lost on the way back; sending the unchanged form again awards once.
+  const retried = uniqueEmail("browser-retried");
+  let lost = false;
+  await issuer.page.route("**/graphql", async (route) => {
+    if (!lost && route.request().postData()?.includes("awardBadge")) {
+      lost = true;
+      await route.fetch();
+      await route.abort("connectionreset");
+      return;
+    }
+    await route.continue();
+  });
+  await issuer.page.getByLabel("Recipient email").fill(retried);
+  await issuer.page.getByRole("button", { name: "Award", exact: true }).click();
+  await issuer.page.getByText("Something went wrong. Check your connection and try again.").waitFor();
+  await issuer.page.getByRole("button", { name: "Award", exact: true }).click();
+  await issuer.page.getByText(`Awarded. We emailed ${retried}.`).waitFor();
+  await issuer.page.getByTestId("award-row").filter({ hasText: retried }).waitFor();
+  expect(await issuer.page.getByTestId("award-row").filter({ hasText: retried }).count()).toBe(1);
+  await issuer.page.unroute("**/graphql");
+
   // The recipient follows the email's button: registration with the address filled in.
   const learner = await newPage(browser);
   const mail = await readMailInMailbox(learner.page, recipient, "You earned");

@@ -1,8 +1,9 @@
-import { asc, eq } from "drizzle-orm";
+import type { AppContext } from "../context";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, InvalidCodeError, RateLimitedError } from "../lib/errors";
 import { activateAccount, register, requestPasswordReset, resendActivationCode, resetPassword, updateName } from "./accounts.service";
-import { type Email, emails, type User } from "./accounts.table";
+import type { Email, User } from "./accounts.table";
+import { listEmailsOfUsers } from "./emails.service";
 
 export const UserType = builder.objectRef<User>("User").implement({
   description: "A Laurel account.",
@@ -14,15 +15,20 @@ export const UserType = builder.objectRef<User>("User").implement({
     isStaff: t.boolean({ resolve: (u) => u.role === "staff" }),
     hasPassword: t.boolean({ resolve: (u) => u.passwordHash !== null }),
     createdAt: t.field({ type: "DateTime", resolve: (u) => u.createdAt }),
-    emails: t.field({
-      type: [EmailType],
-      resolve: (u, _args, ctx) => ctx.db.select().from(emails).where(eq(emails.userId, u.id)).orderBy(asc(emails.createdAt)).all(),
+    // Grouped loaders: a list of users reads their emails in one query, not one per user.
+    emails: t.loadableGroup({
+      type: EmailType,
+      load: (userIds: string[], ctx: AppContext) => listEmailsOfUsers(ctx, userIds),
+      group: (email) => email.userId,
+      resolve: (u) => u.id,
     }),
-    primaryEmail: t.string({
-      resolve: async (u, _args, ctx) => {
-        const row = await ctx.db.query.emails.findFirst({ where: (e, { and, eq }) => and(eq(e.userId, u.id), eq(e.isPrimary, true)) });
-        return row?.address ?? "";
+    primaryEmail: t.loadable({
+      type: "String",
+      load: async (userIds: string[], ctx: AppContext) => {
+        const primaries = new Map((await listEmailsOfUsers(ctx, userIds)).filter((e) => e.isPrimary).map((e) => [e.userId, e.address]));
+        return userIds.map((id) => primaries.get(id) ?? "");
       },
+      resolve: (u) => u.id,
     }),
   }),
 });

@@ -1,6 +1,7 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { inSlices } from "../db/limits";
 import { InvalidCodeError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { addEmailCodeEmail } from "./accounts.emails";
@@ -9,6 +10,13 @@ import { type Email, emails, type User } from "./accounts.table";
 import { consumeCode, issueCode } from "./codes";
 import { rememberMailboxProof } from "./merge.service";
 import { checkCode, checkEmail } from "./validation";
+
+/** The emails of these users, oldest first. */
+export function listEmailsOfUsers(ctx: Pick<AppContext, "db">, userIds: readonly string[]): Promise<Email[]> {
+  return inSlices(userIds, (slice) =>
+    ctx.db.select().from(emails).where(inArray(emails.userId, slice)).orderBy(asc(emails.createdAt), asc(emails.id)).all(),
+  );
+}
 
 export function listEmails(ctx: Pick<AppContext, "db">, userId: string): Promise<Email[]> {
   return ctx.db.select().from(emails).where(eq(emails.userId, userId)).all();

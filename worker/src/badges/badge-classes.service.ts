@@ -1,7 +1,8 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { inSlices } from "../db/limits";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type Alignment, type BadgeClass, badgeClasses } from "./badge-classes.table";
@@ -44,8 +45,21 @@ export async function requireBadgeClass(ctx: Pick<AppContext, "db">, id: string)
   return badgeClass;
 }
 
-export function listBadgeClasses(ctx: Pick<AppContext, "db">, issuerId: string): Promise<BadgeClass[]> {
-  return ctx.db.select().from(badgeClasses).where(eq(badgeClasses.issuerId, issuerId)).orderBy(asc(badgeClasses.name)).all();
+/** Badge classes by id, in no particular order; unknown ids are left out. */
+export function getBadgeClasses(ctx: Pick<AppContext, "db">, ids: readonly string[]): Promise<BadgeClass[]> {
+  return inSlices(ids, (slice) => ctx.db.select().from(badgeClasses).where(inArray(badgeClasses.id, slice)).all());
+}
+
+/** Every badge class of these issuers, by name. */
+export function listBadgeClassesOfIssuers(ctx: Pick<AppContext, "db">, issuerIds: readonly string[]): Promise<BadgeClass[]> {
+  return inSlices(issuerIds, (slice) =>
+    ctx.db
+      .select()
+      .from(badgeClasses)
+      .where(inArray(badgeClasses.issuerId, slice))
+      .orderBy(asc(badgeClasses.name), asc(badgeClasses.id))
+      .all(),
+  );
 }
 
 function checkBadgeClass(input: BadgeClassInput) {

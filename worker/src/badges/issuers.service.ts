@@ -1,10 +1,11 @@
-import { and, eq, ne, notExists, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import { getUserByEmail } from "../accounts/accounts.service";
-import type { User } from "../accounts/accounts.table";
+import { type User, users } from "../accounts/accounts.table";
 import { normalizeEmail } from "../accounts/validation";
 import { auditInsert, auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
 import { rowExists } from "../db/conditional";
+import { inSlices } from "../db/limits";
 import { ForbiddenError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { checkText, checkUrl } from "./checks";
@@ -25,6 +26,23 @@ export const roleAllows = (role: IssuerRole | null, action: IssuerAction): boole
 
 export async function getIssuer(ctx: Pick<AppContext, "db">, id: string): Promise<Issuer | null> {
   return (await ctx.db.query.issuers.findFirst({ where: eq(issuers.id, id) })) ?? null;
+}
+
+/** Issuers by id, in no particular order; unknown ids are left out. */
+export function getIssuers(ctx: Pick<AppContext, "db">, ids: readonly string[]): Promise<Issuer[]> {
+  return inSlices(ids, (slice) => ctx.db.select().from(issuers).where(inArray(issuers.id, slice)).all());
+}
+
+/** The user's role in each of these issuers, for those they are a member of. */
+export async function rolesOf(ctx: Pick<AppContext, "db">, userId: string, issuerIds: readonly string[]): Promise<Map<string, IssuerRole>> {
+  const rows = await inSlices(issuerIds, (slice) =>
+    ctx.db
+      .select({ issuerId: issuerMembers.issuerId, role: issuerMembers.role })
+      .from(issuerMembers)
+      .where(and(eq(issuerMembers.userId, userId), inArray(issuerMembers.issuerId, slice)))
+      .all(),
+  );
+  return new Map(rows.map((r) => [r.issuerId, r.role]));
 }
 
 export async function getRole(ctx: Pick<AppContext, "db">, issuerId: string, userId: string): Promise<IssuerRole | null> {
@@ -219,6 +237,27 @@ export async function removeIssuerMember(ctx: AppContext, user: User, input: { i
   throw ValidationError.field("role", LAST_OWNER);
 }
 
-export async function listIssuerMembers(ctx: Pick<AppContext, "db">, issuerId: string) {
-  return ctx.db.select().from(issuerMembers).where(eq(issuerMembers.issuerId, issuerId)).all();
+export interface MemberListing {
+  issuerId: string;
+  userId: string;
+  role: IssuerRole;
+  name: string;
+}
+
+/** The members of these issuers with their names, oldest membership first. */
+export function listMembersOfIssuers(ctx: Pick<AppContext, "db">, issuerIds: readonly string[]): Promise<MemberListing[]> {
+  return inSlices(issuerIds, (slice) =>
+    ctx.db
+      .select({
+        issuerId: issuerMembers.issuerId,
+        userId: issuerMembers.userId,
+        role: issuerMembers.role,
+        name: sql<string>`${users.firstName} || ' ' || ${users.lastName}`,
+      })
+      .from(issuerMembers)
+      .innerJoin(users, eq(users.id, issuerMembers.userId))
+      .where(inArray(issuerMembers.issuerId, slice))
+      .orderBy(asc(issuerMembers.createdAt), asc(issuerMembers.userId))
+      .all(),
+  );
 }

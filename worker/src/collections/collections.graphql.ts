@@ -1,8 +1,10 @@
-import { AwardType } from "../badges/badges.graphql";
+import { AwardType } from "../badges/award.graphql";
+import type { AppContext } from "../context";
+import { listsFor } from "../db/limits";
 import { builder } from "../graphql/builder";
 import { NotFoundError } from "../lib/errors";
 import {
-  collectionBadges,
+  badgesOfCollections,
   collectionUrl,
   createCollection,
   deleteCollection,
@@ -35,10 +37,13 @@ const CollectionType = builder.objectRef<SharedCollection>("Collection").impleme
       resolve: (c) => c.sharedAt,
     }),
     updatedAt: t.field({ type: "DateTime", resolve: (c) => c.updatedAt }),
-    badges: t.field({
-      type: [AwardType],
+    badges: t.loadableList({
+      type: AwardType,
       description: "In order. Hidden badges are listed here but never on the public page.",
-      resolve: (c, _x, ctx) => collectionBadges(ctx, c, { publicOnly: false }),
+      // An award may be in several collections: its rows carry the collection they were found in.
+      load: async (collectionIds: string[], ctx: AppContext) =>
+        listsFor(collectionIds, await badgesOfCollections(ctx, collectionIds, { publicOnly: false }), (award) => award.collectionId),
+      resolve: (c) => c.id,
     }),
   }),
 });

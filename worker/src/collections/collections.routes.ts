@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { getUserById } from "../accounts/accounts.service";
+import { getBadgeClasses } from "../badges/badge-classes.service";
 import { imageUrl } from "../badges/images";
-import { loadBadgeClass, loadIssuer } from "../badges/loaders";
+import { getIssuers } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { getConfig } from "../env";
 import { escapeHtml } from "../lib/html";
@@ -18,21 +19,32 @@ export const collectionRoutes = new Hono<{ Bindings: Env }>();
 const MAX_AGE_SECONDS = 60;
 
 async function publicView(ctx: AppContext, collection: Collection) {
-  const owner = await getUserById(ctx, collection.userId);
-  const badges = await Promise.all(
-    (await collectionBadges(ctx, collection, { publicOnly: true })).map(async (award) => {
-      // Memoised per request: a collection names the same few badge classes and issuers often.
-      const badgeClass = await loadBadgeClass(ctx, award.badgeClassId);
-      const issuer = await loadIssuer(ctx, badgeClass.issuerId);
-      return {
+  const [owner, awards] = await Promise.all([getUserById(ctx, collection.userId), collectionBadges(ctx, collection, { publicOnly: true })]);
+  // One query each for the badge classes and the issuers, however many badges there are.
+  const [badgeClasses, issuers] = await Promise.all([
+    getBadgeClasses(
+      ctx,
+      awards.map((a) => a.badgeClassId),
+    ),
+    getIssuers(
+      ctx,
+      awards.map((a) => a.issuerId),
+    ),
+  ]);
+  const badges = awards.flatMap((award) => {
+    const badgeClass = badgeClasses.find((b) => b.id === award.badgeClassId);
+    const issuer = issuers.find((i) => i.id === award.issuerId);
+    if (!badgeClass || !issuer) return [];
+    return [
+      {
         assertion: publicUrls(ctx.config.appUrl).assertion(award.id),
         name: badgeClass.name,
         issuer: issuer.name,
         image: imageUrl(ctx.config.appUrl, badgeClass.imageKey),
         issuedOn: award.issuedOn.toISOString(),
-      };
-    }),
-  );
+      },
+    ];
+  });
   return { owner: owner ? `${owner.firstName} ${owner.lastName}` : "A Laurel learner", badges };
 }
 

@@ -6,6 +6,7 @@ import { type Award, awards } from "../badges/awards.table";
 import { checkText } from "../badges/checks";
 import type { AppContext } from "../context";
 import { insertWhere, rowExists } from "../db/conditional";
+import { inSlices } from "../db/limits";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -112,19 +113,17 @@ export async function updateCollection(ctx: AppContext, user: User, id: string, 
   return updated[0];
 }
 
-/** How many of these awards are unrevoked and in the user's backpack (D1 binds at most 100 values a query). */
+/** How many of these awards are unrevoked and in the user's backpack. */
 async function countOwnAwards(ctx: Pick<AppContext, "db">, user: User, awardIds: string[]): Promise<number> {
-  let count = 0;
-  for (let i = 0; i < awardIds.length; i += 90) {
-    const rows = await ctx.db
+  const rows = await inSlices(awardIds, (slice) =>
+    ctx.db
       .select({ id: awards.id })
       .from(awards)
       .innerJoin(emails, eq(emails.address, awards.recipientEmail))
-      .where(and(inArray(awards.id, awardIds.slice(i, i + 90)), eq(emails.userId, user.id), isNull(awards.revokedAt)))
-      .all();
-    count += rows.length;
-  }
-  return count;
+      .where(and(inArray(awards.id, slice), eq(emails.userId, user.id), isNull(awards.revokedAt)))
+      .all(),
+  );
+  return rows.length;
 }
 
 /** Replaces the collection's badges with these, in this order; every one must be the user's own. */
@@ -201,28 +200,36 @@ export async function deleteCollection(ctx: AppContext, user: User, id: string):
   await changed(ctx, collection);
 }
 
-/** The collection's badges in order, as its owner sees them (hidden ones included). */
-export async function collectionBadges(
+/** The badges of these collections, in each one's order, tagged with the collection they are in. */
+export function badgesOfCollections(
   ctx: Pick<AppContext, "db">,
-  collection: Collection,
+  collectionIds: readonly string[],
   options: { publicOnly: boolean },
-): Promise<Award[]> {
+): Promise<(Award & { collectionId: string })[]> {
   // Only badges still awarded to one of the owner's verified addresses: one that left the
   // backpack (address removed, merged away) silently leaves the collection's page too.
-  const rows = await ctx.db
-    .select({ award: awards })
-    .from(collectionItems)
-    .innerJoin(awards, eq(awards.id, collectionItems.awardId))
-    .innerJoin(emails, and(eq(emails.address, awards.recipientEmail), eq(emails.userId, collection.userId)))
-    .where(
-      and(
-        eq(collectionItems.collectionId, collection.id),
-        isNull(awards.revokedAt),
-        ...(options.publicOnly ? [isNull(awards.hiddenAt)] : []),
-      ),
-    )
-    .orderBy(asc(collectionItems.position));
-  return rows.map((r) => r.award);
+  return inSlices(collectionIds, async (slice) => {
+    const rows = await ctx.db
+      .select({ award: awards, collectionId: collectionItems.collectionId })
+      .from(collectionItems)
+      .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
+      .innerJoin(awards, eq(awards.id, collectionItems.awardId))
+      .innerJoin(emails, and(eq(emails.address, awards.recipientEmail), eq(emails.userId, collections.userId)))
+      .where(
+        and(
+          inArray(collectionItems.collectionId, slice),
+          isNull(awards.revokedAt),
+          ...(options.publicOnly ? [isNull(awards.hiddenAt)] : []),
+        ),
+      )
+      .orderBy(asc(collectionItems.collectionId), asc(collectionItems.position));
+    return rows.map((r) => ({ ...r.award, collectionId: r.collectionId }));
+  });
+}
+
+/** One collection's badges in order; `publicOnly` leaves out hidden ones. */
+export function collectionBadges(ctx: Pick<AppContext, "db">, collection: Collection, options: { publicOnly: boolean }): Promise<Award[]> {
+  return badgesOfCollections(ctx, [collection.id], options);
 }
 
 /** A shared collection by its link token's hash; null when there is none (or it stopped being shared). */

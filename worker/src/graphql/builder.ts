@@ -1,4 +1,5 @@
 import SchemaBuilder from "@pothos/core";
+import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLError } from "graphql";
@@ -15,7 +16,8 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: true;
   Scalars: { DateTime: { Input: Date; Output: Date | number }; File: { Input: File; Output: never } };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin],
+  // Dataloader: nested fields load their parents' relations in one query per level, not per row.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {

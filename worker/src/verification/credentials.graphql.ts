@@ -1,5 +1,5 @@
-import { AwardType, IssuerType } from "../badges/badges.graphql";
-import { getRole } from "../badges/issuers.service";
+import { AwardType } from "../badges/award.graphql";
+import { IssuerType, myRoleIn } from "../badges/issuer.graphql";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
 import { issuerDid, verificationMethodId } from "./did-web";
@@ -43,7 +43,7 @@ builder.objectFields(IssuerType, (t) => ({
     type: [IssuerSigningKeyType],
     nullable: true,
     description: "Every key the issuer has signed with, oldest first; null unless you are an owner.",
-    resolve: async (i, _x, ctx) => (ctx.user && (await getRole(ctx, i.id, ctx.user.id)) === "owner" ? listIssuerKeys(ctx, i.id) : null),
+    resolve: async (i, _x, ctx) => ((await myRoleIn(ctx, i.id)) === "owner" ? listIssuerKeys(ctx, i.id) : null),
   }),
 }));
 

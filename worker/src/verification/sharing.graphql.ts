@@ -1,6 +1,7 @@
-import { AwardType } from "../badges/badges.graphql";
+import { AwardType } from "../badges/award.graphql";
+import { BadgeClassType } from "../badges/badge-class.graphql";
 import { imageUrl } from "../badges/images";
-import { loadBadgeClass, loadIssuer } from "../badges/loaders";
+import { IssuerType } from "../badges/issuer.graphql";
 import { builder } from "../graphql/builder";
 import { publicUrls } from "./ob2";
 import { embedSnippet, linkedInAddToProfileUrl, linkedInShareUrl } from "./sharing";
@@ -14,13 +15,18 @@ builder.objectFields(AwardType, (t) => ({
   linkedInAddToProfileUrl: t.string({
     description: "LinkedIn's Add to profile form for a certification, filled in.",
     resolve: async (a, _x, ctx) =>
-      linkedInAddToProfileUrl(ctx.config.appUrl, a, await loadBadgeClass(ctx, a.badgeClassId), await loadIssuer(ctx, a.issuerId)),
+      linkedInAddToProfileUrl(
+        ctx.config.appUrl,
+        a,
+        await BadgeClassType.getDataloader(ctx).load(a.badgeClassId),
+        await IssuerType.getDataloader(ctx).load(a.issuerId),
+      ),
   }),
   linkedInShareUrl: t.string({ resolve: (a, _x, ctx) => linkedInShareUrl(ctx.config.appUrl, a) }),
   embedHtml: t.string({
     description: "An HTML snippet: the badge image linked to its verification page.",
     resolve: async (a, _x, ctx) => {
-      const badgeClass = await loadBadgeClass(ctx, a.badgeClassId);
+      const badgeClass = await BadgeClassType.getDataloader(ctx).load(a.badgeClassId);
       return embedSnippet(ctx.config.appUrl, a, badgeClass, imageUrl(ctx.config.appUrl, badgeClass.imageKey));
     },
   }),

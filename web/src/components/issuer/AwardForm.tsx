@@ -9,16 +9,24 @@ import { FormAlert } from "../FormAlert";
 import { type BadgeClassChoice, BadgeClassSelect } from "./BadgeClassSelect";
 
 const AWARD = graphql(
-  `mutation AwardBadge($badgeClassId: ID!, $input: AwardInput!) {
-    awardBadge(badgeClassId: $badgeClassId, input: $input) { __typename ...ErrorFields ... on Award { id } }
+  `mutation AwardBadge($badgeClassId: ID!, $input: AwardInput!, $idempotencyKey: String) {
+    awardBadge(badgeClassId: $badgeClassId, input: $input, idempotencyKey: $idempotencyKey) { __typename ...ErrorFields ... on Award { id } }
   }`,
   [ErrorFields],
 );
 
-/** Awards one badge to one email address; the recipient is emailed. */
+/**
+ * Awards one badge to one email address; the recipient is emailed. Sending the same form again
+ * (a retry after a lost answer, a second click) reuses its idempotency key, so it awards once;
+ * any edit, or a success, starts a new award with a new key.
+ */
 export function AwardForm(props: { badgeClasses: BadgeClassChoice[]; onAwarded: () => void }) {
   const form = createFormState();
   const [sent, setSent] = createSignal<string | null>(null);
+  let idempotencyKey = crypto.randomUUID();
+  const newAward = () => {
+    idempotencyKey = crypto.randomUUID();
+  };
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const element = event.currentTarget as HTMLFormElement;
@@ -35,10 +43,12 @@ export function AwardForm(props: { badgeClasses: BadgeClassChoice[]; onAwarded: 
             evidence: v.evidenceUrl ? [{ url: v.evidenceUrl }] : [],
             issuedOn: v.issuedOn || null,
           },
+          idempotencyKey,
         }),
       () => {
         setSent(v.email ?? "");
         element.reset();
+        newAward();
         props.onAwarded();
       },
     );
@@ -50,7 +60,7 @@ export function AwardForm(props: { badgeClasses: BadgeClassChoice[]; onAwarded: 
         <Alert kind="success">Awarded. We emailed {sent()}.</Alert>
       </Show>
       <FormAlert form={form} />
-      <form onSubmit={onSubmit} novalidate>
+      <form onSubmit={onSubmit} onInput={newAward} onChange={newAward} novalidate>
         <BadgeClassSelect id="award-class" badgeClasses={props.badgeClasses} />
         <Field label="Recipient email" name="email" type="email" required error={form.fieldErrors().email} />
         <Field label="Recipient name (optional)" name="recipientName" error={form.fieldErrors().recipientName} />

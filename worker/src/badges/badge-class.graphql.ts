@@ -1,0 +1,114 @@
+import type { AppContext } from "../context";
+import { listsFor } from "../db/limits";
+import { builder } from "../graphql/builder";
+import { ForbiddenError, NotFoundError } from "../lib/errors";
+import {
+  ACHIEVEMENT_TYPES,
+  createBadgeClass,
+  getBadgeClass,
+  getBadgeClasses,
+  listBadgeClassesOfIssuers,
+  updateBadgeClass,
+} from "./badge-classes.service";
+import type { Alignment } from "./badge-classes.table";
+import { imageUrl } from "./images";
+import { IssuerType, myRoleIn } from "./issuer.graphql";
+
+// A badge an issuer awards, and the issuer's list of them.
+
+const AlignmentType = builder.objectRef<Alignment>("Alignment").implement({
+  description: "A competency in a framework that the badge aligns to.",
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    url: t.exposeString("url"),
+    code: t.exposeString("code", { nullable: true }),
+    framework: t.exposeString("framework", { nullable: true }),
+  }),
+});
+
+/** Loaded by id through the request's dataloader: fields returning a badge class may return its id. */
+export const BadgeClassType = builder.loadableObjectRef("BadgeClass", {
+  load: (ids: string[], ctx: AppContext) => getBadgeClasses(ctx, ids),
+  sort: (badgeClass) => badgeClass.id,
+});
+
+BadgeClassType.implement({
+  description: "A badge an issuer awards: what it means and what it takes.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    issuer: t.field({ type: IssuerType, resolve: (b) => b.issuerId }),
+    name: t.exposeString("name"),
+    description: t.exposeString("description", { description: "The learning description." }),
+    imageUrl: t.string({ resolve: (b, _a, ctx) => imageUrl(ctx.config.appUrl, b.imageKey) }),
+    criteriaNarrative: t.exposeString("criteriaNarrative", { nullable: true, description: "Markdown." }),
+    criteriaUrl: t.exposeString("criteriaUrl", { nullable: true }),
+    learningOutcomes: t.exposeStringList("learningOutcomes"),
+    alignments: t.field({ type: [AlignmentType], resolve: (b) => b.alignments }),
+    tags: t.exposeStringList("tags"),
+    achievementType: t.exposeString("achievementType"),
+    validForMonths: t.exposeInt("validForMonths", { nullable: true }),
+    createdAt: t.field({ type: "DateTime", resolve: (b) => b.createdAt }),
+  }),
+});
+
+builder.objectField(IssuerType, "badgeClasses", (t) =>
+  t.loadableList({
+    type: BadgeClassType,
+    load: async (issuerIds: string[], ctx: AppContext) =>
+      listsFor(issuerIds, await listBadgeClassesOfIssuers(ctx, issuerIds), (badgeClass) => badgeClass.issuerId),
+    resolve: (issuer) => issuer.id,
+  }),
+);
+
+const AlignmentInput = builder.inputType("AlignmentInput", {
+  fields: (t) => ({ name: t.string(), url: t.string(), code: t.string({ required: false }), framework: t.string({ required: false }) }),
+});
+
+const BadgeClassInput = builder.inputType("BadgeClassInput", {
+  fields: (t) => ({
+    name: t.string(),
+    description: t.string(),
+    image: t.field({
+      type: "File",
+      required: false,
+      description: "Required when creating. PNG or SVG, square, 90–2048 px, at most 512 KB.",
+    }),
+    criteriaNarrative: t.string({ required: false }),
+    criteriaUrl: t.string({ required: false }),
+    learningOutcomes: t.stringList({ required: false }),
+    alignments: t.field({ type: [AlignmentInput], required: false }),
+    tags: t.stringList({ required: false }),
+    achievementType: t.string({ required: false, description: `One of ${ACHIEVEMENT_TYPES.join(", ")}.` }),
+    validForMonths: t.int({ required: false, description: "Awards expire this many months after their issue date." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  badgeClass: t.field({
+    type: BadgeClassType,
+    nullable: true,
+    authScopes: { signedIn: true },
+    args: { id: t.arg.id() },
+    resolve: async (_r, { id }, ctx) => {
+      const badgeClass = await getBadgeClass(ctx, String(id));
+      return badgeClass && (await myRoleIn(ctx, badgeClass.issuerId)) ? badgeClass : null;
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createBadgeClass: t.field({
+    type: BadgeClassType,
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError, ForbiddenError] },
+    args: { issuerId: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },
+    resolve: (_r, { issuerId, input }, ctx) => createBadgeClass(ctx, ctx.user!, String(issuerId), input),
+  }),
+  updateBadgeClass: t.field({
+    type: BadgeClassType,
+    authScopes: { signedIn: true },
+    errors: { types: [NotFoundError, ForbiddenError] },
+    args: { id: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },
+    resolve: (_r, { id, input }, ctx) => updateBadgeClass(ctx, ctx.user!, String(id), input),
+  }),
+}));
