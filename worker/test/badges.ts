@@ -1,4 +1,5 @@
-import { gqlUpload, TestClient, uniqueEmail } from "./client";
+import { env } from "cloudflare:workers";
+import { gqlUpload, latestMailTo, TestClient, uniqueEmail } from "./client";
 import { createUser, signInAs } from "./fixtures";
 import { fileOf, pngImage } from "./images";
 
@@ -73,4 +74,41 @@ export async function awarded(input: Record<string, unknown> = {}) {
     })
   ).awardBadge;
   return { issuerClient, issuer, badgeClass, award, email };
+}
+
+export const INVITE = `mutation ($issuerId: ID!, $email: String!, $role: IssuerRole!) {
+  inviteIssuerMember(issuerId: $issuerId, email: $email, role: $role) { ${ERRORS} ... on IssuerInvitation { id email role expired } }
+}`;
+export const ACCEPT_INVITATION = `mutation ($token: String!) {
+  acceptIssuerInvitation(token: $token) { ${ERRORS} ... on InvitationUnavailableError { reason } ... on InvitationAddressError { email awaitingCode } ... on Issuer { id myRole } }
+}`;
+
+/** The token of the newest invitation link mailed to `address` (once the outbox has sent everything). */
+export async function invitationTokenFor(address: string): Promise<string> {
+  const mail = await latestMailTo(address);
+  const token = /Open the invitation: \S+\/invitations\/([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+  if (!token) throw new Error(`no invitation link in "${mail.subject}" to ${address}`);
+  return token;
+}
+
+/** The owner invites the member's address, and the member accepts from the email: the one way to join. */
+export async function joinIssuer(owner: TestClient, issuerId: string, member: { email: string; client: TestClient }, role = "AWARDER") {
+  const invited = (await owner.gql(INVITE, { issuerId, email: member.email, role })).inviteIssuerMember;
+  if (invited.__typename !== "IssuerInvitation") throw new Error(`invitation refused: ${JSON.stringify(invited)}`);
+  const accepted = (await member.client.gql(ACCEPT_INVITATION, { token: await invitationTokenFor(member.email) })).acceptIssuerInvitation;
+  if (accepted.__typename !== "Issuer") throw new Error(`acceptance refused: ${JSON.stringify(accepted)}`);
+}
+
+/** `joinIssuer` for an account that has no client of its own yet. */
+export async function inviteAndAccept(owner: TestClient, issuerId: string, member: { id: string; email: string }, role: string) {
+  const client = new TestClient();
+  await signInAs(client, member);
+  await joinIssuer(owner, issuerId, { email: member.email, client }, role);
+}
+
+/** Inserts a membership directly, for race tests about changing members, not joining. */
+export async function insertMembership(issuerId: string, userId: string, role: "owner" | "editor" | "awarder") {
+  await env.DB.prepare("insert into issuer_members (issuer_id, user_id, role, created_at) values (?, ?, ?, ?)")
+    .bind(issuerId, userId, role, Date.now())
+    .run();
 }

@@ -1,4 +1,4 @@
-import { issuerWithBadgeClass } from "./badges";
+import { issuerWithBadgeClass, joinIssuer } from "./badges";
 import { TestClient } from "./client";
 import { createUser, signInAs, type TestUser } from "./fixtures";
 
@@ -32,9 +32,6 @@ export const QUEUE = `query ($issuerId: ID!, $badgeClassId: ID, $states: [Submis
   issuer(id: $issuerId) { submissionQueue(badgeClassId: $badgeClassId, states: $states, first: $first, after: $after) {
     items { id state daysWaiting learnerName claimed } hasNextPage endCursor
     counts { submitted resubmitted inReview returned awarded notAwarded } } }
-}`;
-export const SET_MEMBER = `mutation ($issuerId: ID!, $email: String!, $role: IssuerRole!) {
-  setIssuerMember(issuerId: $issuerId, email: $email, role: $role) { __typename ... on Error { message } }
 }`;
 
 export const definitionInput = (overrides: Record<string, unknown> = {}) => ({
@@ -94,8 +91,7 @@ export async function microCredential(overrides: Record<string, unknown> = {}): 
     .setMicroCredential;
   if (set.__typename !== "MicroCredential") throw new Error(JSON.stringify(set));
   const { user: assessor, client: assessorClient } = await signedIn(await createUser({ firstName: "Asa" }));
-  const member = (await ownerClient.gql(SET_MEMBER, { issuerId: issuer.id, email: assessor.email, role: "ASSESSOR" })).setIssuerMember;
-  if (member.__typename !== "Issuer") throw new Error(JSON.stringify(member));
+  await joinIssuer(ownerClient, issuer.id, { email: assessor.email, client: assessorClient }, "ASSESSOR");
   const { user: learner, client: learnerClient } = await signedIn(await createUser({ firstName: "Lena" }));
   return {
     owner,

@@ -30,3 +30,20 @@ export function badgeRevokedEmail(to: string, input: { badgeName: string; issuer
     action: { label: "Open your backpack", url: `${input.appUrl}/backpack` },
   });
 }
+
+export function issuerInvitationEmail(
+  to: string,
+  input: { issuerName: string; inviterName: string; role: string; url: string; days: number },
+) {
+  // The same words whether or not the address has an account: the inviter learns nothing from it.
+  return renderEmail(to, {
+    subject: `You are invited to ${input.issuerName} on Laurel`,
+    greeting: "Hello,",
+    paragraphs: [
+      `${input.inviterName} invited ${to} to join ${input.issuerName} on Laurel as ${input.role === "awarder" ? "an awarder" : `an ${input.role}`}.`,
+      `Open the invitation to accept or decline it. You accept it signed in to a Laurel account that has ${to} as a verified email; if you have no account yet, you can create one from the invitation. The link works once, for ${input.days} days.`,
+    ],
+    action: { label: "Open the invitation", url: input.url },
+    footer: "You received this email because an issuer's owner invited this address. If you did not expect it, ignore it or decline.",
+  });
+}

@@ -1,5 +1,4 @@
-import { and, asc, eq, inArray, ne, notExists, or, type SQL, sql } from "drizzle-orm";
-import { getUserByEmail } from "../accounts/accounts.service";
+import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import { type User, users } from "../accounts/accounts.table";
 import { normalizeEmail } from "../accounts/validation";
 import { auditInsert, auditInsertWhere } from "../audit/audit";
@@ -150,38 +149,6 @@ function keepsAnOwner(ctx: Pick<AppContext, "db">, issuerId: string, userId: str
 }
 
 const LAST_OWNER = "An issuer needs at least one owner. Make someone else owner first.";
-
-/** Adds or changes a member by the email of their Laurel account. */
-export async function setIssuerMember(ctx: AppContext, user: User, input: { issuerId: string; email: string; role: IssuerRole }) {
-  await requireIssuerRole(ctx, user, input.issuerId, "manage-members");
-  const member = await getUserByEmail(ctx, normalizeEmail(input.email));
-  if (!member) throw ValidationError.field("email", "No Laurel account uses that email. Ask them to register first.");
-  if ((await getRole(ctx, input.issuerId, member.id)) === null) {
-    const now = ctx.now();
-    const [, inserted] = await ctx.db.batch([
-      auditInsertWhere(
-        ctx.db,
-        {
-          actorUserId: user.id,
-          action: "issuer.member-set",
-          subjectType: "issuer",
-          subjectId: input.issuerId,
-          data: { userId: member.id, role: input.role },
-          ip: ctx.ip,
-        },
-        now,
-        notExists(ctx.db.select({ one: sql`1` }).from(issuerMembers).where(membership(input.issuerId, member.id))),
-      ),
-      ctx.db
-        .insert(issuerMembers)
-        .values({ issuerId: input.issuerId, userId: member.id, role: input.role, createdAt: new Date(now) })
-        .onConflictDoNothing()
-        .returning(),
-    ]);
-    if (inserted[0]) return;
-  }
-  await setIssuerMemberRole(ctx, user, { issuerId: input.issuerId, userId: member.id, role: input.role });
-}
 
 /** Changes an existing member's role; the same role again changes (and audits) nothing. */
 export async function setIssuerMemberRole(ctx: AppContext, user: User, input: { issuerId: string; userId: string; role: IssuerRole }) {

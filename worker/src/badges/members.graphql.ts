@@ -2,7 +2,7 @@ import type { AppContext } from "../context";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
 import { IssuerRoleEnum, IssuerType, issuerOnly } from "./issuer.graphql";
-import { listMembersOfIssuers, type MemberListing, removeIssuerMember, setIssuerMember } from "./issuers.service";
+import { listMembersOfIssuers, type MemberListing, removeIssuerMember, setIssuerMemberRole } from "./issuers.service";
 
 // Who may act for an issuer, and owners' changes to that.
 
@@ -26,14 +26,15 @@ builder.objectField(IssuerType, "members", (t) =>
 );
 
 builder.mutationFields((t) => ({
-  setIssuerMember: t.field({
+  setIssuerMemberRole: t.field({
     type: IssuerType,
-    description: "Adds a member by the email of their Laurel account, or changes their role. Owners only.",
+    description:
+      "Changes a member's role; an issuer keeps at least one owner. Owners only. New members join by invitation (inviteIssuerMember).",
     authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
-    args: { issuerId: t.arg.id(), email: t.arg.string(), role: t.arg({ type: IssuerRoleEnum }) },
+    args: { issuerId: t.arg.id(), userId: t.arg.id(), role: t.arg({ type: IssuerRoleEnum }) },
     resolve: async (_r, args, ctx) => {
-      await setIssuerMember(ctx, ctx.user!, { issuerId: String(args.issuerId), email: args.email, role: args.role });
+      await setIssuerMemberRole(ctx, ctx.user!, { issuerId: String(args.issuerId), userId: String(args.userId), role: args.role });
       return IssuerType.getDataloader(ctx).load(String(args.issuerId));
     },
   }),

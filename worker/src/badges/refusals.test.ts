@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AWARD, issuerWithBadgeClass } from "../../test/badges";
+import { AWARD, issuerWithBadgeClass, joinIssuer } from "../../test/badges";
 import { TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 
@@ -21,10 +21,7 @@ describe("issuer fields for some members only", () => {
     const { client: owner } = await signedIn();
     const { issuer, badgeClass } = await issuerWithBadgeClass(owner);
     const { user: awarder, client: awarderClient } = await signedIn();
-    await owner.gql(`mutation ($i: ID!, $e: String!) { setIssuerMember(issuerId: $i, email: $e, role: AWARDER) { __typename } }`, {
-      i: issuer.id,
-      e: awarder.email,
-    });
+    await joinIssuer(owner, issuer.id, { email: awarder.email, client: awarderClient });
     const members = await awarderClient.gqlResult("query ($id: ID!) { issuer(id: $id) { name members { name } } }", { id: issuer.id });
     expect(codesOf(members)).toEqual([["FORBIDDEN", "Only the issuer's owners see its members."]]);
     // What the awarder may see still answers.

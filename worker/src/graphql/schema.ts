@@ -14,6 +14,7 @@ import "../auth/second-factor.graphql";
 import "../badges/issuer.graphql";
 import "../badges/badge-class.graphql";
 import "../badges/members.graphql";
+import "../badges/invitation.graphql";
 import "../badges/award.graphql";
 import "../badges/bulk-award.graphql";
 import "../badges/backpack.graphql";

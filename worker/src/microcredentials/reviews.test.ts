@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BACKPACK } from "../../test/badges";
+import { BACKPACK, inviteAndAccept } from "../../test/badges";
 import { deliveredMailTo } from "../../test/client";
 import { createUser } from "../../test/fixtures";
 import {
@@ -12,7 +12,6 @@ import {
   QUEUE,
   RESUBMIT,
   SAVE,
-  SET_MEMBER,
   SUBMISSION_QUERY,
   signedIn,
   submitted,
@@ -68,7 +67,7 @@ describe("claiming a submission", () => {
     const s = await microCredential();
     const work = await submitted(s);
     const { user: awarder, client } = await signedIn();
-    await s.ownerClient.gql(SET_MEMBER, { issuerId: s.issuerId, email: awarder.email, role: "AWARDER" });
+    await inviteAndAccept(s.ownerClient, s.issuerId, awarder, "AWARDER");
     expect((await client.gql(CLAIM, { id: work.id })).claimSubmission.__typename).toBe("ForbiddenError");
   });
 });
@@ -211,7 +210,7 @@ describe("racing decisions", () => {
   it("lets exactly one of two assessors deciding at once win; the other gets a typed error and nothing of theirs is written", async () => {
     const s = await microCredential();
     const second = await createUser();
-    await s.ownerClient.gql(SET_MEMBER, { issuerId: s.issuerId, email: second.email, role: "ASSESSOR" });
+    await inviteAndAccept(s.ownerClient, s.issuerId, second, "ASSESSOR");
     const work = await submitted(s);
     const outcomes = await race(await racingContexts([s.assessor.id, second.id]), (ctx, user, i) =>
       decideSubmission(ctx, user, work.id, {
@@ -251,7 +250,7 @@ describe("racing decisions", () => {
   it("gives a claim to one of five assessors claiming at once", async () => {
     const s = await microCredential();
     const others = await Promise.all([0, 1, 2, 3].map(() => createUser()));
-    for (const o of others) await s.ownerClient.gql(SET_MEMBER, { issuerId: s.issuerId, email: o.email, role: "ASSESSOR" });
+    for (const o of others) await inviteAndAccept(s.ownerClient, s.issuerId, o, "ASSESSOR");
     const work = await submitted(s);
     const outcomes = await race(await racingContexts([s.assessor.id, ...others.map((o) => o.id)]), (ctx, user) =>
       claimSubmission(ctx, user, work.id),
@@ -287,7 +286,7 @@ describe("the assessor queue", () => {
     expect(elsewhere.items).toEqual([]);
 
     const { user: awarder, client } = await signedIn();
-    await s.ownerClient.gql(SET_MEMBER, { issuerId: s.issuerId, email: awarder.email, role: "AWARDER" });
+    await inviteAndAccept(s.ownerClient, s.issuerId, awarder, "AWARDER");
     const refused = await client.gqlResult(QUEUE, { issuerId: s.issuerId });
     expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
