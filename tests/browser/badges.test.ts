@@ -233,3 +233,65 @@ it("an issuer uploads a CSV: a broken file is refused row by row, the fixed one 
   await page.getByText("2 rows: 2 awarded, 0 already awarded earlier.").waitFor();
   await screenshot(page, "csv-report-375");
 });
+
+it("an owner invites an address; the invitee reads the email, registers, accepts and appears as a member", async () => {
+  const invitee = uniqueEmail("browser-invitee");
+  const owner = await newPage(browser);
+  // The test before may have spent the next step's code of the demo account: wait for a new step.
+  await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 500));
+  await signInWithPassword(owner.page, "issuer@laurel.local", "laurel-demo-2026");
+  await owner.page.getByLabel("Code from the app").waitFor();
+  await enterSignInCode(owner.page, oathtoolCode(DEMO_TOTP_SECRET, 1));
+  await owner.page.getByRole("heading", { name: "Welcome, Ivan" }).waitFor();
+  await owner.page.goto("/issuers");
+  await owner.page.getByRole("link", { name: "Laurel Demo Academy" }).click();
+  await owner.page.getByRole("heading", { name: "Members" }).waitFor();
+  await owner.page.getByLabel("Email address to invite").fill(invitee);
+  await owner.page.getByLabel("Role", { exact: true }).selectOption({ label: "Awarder" });
+  await owner.page.getByRole("button", { name: "Send invitation" }).click();
+  await owner.page.getByText(`Invitation sent to ${invitee}.`).waitFor();
+  // Pending, by address only.
+  const pending = owner.page.getByRole("list", { name: "Pending invitations" }).getByRole("listitem").filter({ hasText: invitee });
+  await pending.waitFor();
+  expect(await pending.textContent()).toContain("invited");
+  await screenshot(owner.page, "members-invited");
+
+  // The invitee follows the email's link, signed out: the page names the issuer and the role.
+  const guest = await newPage(browser);
+  const mail = await readMailInMailbox(guest.page, invitee, "You are invited to Laurel Demo Academy");
+  const link = mail.match(/Open the invitation: (\S+)/)?.[1];
+  expect(link).toContain("/invitations/");
+  await guest.page.goto(link!);
+  await guest.page.getByText("You are invited to join Laurel Demo Academy on Laurel as an awarder.").waitFor();
+  await guest.page.getByRole("link", { name: "Accept invitation" }).waitFor();
+  await guest.page.getByRole("link", { name: `Create one with ${invitee}` }).click();
+  expect(await guest.page.getByLabel("Email").inputValue()).toBe(invitee);
+  await guest.page.getByLabel("First name").fill("Ina");
+  await guest.page.getByLabel("Last name").fill("Invitee");
+  await guest.page.getByLabel("Password").fill("copper lantern meadow 4");
+  await guest.page.getByLabel(/I agree to the/).check();
+  await guest.page.getByRole("button", { name: "Submit" }).click();
+  await guest.page.getByRole("heading", { name: "Thank you for registering" }).waitFor();
+  const verifyUrl = guest.page.url();
+  const code = codeFrom(await readMailInMailbox(guest.page, invitee, "Activate your Laurel account"));
+  await guest.page.goto(verifyUrl);
+  await guest.page.getByLabel("Verification code").fill(code);
+  await guest.page.getByRole("button", { name: "Next" }).click();
+  await guest.page.getByText("Thank you for registering your account.").waitFor();
+  // The page's own link, which carries the way back to the invitation (the header has one too).
+  await guest.page.getByRole("main").getByRole("link", { name: "Sign in" }).click();
+  await guest.page.getByRole("heading", { name: "Sign in" }).waitFor();
+  expect(await guest.page.getByLabel("Email").inputValue()).toBe(invitee);
+  await guest.page.getByLabel("Password").fill("copper lantern meadow 4");
+  await guest.page.getByRole("button", { name: "Sign in" }).click();
+  await setUpTwoStepSignIn(guest.page);
+
+  // Back on the invitation, signed in.
+  await guest.page.getByRole("button", { name: "Accept invitation" }).click();
+  await guest.page.getByText("You are now a member of Laurel Demo Academy.").waitFor();
+  await screenshot(guest.page, "invitation-accepted");
+
+  await owner.page.reload();
+  await owner.page.locator("#members-heading + p + ul").getByText("Ina Invitee").waitFor();
+  expect(await owner.page.getByRole("list", { name: "Pending invitations" }).getByText(invitee).count()).toBe(0);
+}, 240_000);

@@ -22,6 +22,7 @@ const MfaSetup = lazy(() => import("./pages/MfaSetup"));
 const SecondFactor = lazy(() => import("./pages/SecondFactor"));
 const ContinueSignIn = lazy(() => import("./pages/ContinueSignIn"));
 const Mailbox = lazy(() => import("./pages/Mailbox"));
+const Invitation = lazy(() => import("./pages/Invitation"));
 const Verify = lazy(() => import("./pages/Verify"));
 const Terms = lazy(() => import("./pages/Terms"));
 const Privacy = lazy(() => import("./pages/Privacy"));
@@ -52,6 +53,7 @@ export function App() {
       <Route path="/backpack/collections/:id" component={signedIn(CollectionEditor)} />
       <Route path="/issuers" component={signedIn(Issuers)} />
       <Route path="/issuers/:id" component={signedIn(IssuerConsole)} />
+      <Route path="/invitations/:token" component={Invitation} />
       <Route path="/dev/mailbox" component={Mailbox} />
       <Route path="/verify" component={Verify} />
       <Route path="/terms" component={Terms} />

@@ -26,3 +26,8 @@ export async function continueAfterSignIn(step: SignInStep, navigate: Navigator,
 export function safeNext(next: string | undefined): string {
   return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
+
+/** `&next=…` for a link that passes on where to go after signing in, or nothing. */
+export function nextQuery(next: string | string[] | undefined): string {
+  return typeof next === "string" && safeNext(next) !== "/" ? `&next=${encodeURIComponent(safeNext(next))}` : "";
+}

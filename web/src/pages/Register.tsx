@@ -8,6 +8,7 @@ import { SsoButtons } from "../components/SsoButtons";
 import { createFormState, formValues } from "../lib/forms";
 import { ErrorFields, graphql } from "../lib/gql";
 import { mutate } from "../lib/graphql";
+import { nextQuery } from "../lib/sign-in-flow";
 
 const REGISTER = graphql(
   `mutation Register($firstName: String!, $lastName: String!, $email: String!, $password: String!, $acceptTerms: Boolean!) {
@@ -35,7 +36,8 @@ export default function Register() {
           password: values.password ?? "",
           acceptTerms: values.acceptTerms === "on",
         }),
-      (sent) => navigate(`/register/verify?email=${encodeURIComponent(sent.email)}`),
+      // An invitation (or other page) that sent the visitor here gets them back after sign-in.
+      (sent) => navigate(`/register/verify?email=${encodeURIComponent(sent.email)}${nextQuery(params.next)}`),
     );
   };
   return (

@@ -8,6 +8,7 @@ import { Page } from "../components/Page";
 import { createFormState, formValues } from "../lib/forms";
 import { ErrorFields, graphql, type ResultOf } from "../lib/gql";
 import { mutate } from "../lib/graphql";
+import { nextQuery } from "../lib/sign-in-flow";
 
 const ACTIVATE = graphql(
   `mutation ActivateAccount($email: String!, $code: String!) {
@@ -97,7 +98,10 @@ export default function VerifyRegistration() {
           </Show>
         </Alert>
         <p>
-          <A class="button button--primary" href={`/sign-in?email=${encodeURIComponent(activated()?.email ?? "")}`}>
+          <A
+            class="button button--primary"
+            href={`/sign-in?email=${encodeURIComponent(activated()?.email ?? "")}${nextQuery(params.next)}`}
+          >
             Sign in
           </A>
         </p>
