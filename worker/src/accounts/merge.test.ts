@@ -213,6 +213,8 @@ describe("linking another account (merge)", () => {
         "submission_events.actor_id",
         "submission_reviews.assessor_id",
         "submissions.claimed_by",
+        "issuer_invitations.accepted_by_user_id",
+        "issuer_invitations.invited_by_user_id",
       ].sort(),
     );
   });
