@@ -26,7 +26,8 @@ const DECLINE = graphql(
   [ErrorFields],
 );
 
-const article = (role: string) => (role === "AWARDER" || role === "EDITOR" || role === "OWNER" ? `an ${role.toLowerCase()}` : role);
+// Every role's name starts with a vowel (owner, editor, awarder, assessor).
+const article = (role: string) => `an ${role.toLowerCase()}`;
 const CLOSED: Record<string, string> = {
   ACCEPTED: "This invitation was already accepted.",
   DECLINED: "This invitation was declined.",

@@ -40,7 +40,7 @@ export function issuerInvitationEmail(
     subject: `You are invited to ${input.issuerName} on Laurel`,
     greeting: "Hello,",
     paragraphs: [
-      `${input.inviterName} invited ${to} to join ${input.issuerName} on Laurel as ${input.role === "awarder" ? "an awarder" : `an ${input.role}`}.`,
+      `${input.inviterName} invited ${to} to join ${input.issuerName} on Laurel as an ${input.role}.`,
       `Open the invitation to accept or decline it. You accept it signed in to a Laurel account that has ${to} as a verified email; if you have no account yet, you can create one from the invitation. The link works once, for ${input.days} days.`,
     ],
     action: { label: "Open the invitation", url: input.url },

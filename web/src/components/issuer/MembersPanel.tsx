@@ -43,9 +43,11 @@ type Role = VariablesOf<typeof INVITE>["role"];
 const ROLES: { value: Role; label: string }[] = [
   { value: "AWARDER", label: "Awarder" },
   { value: "EDITOR", label: "Editor" },
+  { value: "ASSESSOR", label: "Assessor" },
   { value: "OWNER", label: "Owner" },
 ];
-const ROLE_HELP = "Owners manage members; editors also create badge classes and revoke; awarders award.";
+const ROLE_HELP =
+  "Owners manage members; editors also create badge classes and revoke; awarders award; assessors review micro-credential submissions.";
 
 /** Owners only: who may act for the issuer, in which role, and who is invited to. */
 export function MembersPanel(props: { issuerId: string }) {
