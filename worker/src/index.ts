@@ -9,6 +9,7 @@ import { EMAIL_SEND, sendQueuedEmail } from "./email/queued-email";
 import { graphqlServer } from "./graphql/yoga";
 import { credentialedCors, publicCors } from "./http/cors";
 import { csrfProtection } from "./http/csrf";
+import { spaPages } from "./http/spa-pages";
 import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
@@ -42,6 +43,7 @@ app.route("/public", collectionRoutes);
 app.route("/api/verify", verifyRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));
+app.use("*", spaPages());
 
 app.notFound((c) => c.json({ error: "Not found" }, 404));
 app.onError((error, c) => {
