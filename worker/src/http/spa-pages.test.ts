@@ -10,7 +10,10 @@ describe("the SPA's pages", () => {
   it("knows exactly the routes the SPA's router has", () => {
     const routes = [...appSource.matchAll(/<Route\s+path="([^"]+)"/g)].map((m) => m[1]).filter((path) => path !== "*404");
     expect(routes.length).toBeGreaterThan(10);
-    expect(SPA_PAGES.map((page) => page.path).sort()).toEqual(routes.sort());
+    // A new page of the SPA needs its line (title, description) in SPA_PAGES, or it answers 404.
+    expect(SPA_PAGES.map((page) => page.path).sort(), "SPA_PAGES in worker/src/http/spa-pages.ts vs <Route>s in web/src/App.tsx").toEqual(
+      routes.sort(),
+    );
   });
 
   it("answers a known route, also a deep link with an id, with the SPA and its own title and description", async () => {
@@ -60,7 +63,8 @@ describe("the SPA's pages", () => {
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     const lines = (await response.text()).split("\n");
     expect(lines[0]).toBe("User-agent: *");
-    for (const path of ["/account", "/backpack", "/issuers", "/sign-in", "/graphql", "/api/", "/dev"]) expect(lines).toContain(`Disallow: ${path}`);
+    for (const path of ["/account", "/backpack", "/issuers", "/sign-in", "/graphql", "/api/", "/dev"])
+      expect(lines).toContain(`Disallow: ${path}`);
     for (const line of lines) expect(line).not.toMatch(/^Disallow: \/(public|verify|terms|privacy)?$/);
   });
 });

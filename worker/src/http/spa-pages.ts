@@ -29,7 +29,11 @@ export const SPA_PAGES: readonly SpaPage[] = [
   { path: "/sign-in/setup", title: "Set up two-step sign-in", description: "Connect an authenticator app to your Laurel account." },
   { path: "/sign-in/code", title: "Enter your code", description: "The second step of signing in to Laurel." },
   { path: "/sign-in/continue", title: "Signing in", description: "Finishing your sign-in to Laurel." },
-  { path: "/register", title: "Create your account", description: "Create a free Laurel account for the badges awarded to your email addresses." },
+  {
+    path: "/register",
+    title: "Create your account",
+    description: "Create a free Laurel account for the badges awarded to your email addresses.",
+  },
   { path: "/register/verify", title: "Check your email", description: "Enter the code we emailed you to activate your Laurel account." },
   { path: "/forgot-password", title: "Forgot password", description: "Get a code by email to choose a new Laurel password." },
   { path: "/reset-password", title: "Choose a new password", description: "Choose a new password for your Laurel account." },
