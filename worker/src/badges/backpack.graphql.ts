@@ -2,10 +2,10 @@ import { GraphQLError } from "graphql";
 import { builder } from "../graphql/builder";
 import { ValidationError } from "../lib/errors";
 import { AwardType } from "./award.graphql";
-import { BadgeClassType } from "./badge-class.graphql";
-import { IssuerType } from "./issuer.graphql";
 import { getOwnAward } from "./awards.service";
 import { listBackpack } from "./backpack.service";
+import { BadgeClassType } from "./badge-class.graphql";
+import { IssuerType } from "./issuer.graphql";
 
 // A learner's badges: every award to one of their verified emails.
 

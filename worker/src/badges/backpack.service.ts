@@ -69,5 +69,7 @@ export async function listBackpack(
     items,
     badgeClasses: page.map((r) => r.badgeClass),
     issuers: page.map((r) => r.issuer),
-    hasNextPage: rows.length > first, endCursor: items.length ? encodeCursor(items[items.length - 1]!) : null };
+    hasNextPage: rows.length > first,
+    endCursor: items.length ? encodeCursor(items[items.length - 1]!) : null,
+  };
 }
