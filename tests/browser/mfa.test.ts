@@ -26,6 +26,10 @@ it("sets up from the scanned QR code, remembers a device, and signs in with a ro
   const first = await newPage(browser);
   await signInWithPassword(first.page, email, PASSWORD);
   await first.page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
+  // Half signed in: the header offers neither Sign in nor Register, only a way out.
+  const nav = first.page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("button", { name: "Cancel sign-in" }).waitFor();
+  expect(await nav.getByRole("link", { name: "Register" }).count()).toBe(0);
   await first.page.getByText("Trouble scanning?").click();
   const typedSecret = (await first.page.getByTestId("totp-secret").textContent())!.trim();
   expect(typedSecret).toMatch(/^([A-Z2-7]{4} )*[A-Z2-7]{4}$/);

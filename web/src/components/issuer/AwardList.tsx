@@ -100,7 +100,12 @@ function RevokeForm(props: { award: AwardRow; onCancel: () => void; onRevoked: (
     return form.run(() => mutate(REVOKE, { awardId: props.award.id, reason: reason ?? "" }), props.onRevoked);
   };
   return (
-    <form class="revoke-form" onSubmit={onSubmit} novalidate aria-label={`Revoke ${props.award.badgeClass.name} for ${props.award.recipientEmail}`}>
+    <form
+      class="revoke-form"
+      onSubmit={onSubmit}
+      novalidate
+      aria-label={`Revoke ${props.award.badgeClass.name} for ${props.award.recipientEmail}`}
+    >
       <FormAlert form={form} />
       <Field
         label="Reason for revoking"
