@@ -26,6 +26,9 @@ export interface AppContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/** The context of a field behind the `signedIn` or `staff` scope (`t.withAuth`): the user is known. */
+export type SignedInContext = AppContext & { user: User };
+
 type RequestParts = Pick<AppContext, "ip" | "userAgent" | "cookies" | "responseHeaders" | "waitUntil"> & {
   /** A D1 bookmark or session constraint; the primary when absent (see ADR 019). */
   readFrom?: string;

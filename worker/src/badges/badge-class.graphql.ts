@@ -84,10 +84,9 @@ const BadgeClassInput = builder.inputType("BadgeClassInput", {
 });
 
 builder.queryFields((t) => ({
-  badgeClass: t.field({
+  badgeClass: t.withAuth({ signedIn: true }).field({
     type: BadgeClassType,
     nullable: true,
-    authScopes: { signedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => {
       const badgeClass = await getBadgeClass(ctx, String(id));
@@ -97,18 +96,16 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  createBadgeClass: t.field({
+  createBadgeClass: t.withAuth({ signedIn: true }).field({
     type: BadgeClassType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },
-    resolve: (_r, { issuerId, input }, ctx) => createBadgeClass(ctx, ctx.user!, String(issuerId), input),
+    resolve: (_r, { issuerId, input }, ctx) => createBadgeClass(ctx, ctx.user, String(issuerId), input),
   }),
-  updateBadgeClass: t.field({
+  updateBadgeClass: t.withAuth({ signedIn: true }).field({
     type: BadgeClassType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { id: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },
-    resolve: (_r, { id, input }, ctx) => updateBadgeClass(ctx, ctx.user!, String(id), input),
+    resolve: (_r, { id, input }, ctx) => updateBadgeClass(ctx, ctx.user, String(id), input),
   }),
 }));

@@ -74,31 +74,28 @@ const IssuerInput = builder.inputType("IssuerInput", {
 });
 
 builder.queryFields((t) => ({
-  myIssuers: t.field({ type: [IssuerType], authScopes: { signedIn: true }, resolve: (_r, _a, ctx) => listMyIssuers(ctx, ctx.user!) }),
-  issuer: t.field({
+  myIssuers: t.withAuth({ signedIn: true }).field({ type: [IssuerType], resolve: (_r, _a, ctx) => listMyIssuers(ctx, ctx.user) }),
+  issuer: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
     nullable: true,
     description: "An issuer you are a member of.",
-    authScopes: { signedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => ((await myRoleIn(ctx, String(id))) ? String(id) : null),
   }),
 }));
 
 builder.mutationFields((t) => ({
-  createIssuer: t.field({
+  createIssuer: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
     description: "Creates an issuer; you become its owner.",
-    authScopes: { signedIn: true },
     errors: {},
     args: { input: t.arg({ type: IssuerInput }) },
-    resolve: (_r, { input }, ctx) => createIssuer(ctx, ctx.user!, input),
+    resolve: (_r, { input }, ctx) => createIssuer(ctx, ctx.user, input),
   }),
-  updateIssuer: t.field({
+  updateIssuer: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { id: t.arg.id(), input: t.arg({ type: IssuerInput }) },
-    resolve: (_r, { id, input }, ctx) => updateIssuer(ctx, ctx.user!, String(id), input),
+    resolve: (_r, { id, input }, ctx) => updateIssuer(ctx, ctx.user, String(id), input),
   }),
 }));

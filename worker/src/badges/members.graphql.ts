@@ -26,24 +26,22 @@ builder.objectField(IssuerType, "members", (t) =>
 );
 
 builder.mutationFields((t) => ({
-  setIssuerMember: t.field({
+  setIssuerMember: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
     description: "Adds a member by the email of their Laurel account, or changes their role. Owners only.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id(), email: t.arg.string(), role: t.arg({ type: IssuerRoleEnum }) },
     resolve: async (_r, args, ctx) => {
-      await setIssuerMember(ctx, ctx.user!, { issuerId: String(args.issuerId), email: args.email, role: args.role });
+      await setIssuerMember(ctx, ctx.user, { issuerId: String(args.issuerId), email: args.email, role: args.role });
       return IssuerType.getDataloader(ctx).load(String(args.issuerId));
     },
   }),
-  removeIssuerMember: t.field({
+  removeIssuerMember: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id(), userId: t.arg.id() },
     resolve: async (_r, args, ctx) => {
-      await removeIssuerMember(ctx, ctx.user!, { issuerId: String(args.issuerId), userId: String(args.userId) });
+      await removeIssuerMember(ctx, ctx.user, { issuerId: String(args.issuerId), userId: String(args.userId) });
       return IssuerType.getDataloader(ctx).load(String(args.issuerId));
     },
   }),

@@ -48,12 +48,11 @@ builder.objectFields(IssuerType, (t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  rotateIssuerSigningKey: t.field({
+  rotateIssuerSigningKey: t.withAuth({ signedIn: true }).field({
     type: IssuerSigningKeyType,
     description: "Signs new credentials with a fresh key; credentials signed before keep verifying.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id() },
-    resolve: (_r, args, ctx) => rotateSigningKey(ctx, ctx.user!, String(args.issuerId)),
+    resolve: (_r, args, ctx) => rotateSigningKey(ctx, ctx.user, String(args.issuerId)),
   }),
 }));
