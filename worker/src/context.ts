@@ -1,5 +1,5 @@
 import type { User } from "./accounts/accounts.table";
-import { createDb, type Db } from "./db/client";
+import { createDb, type Db } from "./database";
 import type { Mailer } from "./email/message";
 import { createMailer } from "./email/transports";
 import { type Config, getConfig } from "./env";

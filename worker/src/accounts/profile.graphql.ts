@@ -1,5 +1,5 @@
-import { imageUrl } from "../badges/images";
 import { builder } from "../graphql/builder";
+import { publicUrls } from "../lib/public-urls";
 import { UserType } from "./accounts.graphql";
 import { getProfile, setProfilePhoto, updateProfile } from "./profile.service";
 import type { Profile } from "./profile.table";
@@ -12,7 +12,7 @@ const ProfileType = builder.objectRef<Omit<Profile, "userId" | "updatedAt">>("Pr
   description: "What the learner shows about themselves next to their badges.",
   fields: (t) => ({
     headline: t.exposeString("headline"),
-    photoUrl: t.string({ nullable: true, resolve: (p, _a, ctx) => (p.photoKey ? imageUrl(ctx.config.appUrl, p.photoKey) : null) }),
+    photoUrl: t.string({ nullable: true, resolve: (p, _a, ctx) => (p.photoKey ? publicUrls(ctx.config.appUrl).image(p.photoKey) : null) }),
     socialLinks: t.field({ type: [SocialLinkType], resolve: (p) => p.socialLinks }),
     institutions: t.exposeStringList("institutions", { description: "Educational providers." }),
   }),

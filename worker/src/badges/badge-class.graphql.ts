@@ -2,6 +2,7 @@ import type { AppContext } from "../context";
 import { listsFor } from "../db/limits";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
+import { publicUrls } from "../lib/public-urls";
 import {
   ACHIEVEMENT_TYPES,
   createBadgeClass,
@@ -11,7 +12,6 @@ import {
   updateBadgeClass,
 } from "./badge-classes.service";
 import type { Alignment } from "./badge-classes.table";
-import { imageUrl } from "./images";
 import { IssuerType, myRoleIn } from "./issuer.graphql";
 
 // A badge an issuer awards, and the issuer's list of them.
@@ -39,7 +39,7 @@ BadgeClassType.implement({
     issuer: t.field({ type: IssuerType, resolve: (b) => b.issuerId }),
     name: t.exposeString("name"),
     description: t.exposeString("description", { description: "The learning description." }),
-    imageUrl: t.string({ resolve: (b, _a, ctx) => imageUrl(ctx.config.appUrl, b.imageKey) }),
+    imageUrl: t.string({ resolve: (b, _a, ctx) => publicUrls(ctx.config.appUrl).image(b.imageKey) }),
     criteriaNarrative: t.exposeString("criteriaNarrative", { nullable: true, description: "Markdown." }),
     criteriaUrl: t.exposeString("criteriaUrl", { nullable: true }),
     learningOutcomes: t.exposeStringList("learningOutcomes"),

@@ -4,7 +4,7 @@ import { GraphQLError } from "graphql";
 import type { AppContext } from "../context";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
-import { imageUrl } from "./images";
+import { publicUrls } from "../lib/public-urls";
 import { createIssuer, getIssuers, type IssuerAction, listMyIssuers, roleAllows, rolesOf, updateIssuer } from "./issuers.service";
 import { ISSUER_ROLES, type Issuer, type IssuerRole } from "./issuers.table";
 
@@ -58,7 +58,7 @@ IssuerType.implement({
     url: t.exposeString("url"),
     email: t.exposeString("email"),
     description: t.exposeString("description"),
-    imageUrl: t.string({ nullable: true, resolve: (i, _a, ctx) => (i.imageKey ? imageUrl(ctx.config.appUrl, i.imageKey) : null) }),
+    imageUrl: t.string({ nullable: true, resolve: (i, _a, ctx) => (i.imageKey ? publicUrls(ctx.config.appUrl).image(i.imageKey) : null) }),
     myRole: t.field({ type: IssuerRoleEnum, nullable: true, resolve: (i, _a, ctx) => (ctx.user ? myRoleIn(ctx, i.id) : null) }),
   }),
 });

@@ -3,9 +3,9 @@ import type { AppContext } from "../context";
 import { listsFor } from "../db/limits";
 import { builder } from "../graphql/builder";
 import { NotFoundError } from "../lib/errors";
+import { publicUrls } from "../lib/public-urls";
 import {
   badgesOfCollections,
-  collectionUrl,
   createCollection,
   deleteCollection,
   getOwnCollection,
@@ -27,7 +27,7 @@ const CollectionType = builder.objectRef<Collection>("Collection").implement({
     publicUrl: t.string({
       nullable: true,
       description: "The public page while the collection is shared; null when it is not.",
-      resolve: (c, _x, ctx) => (c.shareSlug ? collectionUrl(ctx.config.appUrl, c.shareSlug) : null),
+      resolve: (c, _x, ctx) => (c.shareSlug ? publicUrls(ctx.config.appUrl).collection(c.shareSlug) : null),
     }),
     sharedAt: t.field({ type: "DateTime", nullable: true, resolve: (c) => c.sharedAt }),
     updatedAt: t.field({ type: "DateTime", resolve: (c) => c.updatedAt }),

@@ -1,14 +1,13 @@
 import { Hono } from "hono";
 import { getUserById } from "../accounts/accounts.service";
 import { getBadgeClasses } from "../badges/badge-classes.service";
-import { imageUrl } from "../badges/images";
 import { getIssuers } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { escapeHtml } from "../lib/html";
-import { publicUrls } from "../verification/ob2";
+import { publicUrls } from "../lib/public-urls";
 import { publicPage } from "../verification/page";
 import { jsonLd, respond } from "../verification/public-response";
-import { collectionBadges, collectionUrl, getSharedCollection } from "./collections.service";
+import { collectionBadges, getSharedCollection } from "./collections.service";
 import type { Collection } from "./collections.table";
 
 /** `GET /public/collections/:slug`: a shared collection, as a page for people or JSON for tools. */
@@ -39,7 +38,7 @@ async function publicView(ctx: AppContext, collection: Collection) {
         assertion: publicUrls(ctx.config.appUrl).assertion(award.id),
         name: badgeClass.name,
         issuer: issuer.name,
-        image: imageUrl(ctx.config.appUrl, badgeClass.imageKey),
+        image: publicUrls(ctx.config.appUrl).image(badgeClass.imageKey),
         issuedOn: award.issuedOn.toISOString(),
       },
     ];
@@ -53,7 +52,7 @@ collectionRoutes.get("/collections/:slug", (c) =>
     async (ctx, variant) => {
       const collection = await getSharedCollection(ctx, c.req.param("slug"));
       if (!collection?.shareSlug) return null;
-      const url = collectionUrl(ctx.config.appUrl, collection.shareSlug);
+      const url = publicUrls(ctx.config.appUrl).collection(collection.shareSlug);
       const { owner, badges } = await publicView(ctx, collection);
       if (variant === "json") {
         return {

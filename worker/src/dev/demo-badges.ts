@@ -4,11 +4,11 @@ import { auditInsert } from "../audit/audit";
 import { awardRow, checkAward } from "../badges/awards.service";
 import { awards } from "../badges/awards.table";
 import { badgeClasses } from "../badges/badge-classes.table";
-import { checkImage, storeImage } from "../badges/images";
 import { issuerMembers, issuers } from "../badges/issuers.table";
 import type { AppContext } from "../context";
 import { Problems } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { checkImage, storeImage } from "../lib/images";
 
 const laurelSvg = (fill: string, label: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256"><circle cx="128" cy="128" r="120" fill="${fill}"/><circle cx="128" cy="128" r="96" fill="none" stroke="#fff" stroke-width="6"/><text x="128" y="146" font-family="sans-serif" font-size="52" font-weight="700" fill="#fff" text-anchor="middle">${label}</text></svg>`;

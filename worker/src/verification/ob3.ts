@@ -1,22 +1,14 @@
 import type { Award } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
-import { imageUrl } from "../badges/images";
 import type { Issuer } from "../badges/issuers.table";
+import { publicUrls } from "../lib/public-urls";
 import { isoSeconds } from "../lib/time";
 import { issuerDid } from "./did-web";
 import { OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, VC_V2_CONTEXT } from "./json-ld";
-import { publicUrls } from "./ob2";
 
 // Open Badges 3.0 (https://www.imsglobal.org/spec/ob/v3p0/): every award is also an
 // OpenBadgeCredential, a W3C Verifiable Credential 2.0 that Laurel signs on the issuer's behalf.
 export const OB3_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
-
-export const credentialUrls = (appUrl: string) => ({
-  credential: (awardId: string) => `${appUrl}/public/credentials/${awardId}`,
-  statusList: (issuerId: string, list: number) => `${appUrl}/public/status-lists/${issuerId}/${list}`,
-  revocationList: (issuerId: string) => `${appUrl}/public/revocation-lists/${issuerId}`,
-  didDocument: (issuerId: string) => `${appUrl}/public/issuers/${issuerId}/did.json`,
-});
 
 /** Bits per status list: the specification's minimum, 16 KiB, so one list hides among many awards. */
 export const STATUS_LIST_SIZE = 131_072;
@@ -31,7 +23,7 @@ export function issuerProfile(appUrl: string, issuer: Issuer) {
     url: issuer.url,
     email: issuer.email,
     ...(issuer.description ? { description: issuer.description } : {}),
-    ...(issuer.imageKey ? { image: image(imageUrl(appUrl, issuer.imageKey)) } : {}),
+    ...(issuer.imageKey ? { image: image(publicUrls(appUrl).image(issuer.imageKey)) } : {}),
   };
 }
 
@@ -42,7 +34,7 @@ export function achievement(appUrl: string, badgeClass: BadgeClass) {
     achievementType: badgeClass.achievementType,
     name: badgeClass.name,
     description: badgeClass.description,
-    image: image(imageUrl(appUrl, badgeClass.imageKey)),
+    image: image(publicUrls(appUrl).image(badgeClass.imageKey)),
     criteria: {
       ...(badgeClass.criteriaUrl ? { id: badgeClass.criteriaUrl } : {}),
       narrative: badgeClass.criteriaNarrative ?? `Awarded by the issuer for: ${badgeClass.name}.`,
@@ -64,7 +56,7 @@ export function achievement(appUrl: string, badgeClass: BadgeClass) {
 
 /** The unsigned credential; `statusIndex` is the award's bit in its issuer's status lists. */
 export function openBadgeCredential(appUrl: string, award: Award & { statusIndex: number }, badgeClass: BadgeClass, issuer: Issuer) {
-  const urls = credentialUrls(appUrl);
+  const urls = publicUrls(appUrl);
   const list = Math.floor(award.statusIndex / STATUS_LIST_SIZE);
   const statusListCredential = urls.statusList(issuer.id, list);
   return {
@@ -73,7 +65,7 @@ export function openBadgeCredential(appUrl: string, award: Award & { statusIndex
     type: ["VerifiableCredential", "OpenBadgeCredential"],
     name: badgeClass.name,
     description: badgeClass.description,
-    image: image(imageUrl(appUrl, badgeClass.imageKey)),
+    image: image(publicUrls(appUrl).image(badgeClass.imageKey)),
     issuer: issuerProfile(appUrl, issuer),
     validFrom: isoSeconds(award.issuedOn),
     ...(award.expiresAt ? { validUntil: isoSeconds(award.expiresAt) } : {}),
@@ -119,7 +111,7 @@ export type OpenBadgeCredential = ReturnType<typeof openBadgeCredential>;
 
 /** Every cached public document that a revocation changes. */
 export function documentsChangedByRevocation(appUrl: string, award: Award): string[] {
-  const urls = credentialUrls(appUrl);
+  const urls = publicUrls(appUrl);
   return [
     urls.credential(award.id),
     urls.revocationList(award.issuerId),
