@@ -3,6 +3,7 @@ import { listsFor } from "../db/limits";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
 import { publicUrls } from "../lib/public-urls";
+import { AlignmentInput, AlignmentType } from "./alignment.graphql";
 import {
   ACHIEVEMENT_TYPES,
   createBadgeClass,
@@ -11,20 +12,9 @@ import {
   listBadgeClassesOfIssuers,
   updateBadgeClass,
 } from "./badge-classes.service";
-import type { Alignment } from "./badge-classes.table";
 import { IssuerType, myRoleIn } from "./issuer.graphql";
 
 // A badge an issuer awards, and the issuer's list of them.
-
-const AlignmentType = builder.objectRef<Alignment>("Alignment").implement({
-  description: "A competency in a framework that the badge aligns to.",
-  fields: (t) => ({
-    name: t.exposeString("name"),
-    url: t.exposeString("url"),
-    code: t.exposeString("code", { nullable: true }),
-    framework: t.exposeString("framework", { nullable: true }),
-  }),
-});
 
 /** Loaded by id through the request's dataloader: fields returning a badge class may return its id. */
 export const BadgeClassType = builder.loadableObjectRef("BadgeClass", {
@@ -59,10 +49,6 @@ builder.objectField(IssuerType, "badgeClasses", (t) =>
     resolve: (issuer) => issuer.id,
   }),
 );
-
-const AlignmentInput = builder.inputType("AlignmentInput", {
-  fields: (t) => ({ name: t.string(), url: t.string(), code: t.string({ required: false }), framework: t.string({ required: false }) }),
-});
 
 const BadgeClassInput = builder.inputType("BadgeClassInput", {
   fields: (t) => ({

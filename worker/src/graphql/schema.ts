@@ -12,6 +12,7 @@ import "../auth/pending-sign-in.graphql";
 import "../auth/setup.graphql";
 import "../auth/second-factor.graphql";
 import "../badges/issuer.graphql";
+import "../badges/alignment.graphql";
 import "../badges/badge-class.graphql";
 import "../badges/members.graphql";
 import "../badges/award.graphql";
