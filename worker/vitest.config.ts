@@ -13,6 +13,8 @@ export default defineConfig(async () => {
           // Tests run as the "test" environment with throwaway keys; see test/env.ts.
           bindings: {
             TEST_MIGRATIONS: migrations,
+            // The GraphQL fuzz test's seed: FUZZ_SEED=<n> replays a run it printed.
+            FUZZ_SEED: process.env.FUZZ_SEED ?? "",
             ENVIRONMENT: "test",
             APP_URL: "http://127.0.0.1:8787",
             EMAIL_TRANSPORT: "outbox",

@@ -59,9 +59,20 @@ it("a learner signs in, gathers badges into a collection on a phone, orders them
   expect(await scrollsSideways(visitor.page)).toBe(false);
   await screenshot(visitor.page, "collection-public");
 
+  // The link is shown once (Laurel keeps only its hash): back on the page, only a new one can be made.
+  await page.reload();
+  await page.getByText("Laurel keeps only a fingerprint of the link").waitFor();
+  expect(await page.getByTestId("collection-link").count()).toBe(0);
+  await page.getByRole("button", { name: "Make a new link" }).click();
+  await page.getByText("New link made").waitFor();
+  const newLink = (await page.getByTestId("collection-link").getAttribute("href"))!;
+  expect(newLink).not.toBe(link);
+  expect((await visitor.page.goto(link))?.status()).toBe(404);
+  expect((await visitor.page.goto(newLink))?.status()).toBe(200);
+
   await page.getByRole("button", { name: "Stop sharing" }).click();
   await page.getByText("Sharing stopped").waitFor();
-  expect((await visitor.page.goto(link))?.status()).toBe(404);
+  expect((await visitor.page.goto(newLink))?.status()).toBe(404);
   await visitor.context.close();
   await context.close();
 });

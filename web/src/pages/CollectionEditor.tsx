@@ -10,7 +10,7 @@ import { createFormState, formValues } from "../lib/forms";
 import { ErrorFields, type FragmentOf, graphql } from "../lib/gql";
 import { mutate, query } from "../lib/graphql";
 
-const CollectionFields = graphql(`fragment CollectionFields on Collection { id name description publicUrl badges { id } }`);
+const CollectionFields = graphql(`fragment CollectionFields on Collection { id name description publicUrl sharedAt badges { id } }`);
 type Collection = FragmentOf<typeof CollectionFields>;
 
 const LOAD = graphql(
@@ -63,9 +63,19 @@ export default function CollectionEditor() {
   const [saved, setSaved] = createSignal<string | null>(null);
   const keep = (collection: Collection, message: string) => {
     const current = data();
-    if (current) setData({ ...current, collection });
+    // Only shareCollection's answer carries the link (Laurel keeps just its hash): later answers
+    // keep showing the one made on this page while that share still stands.
+    const previous = current?.collection;
+    const publicUrl =
+      collection.publicUrl ?? (collection.sharedAt && previous?.sharedAt === collection.sharedAt ? previous.publicUrl : null);
+    if (current) setData({ ...current, collection: { ...collection, publicUrl } });
     setSaved(message);
   };
+  const share = (message: string) =>
+    sharing.run(
+      () => mutate(SHARE, { id: collectionId() }),
+      (x) => keep(x, message),
+    );
 
   const toggle = (id: string, on: boolean) => setChosen(on ? [...selection(), id] : selection().filter((x) => x !== id));
   const move = (index: number, by: -1 | 1) => {
@@ -114,47 +124,66 @@ export default function CollectionEditor() {
                 <h2 id="share-heading">Sharing</h2>
                 <FormAlert form={sharing} />
                 <Show
-                  when={c().publicUrl}
+                  when={c().sharedAt}
                   fallback={
                     <>
                       <p>Only you can see this collection.</p>
-                      <Button
-                        type="button"
-                        busy={sharing.submitting()}
-                        onClick={() =>
-                          sharing.run(
-                            () => mutate(SHARE, { id: collectionId() }),
-                            (x) => keep(x, "Shared."),
-                          )
-                        }
-                      >
+                      <Button type="button" busy={sharing.submitting()} onClick={() => share("Shared.")}>
                         Share with a link
                       </Button>
                     </>
                   }
                 >
-                  {(url) => (
+                  {(since) => (
                     <>
-                      <p>Anyone with this link sees the collection's visible badges, each linked to its verification page.</p>
-                      <div class="share-link">
-                        <a href={url()} rel="noopener external" target="_blank" data-testid="collection-link">
-                          {url()}
-                        </a>
-                        <CopyButton text={url()} label="Copy link" />
-                      </div>
-                      <Button
-                        type="button"
-                        variant="secondary"
-                        busy={sharing.submitting()}
-                        onClick={() =>
-                          sharing.run(
-                            () => mutate(UNSHARE, { id: collectionId() }),
-                            (x) => keep(x, "Sharing stopped: the link no longer works."),
-                          )
+                      <Show
+                        when={c().publicUrl}
+                        fallback={
+                          <p>
+                            Shared with a link since {new Date(since()).toLocaleDateString(undefined, { dateStyle: "medium" })}. Laurel
+                            keeps only a fingerprint of the link, so it cannot show it again. Lost it? Make a new link: the old one stops
+                            working.
+                          </p>
                         }
                       >
-                        Stop sharing
-                      </Button>
+                        {(url) => (
+                          <>
+                            <p>
+                              Anyone with this link sees the collection's visible badges, each linked to its verification page. Copy it now:
+                              Laurel shows it only this once.
+                            </p>
+                            <div class="share-link">
+                              <a href={url()} rel="noopener external" target="_blank" data-testid="collection-link">
+                                {url()}
+                              </a>
+                              <CopyButton text={url()} label="Copy link" />
+                            </div>
+                          </>
+                        )}
+                      </Show>
+                      <div class="toolbar">
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          busy={sharing.submitting()}
+                          onClick={() => share("New link made: the old one no longer works.")}
+                        >
+                          Make a new link
+                        </Button>
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          busy={sharing.submitting()}
+                          onClick={() =>
+                            sharing.run(
+                              () => mutate(UNSHARE, { id: collectionId() }),
+                              (x) => keep(x, "Sharing stopped: the link no longer works."),
+                            )
+                          }
+                        >
+                          Stop sharing
+                        </Button>
+                      </div>
                     </>
                   )}
                 </Show>

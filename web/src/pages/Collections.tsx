@@ -8,7 +8,7 @@ import { createFormState, formValues } from "../lib/forms";
 import { ErrorFields, graphql } from "../lib/gql";
 import { mutate, query } from "../lib/graphql";
 
-const MINE = graphql(`query MyCollections { myCollections { id name description publicUrl badges { id } } }`);
+const MINE = graphql(`query MyCollections { myCollections { id name description sharedAt badges { id } } }`);
 const CREATE = graphql(
   `mutation CreateCollection($input: CollectionInput!) {
     createCollection(input: $input) { __typename ...ErrorFields ... on Collection { id } }
@@ -47,7 +47,7 @@ export default function Collections() {
                   <span class="list__meta">
                     {c.badges.length} badge{c.badges.length === 1 ? "" : "s"}
                   </span>
-                  <span class="tag">{c.publicUrl ? "shared" : "private"}</span>
+                  <span class="tag">{c.sharedAt ? "shared" : "private"}</span>
                 </li>
               )}
             </For>

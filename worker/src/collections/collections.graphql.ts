@@ -10,15 +10,15 @@ import {
   deleteCollection,
   getOwnCollection,
   listMyCollections,
+  type SharedCollection,
   setCollectionBadges,
   shareCollection,
   unshareCollection,
   updateCollection,
 } from "./collections.service";
-import type { Collection } from "./collections.table";
 
 // A learner's shareable collections of badges.
-const CollectionType = builder.objectRef<Collection>("Collection").implement({
+const CollectionType = builder.objectRef<SharedCollection>("Collection").implement({
   description: "A named, ordered selection of your badges that you can share with one link.",
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -26,10 +26,16 @@ const CollectionType = builder.objectRef<Collection>("Collection").implement({
     description: t.exposeString("description"),
     publicUrl: t.string({
       nullable: true,
-      description: "The public page while the collection is shared; null when it is not.",
-      resolve: (c, _x, ctx) => (c.shareSlug ? publicUrls(ctx.config.appUrl).collection(c.shareSlug) : null),
+      description:
+        "The public page's link, in shareCollection's answer only: Laurel keeps just a hash of it and cannot show it again (sharing again makes a new link). Null everywhere else.",
+      resolve: (c, _x, ctx) => (c.shareToken ? publicUrls(ctx.config.appUrl).collection(c.shareToken) : null),
     }),
-    sharedAt: t.field({ type: "DateTime", nullable: true, resolve: (c) => c.sharedAt }),
+    sharedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "Since when the collection has a working public link; null while it has none.",
+      resolve: (c) => c.sharedAt,
+    }),
     updatedAt: t.field({ type: "DateTime", resolve: (c) => c.updatedAt }),
     badges: t.loadableList({
       type: AwardType,

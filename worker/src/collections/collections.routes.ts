@@ -3,14 +3,15 @@ import { getUserById } from "../accounts/accounts.service";
 import { getBadgeClasses } from "../badges/badge-classes.service";
 import { getIssuers } from "../badges/issuers.service";
 import type { AppContext } from "../context";
+import { getConfig } from "../env";
 import { escapeHtml } from "../lib/html";
 import { publicUrls } from "../lib/public-urls";
 import { publicPage } from "../verification/page";
 import { jsonLd, respond } from "../verification/public-response";
-import { collectionBadges, getSharedCollection } from "./collections.service";
+import { collectionBadges, collectionCacheUrl, getSharedCollection, shareTokenHash } from "./collections.service";
 import type { Collection } from "./collections.table";
 
-/** `GET /public/collections/:slug`: a shared collection, as a page for people or JSON for tools. */
+/** `GET /public/collections/:token`: a shared collection, as a page for people or JSON for tools. */
 export const collectionRoutes = new Hono<{ Bindings: Env }>();
 
 // Hiding or revoking a badge does not purge its collections' pages: they are kept briefly.
@@ -46,13 +47,16 @@ async function publicView(ctx: AppContext, collection: Collection) {
   return { owner: owner ? `${owner.firstName} ${owner.lastName}` : "A Laurel learner", badges };
 }
 
-collectionRoutes.get("/collections/:slug", (c) =>
-  respond(
+collectionRoutes.get("/collections/:token", async (c) => {
+  const token = c.req.param("token");
+  const hash = await shareTokenHash(token);
+  if (!hash) return c.json({ error: "Not found" }, 404);
+  return respond(
     c,
     async (ctx, variant) => {
-      const collection = await getSharedCollection(ctx, c.req.param("slug"));
-      if (!collection?.shareSlug) return null;
-      const url = publicUrls(ctx.config.appUrl).collection(collection.shareSlug);
+      const collection = await getSharedCollection(ctx, hash);
+      if (!collection) return null;
+      const url = publicUrls(ctx.config.appUrl).collection(token);
       const { owner, badges } = await publicView(ctx, collection);
       if (variant === "json") {
         return {
@@ -84,6 +88,6 @@ ${badges.length ? `<ul class="grid">${items}</ul>` : "<p>No badges in this colle
         ),
       };
     },
-    { maxAgeSeconds: MAX_AGE_SECONDS, revalidate: true },
-  ),
-);
+    { maxAgeSeconds: MAX_AGE_SECONDS, revalidate: true, cacheUrl: collectionCacheUrl(getConfig(c.env).appUrl, hash) },
+  );
+});

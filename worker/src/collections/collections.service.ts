@@ -8,13 +8,28 @@ import { insertWhere, rowExists } from "../db/conditional";
 import { inSlices } from "../db/limits";
 import { purgeAfterCommit } from "../http/edge-cache";
 import { checkText } from "../lib/checks";
-import { randomToken } from "../lib/crypto";
+import { randomToken, sha256Hex } from "../lib/crypto";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { publicUrls } from "../lib/public-urls";
 import { type Collection, collectionItems, collections } from "./collections.table";
 
 export const MAX_BADGES_PER_COLLECTION = 100;
+
+/** A collection with the token of the link just made: only shareCollection's answer has it. */
+export type SharedCollection = Collection & { shareToken?: string };
+
+const SHARE_TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+/** The stored form of a link's token, or null for a string no share ever produced. */
+export async function shareTokenHash(token: string): Promise<string | null> {
+  return SHARE_TOKEN.test(token) ? sha256Hex(token) : null;
+}
+
+/**
+ * Where the edge cache keeps a shared collection's page: under the token's hash, so a change
+ * can purge it without the token (which is not stored), and no path a request can name.
+ */
+export const collectionCacheUrl = (appUrl: string, hash: string) => `${appUrl}/public/collections/.by-hash/${hash}`;
 
 export interface CollectionInput {
   name: string;
@@ -63,7 +78,7 @@ const owned = (user: User, id: string) => and(eq(collections.id, id), eq(collect
 export async function createCollection(ctx: AppContext, user: User, input: CollectionInput): Promise<Collection> {
   const clean = checkCollection(input);
   const now = new Date(ctx.now());
-  const row = { id: newId(), userId: user.id, ...clean, shareSlug: null, sharedAt: null, createdAt: now, updatedAt: now };
+  const row = { id: newId(), userId: user.id, ...clean, shareTokenHash: null, sharedAt: null, createdAt: now, updatedAt: now };
   await ctx.db.batch([
     ctx.db.insert(collections).values(row),
     auditInsert(
@@ -77,7 +92,7 @@ export async function createCollection(ctx: AppContext, user: User, input: Colle
 
 /** Purges the public page after a change, so the shared link shows it now. */
 function changed(ctx: AppContext, collection: Collection) {
-  if (collection.shareSlug) purgeAfterCommit(ctx, [publicUrls(ctx.config.appUrl).collection(collection.shareSlug)]);
+  if (collection.shareTokenHash) purgeAfterCommit(ctx, [collectionCacheUrl(ctx.config.appUrl, collection.shareTokenHash)]);
 }
 
 export async function updateCollection(ctx: AppContext, user: User, id: string, input: CollectionInput): Promise<Collection> {
@@ -137,32 +152,33 @@ export async function setCollectionBadges(ctx: AppContext, user: User, id: strin
   return { ...collection, updatedAt: now };
 }
 
-/** Shares under a new unguessable link; an earlier link stops working. */
-export async function shareCollection(ctx: AppContext, user: User, id: string): Promise<Collection> {
+/** Shares under a new unguessable link, returned this once; an earlier link stops working. */
+export async function shareCollection(ctx: AppContext, user: User, id: string): Promise<SharedCollection> {
   const collection = await requireOwnCollection(ctx, user, id);
   const now = new Date(ctx.now());
+  const shareToken = randomToken(16);
   const [, updated] = await ctx.db.batch([
     audit(ctx, user, "shared", id, owned(user, id)),
     ctx.db
       .update(collections)
-      .set({ shareSlug: randomToken(16), sharedAt: now, updatedAt: now })
+      .set({ shareTokenHash: await sha256Hex(shareToken), sharedAt: now, updatedAt: now })
       .where(owned(user, id))
       .returning(),
   ]);
   if (!updated[0]) throw new NotFoundError(NOT_FOUND);
   changed(ctx, collection);
-  return updated[0];
+  return { ...updated[0], shareToken };
 }
 
 export async function unshareCollection(ctx: AppContext, user: User, id: string): Promise<Collection> {
   const collection = await requireOwnCollection(ctx, user, id);
   // Unsharing what is not shared changes nothing, and is not audited.
-  const shared = and(owned(user, id), isNotNull(collections.shareSlug));
+  const shared = and(owned(user, id), isNotNull(collections.shareTokenHash));
   const [, updated] = await ctx.db.batch([
     audit(ctx, user, "unshared", id, shared),
     ctx.db
       .update(collections)
-      .set({ shareSlug: null, sharedAt: null, updatedAt: new Date(ctx.now()) })
+      .set({ shareTokenHash: null, sharedAt: null, updatedAt: new Date(ctx.now()) })
       .where(shared)
       .returning(),
   ]);
@@ -214,8 +230,7 @@ export function collectionBadges(ctx: Pick<AppContext, "db">, collection: Collec
   return badgesOfCollections(ctx, [collection.id], options);
 }
 
-/** A shared collection by its public slug; null when there is none (or it stopped being shared). */
-export async function getSharedCollection(ctx: Pick<AppContext, "db">, slug: string): Promise<Collection | null> {
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(slug)) return null;
-  return (await ctx.db.query.collections.findFirst({ where: eq(collections.shareSlug, slug) })) ?? null;
+/** A shared collection by its link token's hash; null when there is none (or it stopped being shared). */
+export async function getSharedCollection(ctx: Pick<AppContext, "db">, tokenHash: string): Promise<Collection | null> {
+  return (await ctx.db.query.collections.findFirst({ where: eq(collections.shareTokenHash, tokenHash) })) ?? null;
 }

@@ -4,8 +4,9 @@ import { awards } from "../badges/awards.table";
 
 /**
  * A learner's named, ordered selection of their badges, shareable as one public page. The
- * share slug is random (128 bits) and replaced on every new share, so a link once withdrawn
- * never works again.
+ * link's token is random (128 bits), shown once when shared and stored only as its SHA-256
+ * (hex), like every other secret; a new share replaces it, so a link once withdrawn never
+ * works again.
  */
 export const collections = sqliteTable(
   "collections",
@@ -16,12 +17,12 @@ export const collections = sqliteTable(
       .references(() => users.id),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
-    shareSlug: text("share_slug"),
+    shareTokenHash: text("share_token_hash"),
     sharedAt: integer("shared_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("collections_user_idx").on(t.userId, t.createdAt), uniqueIndex("collections_share_slug_unique").on(t.shareSlug)],
+  (t) => [index("collections_user_idx").on(t.userId, t.createdAt), uniqueIndex("collections_share_token_hash_unique").on(t.shareTokenHash)],
 );
 
 export const collectionItems = sqliteTable(

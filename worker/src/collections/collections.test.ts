@@ -6,9 +6,10 @@ import { createUser, db, signInAs } from "../../test/fixtures";
 import { race, racingContexts } from "../../test/race";
 import { emails, type User } from "../accounts/accounts.table";
 import type { AppContext } from "../context";
+import { base64ToBytes, sha256Hex } from "../lib/crypto";
 import { deleteCollection, setCollectionBadges, updateCollection } from "./collections.service";
 
-const FIELDS = "id name description publicUrl badges { id }";
+const FIELDS = "id name description publicUrl sharedAt badges { id }";
 const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
 const CREATE = `mutation ($input: CollectionInput!) { createCollection(input: $input) { ${ERRORS} ... on Collection { ${FIELDS} } } }`;
 const SET = `mutation ($id: ID!, $awardIds: [ID!]!) { setCollectionBadges(id: $id, awardIds: $awardIds) { ${ERRORS} ... on Collection { ${FIELDS} } } }`;
@@ -31,6 +32,8 @@ async function learnerWithBadges() {
   }
   return { client, issuerClient, ids };
 }
+
+const base64UrlBytes = (token: string) => base64ToBytes(token).length;
 
 const publicGet = (url: string, accept = "application/json") =>
   new TestClient().request(url.replace("http://127.0.0.1:8787", ""), { headers: { accept } });
@@ -58,12 +61,50 @@ describe("collections", () => {
     expect(page).toContain('property="og:title" content="Assessment work · Grace User"');
     expect(page).toContain(`/public/assertions/${ordered[0]}`);
 
-    expect((await client.gql(UNSHARE, { id: created.id })).unshareCollection.publicUrl).toBeNull();
+    // The link is shown this once: Laurel keeps only its hash, so later answers cannot repeat it.
+    const [listed] = (await client.gql(MINE)).myCollections;
+    expect(listed).toMatchObject({ publicUrl: null, sharedAt: expect.any(String) });
+    expect((await client.gql(SET, { id: created.id, awardIds: ordered })).setCollectionBadges.publicUrl).toBeNull();
+
+    expect((await client.gql(UNSHARE, { id: created.id })).unshareCollection).toMatchObject({ publicUrl: null, sharedAt: null });
     expect((await publicGet(shared.publicUrl)).status).toBe(404);
     const again = (await client.gql(SHARE, { id: created.id })).shareCollection;
     expect(again.publicUrl).not.toBe(shared.publicUrl);
     expect((await publicGet(shared.publicUrl)).status).toBe(404);
     expect((await publicGet(again.publicUrl)).status).toBe(200);
+  });
+
+  it("stores the link only as the SHA-256 of its 128-bit token, and finds it by that hash", async () => {
+    const { client } = await learnerWithBadges();
+    const created = (await client.gql(CREATE, { input: { name: "Hashed" } })).createCollection;
+    const { publicUrl } = (await client.gql(SHARE, { id: created.id })).shareCollection;
+    const token = publicUrl.split("/").at(-1);
+    expect(base64UrlBytes(token)).toBe(16);
+    const row = await env.DB.prepare("select * from collections where id = ?").bind(created.id).first<Record<string, unknown>>();
+    expect(row?.share_token_hash).toBe(await sha256Hex(token));
+    expect(JSON.stringify(row)).not.toContain(token);
+    const audit = await env.DB.prepare("select data from audit_log where subject_id = ?").bind(created.id).all();
+    expect(JSON.stringify(audit.results)).not.toContain(token);
+    // The hash itself, or a token one character off, opens nothing.
+    expect((await publicGet(`/public/collections/${row?.share_token_hash}`)).status).toBe(404);
+    const altered = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
+    expect((await publicGet(`/public/collections/${altered}`)).status).toBe(404);
+    expect((await publicGet(publicUrl)).status).toBe(200);
+  });
+
+  it("purges the public page on a change although the link's token is not stored", async () => {
+    const { client, ids } = await learnerWithBadges();
+    const created = (await client.gql(CREATE, { input: { name: "Before" } })).createCollection;
+    await client.gql(SET, { id: created.id, awardIds: [ids[0]] });
+    const { publicUrl } = (await client.gql(SHARE, { id: created.id })).shareCollection;
+    expect(((await (await publicGet(publicUrl)).json()) as { name: string }).name).toBe("Before");
+    await client.gql(`mutation ($id: ID!, $input: CollectionInput!) { updateCollection(id: $id, input: $input) { __typename } }`, {
+      id: created.id,
+      input: { name: "After" },
+    });
+    expect(((await (await publicGet(publicUrl)).json()) as { name: string }).name).toBe("After");
+    await client.gql(UNSHARE, { id: created.id });
+    expect((await publicGet(publicUrl)).status).toBe(404);
   });
 
   it("refuses someone else's badge, changing nothing", async () => {

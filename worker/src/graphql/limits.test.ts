@@ -104,6 +104,18 @@ describe("GraphQL limits", () => {
     expect((await client.gql("{ me { id } }")).me).not.toBeNull();
   });
 
+  it("answers a GET with malformed variables with a 400, not an internal error", async () => {
+    const response = await new TestClient().request(`/graphql?query=${encodeURIComponent("{ termsVersion }")}&variables=%7B`, {
+      headers: { "x-laurel-csrf": "1", accept: "application/graphql-response+json" },
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as GraphQLBody;
+    expect(body.errors?.[0]).toMatchObject({
+      message: "The request's variables or extensions are not valid JSON.",
+      extensions: { code: "BAD_REQUEST" },
+    });
+  });
+
   it("does not run batched operations", async () => {
     const result = await post(new TestClient(), [{ query: "{ termsVersion }" }, { query: "{ termsVersion }" }]);
     expect(result.status).toBe(400);

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { AppContext } from "../context";
 import type { Environment } from "../env";
 import { reportError } from "../http/report-error";
@@ -7,6 +7,26 @@ import { limitPlugins, productionPlugins } from "./limits";
 import { schema } from "./schema";
 
 type Yoga = YogaServerInstance<{ app: AppContext }, AppContext>;
+
+/**
+ * Yoga parses a GET's `variables` and `extensions` with a bare JSON.parse, so a malformed one
+ * surfaced as a masked internal error; it is the client's mistake and gets a 400 saying so.
+ */
+const malformedParams: Plugin = {
+  onRequestParse({ requestParser, setRequestParser }) {
+    if (!requestParser) return;
+    setRequestParser(async (request) => {
+      try {
+        return await requestParser(request);
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) throw error;
+        throw new GraphQLError("The request's variables or extensions are not valid JSON.", {
+          extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+        });
+      }
+    });
+  },
+};
 
 function createServer(environment: Environment): Yoga {
   return createYoga<{ app: AppContext }, AppContext>({
@@ -21,7 +41,7 @@ function createServer(environment: Environment): Yoga {
     batching: false,
     // Yoga's default is 25 MB; a bulk-award CSV of 10,000 rows is the largest thing anyone sends.
     maxRequestBodySize: 10 * 1024 * 1024,
-    plugins: [...limitPlugins(), ...(environment === "production" ? productionPlugins() : [])],
+    plugins: [malformedParams, ...limitPlugins(), ...(environment === "production" ? productionPlugins() : [])],
     maskedErrors: {
       maskError(error, message) {
         const original = error instanceof GraphQLError ? error.originalError : error;

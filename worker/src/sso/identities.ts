@@ -1,4 +1,5 @@
 import { and, asc, eq, exists, isNotNull, ne, or, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { users } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
@@ -32,11 +33,19 @@ export function identityInsert(ctx: Pick<AppContext, "db">, userId: string, prov
   });
 }
 
-/** Inserts the identity for `userId` with an audit entry of `action`. */
-export async function linkIdentity(ctx: AppContext, userId: string, provider: string, claims: IdClaims, action: string) {
+/** Inserts the identity for `userId` with an audit entry of `action`, and `also` (an outbox intent) in the same batch. */
+export async function linkIdentity(
+  ctx: AppContext,
+  userId: string,
+  provider: string,
+  claims: IdClaims,
+  action: string,
+  also: BatchItem<"sqlite">[] = [],
+) {
   const now = ctx.now();
   await ctx.db.batch([
     identityInsert(ctx, userId, provider, claims, now),
+    ...also,
     auditInsert(
       ctx.db,
       {

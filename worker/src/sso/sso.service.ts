@@ -1,16 +1,19 @@
 import { and, eq } from "drizzle-orm";
 import { getAccountHolding, getUserById } from "../accounts/accounts.service";
-import { type User, users } from "../accounts/accounts.table";
+import { emails, type User, users } from "../accounts/accounts.table";
 import { newAccountInserts } from "../accounts/new-account";
 import { auditInsert } from "../audit/audit";
 import { completeFirstFactor } from "../auth/sign-in.service";
 import type { SignInStep } from "../auth/sign-in-step";
 import type { AppContext } from "../context";
+import { emailIntent } from "../email/queued-email";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
+import { afterCommit } from "../outbox/enqueue";
 import { consumeFlow, type SsoPurpose, storeFlow } from "./flows";
 import { deleteIdentityIfNotLast, findIdentity, identityInsert, linkIdentity, listIdentities, touchIdentity } from "./identities";
 import { authorizationUrl, exchangeCode, type IdClaims, redirectUri, validateIdToken } from "./oidc";
 import { discover, type SsoProviderConfig } from "./providers";
+import { identityLinkedByEmailEmail } from "./sso.emails";
 import type { SsoIdentity } from "./sso.table";
 import { SsoError } from "./sso-error";
 
@@ -92,7 +95,9 @@ async function userForSignIn(ctx: AppContext, provider: SsoProviderConfig, claim
   }
   if (existing?.status === "closed") return reopenAccount(ctx, provider, claims, existing);
   if (existing) {
-    await linkIdentity(ctx, existing.id, provider.name, claims, "sso.linked-by-email");
+    const notice = await linkedNotice(ctx, provider, claims, existing);
+    await linkIdentity(ctx, existing.id, provider.name, claims, "sso.linked-by-email", [notice.statement]);
+    afterCommit(ctx, [notice.id]);
     return existing;
   }
   if (!claims.email || !claims.emailVerified) throw new SsoError("unverified-email", `${provider.name} sent no verified email`);
@@ -129,9 +134,21 @@ async function createAccount(ctx: AppContext, provider: SsoProviderConfig, claim
   return user;
 }
 
+/**
+ * The owner hears of the link at their primary address (a closed account may have none left:
+ * then at the verified one), from an outbox intent in the link's own batch.
+ */
+async function linkedNotice(ctx: AppContext, provider: SsoProviderConfig, claims: IdClaims, owner: User) {
+  const address = claims.email ?? "";
+  const primary = await ctx.db.query.emails.findFirst({ where: and(eq(emails.userId, owner.id), eq(emails.isPrimary, true)) });
+  const message = identityLinkedByEmailEmail(primary?.address ?? address, ctx.config.appUrl, owner.firstName, provider.label, address);
+  return emailIntent(ctx, message, ctx.now());
+}
+
 /** A closed account still holding the verified address (see getAccountHolding): reopened and linked at once. */
 async function reopenAccount(ctx: AppContext, provider: SsoProviderConfig, claims: IdClaims, holder: User): Promise<User> {
   const now = ctx.now();
+  const notice = await linkedNotice(ctx, provider, claims, holder);
   const [reopened] = await ctx.db.batch([
     ctx.db
       .update(users)
@@ -151,7 +168,9 @@ async function reopenAccount(ctx: AppContext, provider: SsoProviderConfig, claim
       },
       now,
     ),
+    notice.statement,
   ]);
+  afterCommit(ctx, [notice.id]);
   return reopened[0] ?? holder;
 }
 

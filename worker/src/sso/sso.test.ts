@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ME } from "../../test/accounts";
-import { TestClient, uniqueEmail } from "../../test/client";
+import { deliveredMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 import { enrolAuthenticator, PENDING, signInWithCode } from "../../test/mfa";
 import { authorizeAt, finishCallback, MY_SSO, providerUrl, ssoRoundTrip, startSso, UNLINK } from "../../test/sso";
@@ -138,6 +138,22 @@ describe("an existing account", () => {
     expect(client.cookies.has(SESSION)).toBe(false);
     expect(await identitiesOf(user.id)).toHaveLength(1);
     expect((await auditOf(user.id)).map((a) => a.action)).toContain("sso.linked-by-email");
+    // The owner is told, in case the provider's account is not theirs.
+    const notice = await deliveredMailTo(user.email, "Google can now sign in to your Laurel account");
+    expect(notice.text).toContain(`"Continue with Google" with ${user.email}`);
+    expect(notice.text).toContain("http://127.0.0.1:8787/account/security");
+  });
+
+  it("tells the owner at their primary address when the provider vouched for another of their addresses", async () => {
+    const user = await createUser();
+    const second = uniqueEmail("second");
+    await env.DB.prepare("insert into emails (id, user_id, address, is_primary, verified_at, created_at) values (?, ?, ?, 0, ?, ?)")
+      .bind(crypto.randomUUID(), user.id, second, Date.now(), Date.now())
+      .run();
+    await ssoRoundTrip(new TestClient(), { email: second, sub: uniqueSub() });
+    const notice = await deliveredMailTo(user.email, "Google can now sign in to your Laurel account");
+    expect(notice.text).toContain(second);
+    expect(await mailTo(second)).toEqual([]);
   });
 
   it("is reopened and linked when an old crossed merge left it closed with the verified address", async () => {
@@ -148,6 +164,7 @@ describe("an existing account", () => {
     expect(await userByEmail(user.email)).toMatchObject({ id: user.id, status: "active" });
     expect(await identitiesOf(user.id)).toHaveLength(1);
     expect((await auditOf(user.id)).map((a) => a.action)).toContain("account.reopened");
+    expect((await deliveredMailTo(user.email, "Google can now sign in to your Laurel account")).text).toContain(user.email);
   });
 
   it("is neither linked nor signed in when the provider has not verified the email (nOAuth)", async () => {
@@ -158,6 +175,7 @@ describe("an existing account", () => {
     expect(client.cookies.has(PENDING_COOKIE)).toBe(false);
     expect(client.cookies.has(SESSION)).toBe(false);
     expect(await identitiesOf(user.id)).toEqual([]);
+    expect(await mailTo(user.email)).toEqual([]);
   });
 
   it("is found by (issuer, subject), not by email: a changed address at the provider signs into the same account", async () => {

@@ -25,11 +25,13 @@ export async function respond(
    * `revalidate`: browsers ask again every time (a cheap 304 with the ETag) while the edge keeps
    * it for `maxAgeSeconds`; for documents their owner can withdraw, where a stale copy in a
    * browser would mislead the owner checking that the withdrawal worked.
+   * `cacheUrl`: what the edge cache keys the document by, when it must not be the request's
+   * URL (a secret link, whose token is not stored and so could not be purged by).
    */
-  options: { maxAgeSeconds?: number; revalidate?: boolean } = {},
+  options: { maxAgeSeconds?: number; revalidate?: boolean; cacheUrl?: string } = {},
 ) {
   const variant = variantOf(c.req.header("accept"), c.req.query("format"));
-  const key = cacheKey(c.req.url, variant);
+  const key = cacheKey(options.cacheUrl ?? c.req.url, variant);
   const cache = edgeCache();
   let response = await cache.match(key);
   if (!response) {
