@@ -42,8 +42,9 @@ async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>, n: numb
 
 function cleanName(raw: string): string {
   // A display name only: control characters and path separators go; R2 keys never use it.
-  const name = raw
-    .replace(/[\u0000-\u001f\u007f/\\]/g, "")
+  const name = [...raw]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f && c !== "/" && c !== "\\")
+    .join("")
     .trim()
     .slice(0, 200);
   return name || "evidence";
