@@ -1,8 +1,9 @@
 // The assessor queue of an issuer with 10,000 submissions waiting (first page of 25, oldest
 // first, with counts) and a learner's submission list (first page of 50 of 200), next to a static
 // asset served by the same wrangler dev process (warm-up, three rounds, medians). The
-// submissions are written straight into the local D1 (one INSERT … SELECT each), since making
-// 10,000 learners through the API would measure sign-up, not the queue. Run: pnpm bench:microcredentials
+// submissions are written straight into the local D1 (one INSERT … SELECT each) while the server
+// is stopped, since making 10,000 learners through the API would measure sign-up, not the queue;
+// the server then starts again on the same state. Run: pnpm bench:microcredentials
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { compare, gql, graphqlOk, reportCompared, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
