@@ -21,7 +21,7 @@ import {
 import { race, racingContexts } from "../../test/race";
 import { getUserById } from "../accounts/accounts.service";
 import { backgroundContext } from "../context";
-import { createDb } from "../db/client";
+import { createDb } from "../database";
 import { claimSubmission, decideSubmission, listQueue } from "./reviews.service";
 
 // The assessor's side: claiming, scoring and deciding, and every decision that is refused.
