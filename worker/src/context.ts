@@ -1,5 +1,5 @@
 import type { User } from "./accounts/accounts.table";
-import { createDb, type Db } from "./db/client";
+import { createDb, type Db } from "./database";
 import type { Mailer } from "./email/message";
 import { createMailer } from "./email/transports";
 import { type Config, getConfig } from "./env";
@@ -25,6 +25,9 @@ export interface AppContext {
   responseHeaders: Headers;
   waitUntil(promise: Promise<unknown>): void;
 }
+
+/** The context of a field behind the `signedIn` or `staff` scope (`t.withAuth`): the user is known. */
+export type SignedInContext = AppContext & { user: User };
 
 type RequestParts = Pick<AppContext, "ip" | "userAgent" | "cookies" | "responseHeaders" | "waitUntil"> & {
   /** A D1 bookmark or session constraint; the primary when absent (see ADR 019). */

@@ -13,3 +13,8 @@ declare module "*?raw" {
   const text: string;
   export default text;
 }
+
+/** Vite's `import.meta.glob`, eager with `?raw`: every matching file's text by its path (the layers test). */
+interface ImportMeta {
+  glob<T = unknown>(pattern: string | string[], options: { query: "?raw"; import: "default"; eager: true }): Record<string, T>;
+}

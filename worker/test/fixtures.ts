@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { newAccountInserts } from "../src/accounts/new-account";
 import { hashPassword } from "../src/accounts/password";
-import { createDb } from "../src/db/client";
+import { createDb } from "../src/database";
 import { SESSION_COOKIE } from "../src/http/cookies";
 import { createSession } from "../src/sessions/sessions.service";
 import type { TestClient } from "./client";

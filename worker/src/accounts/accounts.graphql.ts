@@ -122,11 +122,10 @@ builder.mutationField("resetPassword", (t) =>
 );
 
 builder.mutationField("updateName", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: UserType,
-    authScopes: { signedIn: true },
     errors: {},
     args: { firstName: t.arg.string(), lastName: t.arg.string() },
-    resolve: (_root, args, ctx) => updateName(ctx, ctx.user!, args),
+    resolve: (_root, args, ctx) => updateName(ctx, ctx.user, args),
   }),
 );

@@ -2,6 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { emailIntent } from "../email/queued-email";
+import { inBackground } from "../http/background";
+import { checkEmail } from "../lib/email-address";
 import { ForbiddenError, Problems } from "../lib/errors";
 import { forgetAllDevices } from "../mfa/remembered-devices";
 import { afterCommit } from "../outbox/enqueue";
@@ -14,7 +16,7 @@ import { emails, type User, users } from "./accounts.table";
 import { type CodeEmail, consumeCode, issueCode, reissueCode } from "./codes";
 import { newAccountInserts } from "./new-account";
 import { hashPassword } from "./password";
-import { checkCode, checkEmail, checkName, checkPassword } from "./validation";
+import { checkCode, checkName, checkPassword } from "./validation";
 
 export async function getUserByEmail(ctx: Pick<AppContext, "db">, address: string): Promise<User | null> {
   const row = await ctx.db
@@ -133,7 +135,7 @@ export async function activateAccount(ctx: AppContext, input: { email: string; c
       auditInsert(ctx.db, { actorUserId: existing.id, action, subjectType: "user", subjectId: existing.id, ip: ctx.ip }, now),
       mail.statement,
     ]);
-    await afterCredentialsChanged(ctx, existing, mail);
+    afterCredentialsChanged(ctx, existing, mail);
     return { email, reconnected: true };
   }
   const { userId, statements } = newAccountInserts(ctx.db, { ...payload, email }, now);
@@ -195,7 +197,7 @@ export async function resetPassword(ctx: AppContext, input: { email: string; cod
     clearAttemptsStatement(ctx.db, secondFactorKey(user.id)),
     mail.statement,
   ]);
-  await afterCredentialsChanged(ctx, user, mail);
+  afterCredentialsChanged(ctx, user, mail);
   return { email };
 }
 
@@ -208,9 +210,11 @@ function passwordChangedIntent(ctx: AppContext, user: User, email: string, now: 
  * After the batch that set a new password (and the owner's email intent): sessions and
  * remembered devices predate credentialsChangedAt and are refused already; this tidies KV.
  */
-async function afterCredentialsChanged(ctx: AppContext, user: User, mail: OutboxWrite) {
+function afterCredentialsChanged(ctx: AppContext, user: User, mail: OutboxWrite) {
   afterCommit(ctx, [mail.id]);
-  await Promise.all([revokeAllSessions(ctx, user.id), forgetAllDevices(ctx, user.id)]);
+  inBackground(ctx, "new password: ending sessions and devices in KV", () =>
+    Promise.all([revokeAllSessions(ctx, user.id), forgetAllDevices(ctx, user.id)]),
+  );
 }
 
 export async function updateName(ctx: AppContext, user: User, input: { firstName: string; lastName: string }): Promise<User> {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../context";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import type { EmailMessage } from "../email/message";
 import { emailIntent } from "../email/queued-email";
 import type { Config } from "../env";

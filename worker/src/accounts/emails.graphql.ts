@@ -13,47 +13,42 @@ builder.objectType(MergeRequiredError, {
 });
 
 builder.mutationFields((t) => ({
-  addEmail: t.field({
+  addEmail: t.withAuth({ signedIn: true }).field({
     type: CodeSent,
     description: "Emails a code to an address to add to your account.",
-    authScopes: { signedIn: true },
     errors: { types: [RateLimitedError] },
     args: { address: t.arg.string() },
-    resolve: (_r, { address }, ctx) => addEmail(ctx, ctx.user!, address),
+    resolve: (_r, { address }, ctx) => addEmail(ctx, ctx.user, address),
   }),
-  confirmEmail: t.field({
+  confirmEmail: t.withAuth({ signedIn: true }).field({
     type: EmailType,
     description: "Adds the address once its code comes back, or answers MergeRequiredError when another account owns it.",
-    authScopes: { signedIn: true },
     errors: { types: [InvalidCodeError, MergeRequiredError, RateLimitedError] },
     args: { address: t.arg.string(), code: t.arg.string() },
-    resolve: (_r, args, ctx) => confirmEmail(ctx, ctx.user!, args),
+    resolve: (_r, args, ctx) => confirmEmail(ctx, ctx.user, args),
   }),
-  setPrimaryEmail: t.field({
+  setPrimaryEmail: t.withAuth({ signedIn: true }).field({
     type: UserType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => {
-      await setPrimaryEmail(ctx, ctx.user!, String(id));
-      return ctx.user!;
+      await setPrimaryEmail(ctx, ctx.user, String(id));
+      return ctx.user;
     },
   }),
-  removeEmail: t.field({
+  removeEmail: t.withAuth({ signedIn: true }).field({
     type: UserType,
     description: "Removes an address other than the primary and the last one. Badges awarded to it stay valid; they leave this backpack.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => {
-      await removeEmail(ctx, ctx.user!, String(id));
-      return ctx.user!;
+      await removeEmail(ctx, ctx.user, String(id));
+      return ctx.user;
     },
   }),
-  mergeAccount: t.field({
+  mergeAccount: t.withAuth({ signedIn: true }).field({
     type: UserType,
     description: "Joins the account that owns `address` into yours: its emails, badges and sign-in links move here and it is closed.",
-    authScopes: { signedIn: true },
     errors: { types: [InvalidCredentialsError, InvalidCodeError, RateLimitedError] },
     args: {
       address: t.arg.string(),
@@ -62,6 +57,6 @@ builder.mutationFields((t) => ({
       }),
       code: t.arg.string({ description: "A current code from the other account's authenticator app (ignored if it has none)." }),
     },
-    resolve: (_r, args, ctx) => mergeAccount(ctx, ctx.user!, args),
+    resolve: (_r, args, ctx) => mergeAccount(ctx, ctx.user, args),
   }),
 }));

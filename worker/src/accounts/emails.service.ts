@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { inSlices } from "../db/limits";
+import { checkEmail } from "../lib/email-address";
 import { InvalidCodeError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { addEmailCodeEmail } from "./accounts.emails";
@@ -9,7 +10,7 @@ import { getUserByEmail } from "./accounts.service";
 import { type Email, emails, type User } from "./accounts.table";
 import { consumeCode, issueCode } from "./codes";
 import { rememberMailboxProof } from "./merge.service";
-import { checkCode, checkEmail } from "./validation";
+import { checkCode } from "./validation";
 
 /** The emails of these users, oldest first. */
 export function listEmailsOfUsers(ctx: Pick<AppContext, "db">, userIds: readonly string[]): Promise<Email[]> {

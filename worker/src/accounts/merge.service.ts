@@ -4,9 +4,10 @@ import { auditInsertWhere } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
 import { collections } from "../collections/collections.table";
 import type { AppContext } from "../context";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import { insertWhere } from "../db/conditional";
 import { emailIntent } from "../email/queued-email";
+import { checkEmail } from "../lib/email-address";
 import { InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { checkCode as checkTotp, deleteAuthenticatorsStatement, getActiveAuthenticator } from "../mfa/authenticators";
@@ -26,7 +27,6 @@ import { emails, type User, users } from "./accounts.table";
 import { accountMerges } from "./merges.table";
 import { checkPasswordAttempt } from "./password-attempts";
 import { profiles } from "./profile.table";
-import { checkEmail } from "./validation";
 
 /** How long a proved mailbox (a code that ended in MergeRequired) stands in for a missing password. */
 const MAILBOX_PROOF_TTL_S = 60 * 60;

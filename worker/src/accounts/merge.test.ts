@@ -8,7 +8,7 @@ import { codeIn, latestMailTo, settledMailTo, TestClient, uniqueEmail } from "..
 import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
 import { backgroundContext } from "../context";
-import * as schema from "../db/schema";
+import * as schema from "../tables";
 import { getUserById } from "./accounts.service";
 import { mergeAccount } from "./merge.service";
 

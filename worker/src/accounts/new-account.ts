@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import { newId } from "../lib/ids";
 import { emails, users } from "./accounts.table";
 

@@ -1,5 +1,5 @@
-import { imageUrl } from "../badges/images";
 import { builder } from "../graphql/builder";
+import { publicUrls } from "../lib/public-urls";
 import { UserType } from "./accounts.graphql";
 import { getProfile, setProfilePhoto, updateProfile } from "./profile.service";
 import type { Profile } from "./profile.table";
@@ -12,7 +12,7 @@ const ProfileType = builder.objectRef<Omit<Profile, "userId" | "updatedAt">>("Pr
   description: "What the learner shows about themselves next to their badges.",
   fields: (t) => ({
     headline: t.exposeString("headline"),
-    photoUrl: t.string({ nullable: true, resolve: (p, _a, ctx) => (p.photoKey ? imageUrl(ctx.config.appUrl, p.photoKey) : null) }),
+    photoUrl: t.string({ nullable: true, resolve: (p, _a, ctx) => (p.photoKey ? publicUrls(ctx.config.appUrl).image(p.photoKey) : null) }),
     socialLinks: t.field({ type: [SocialLinkType], resolve: (p) => p.socialLinks }),
     institutions: t.exposeStringList("institutions", { description: "Educational providers." }),
   }),
@@ -23,23 +23,21 @@ builder.objectField(UserType, "profile", (t) => t.field({ type: ProfileType, res
 const SocialLinkInput = builder.inputType("SocialLinkInput", { fields: (t) => ({ label: t.string(), url: t.string() }) });
 
 builder.mutationFields((t) => ({
-  updateProfile: t.field({
+  updateProfile: t.withAuth({ signedIn: true }).field({
     type: ProfileType,
-    authScopes: { signedIn: true },
     errors: {},
     args: {
       headline: t.arg.string({ required: false }),
       socialLinks: t.arg({ type: [SocialLinkInput], required: false }),
       institutions: t.arg.stringList({ required: false }),
     },
-    resolve: (_r, args, ctx) => updateProfile(ctx, ctx.user!, args),
+    resolve: (_r, args, ctx) => updateProfile(ctx, ctx.user, args),
   }),
-  setProfilePhoto: t.field({
+  setProfilePhoto: t.withAuth({ signedIn: true }).field({
     type: ProfileType,
     description: "PNG or SVG, 90–2048 px, at most 512 KB; null removes the photo.",
-    authScopes: { signedIn: true },
     errors: {},
     args: { photo: t.arg({ type: "File", required: false }) },
-    resolve: (_r, args, ctx) => setProfilePhoto(ctx, ctx.user!, args.photo ?? null),
+    resolve: (_r, args, ctx) => setProfilePhoto(ctx, ctx.user, args.photo ?? null),
   }),
 }));

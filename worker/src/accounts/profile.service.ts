@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
-import { checkText, checkUrl } from "../badges/checks";
-import { uploadImage } from "../badges/images";
 import type { AppContext } from "../context";
+import { checkText, checkUrl } from "../lib/checks";
 import { Problems } from "../lib/errors";
+import { uploadImage } from "../lib/images";
 import type { User } from "./accounts.table";
 import { type Profile, profiles, type SocialLink } from "./profile.table";
 

@@ -4,20 +4,6 @@ import { isCommonPassword } from "./common-passwords";
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
-// Deliberately plain: one @, no spaces, a dot in the domain. The emailed code is the real check.
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-export function checkEmail(problems: Problems, field: string, raw: string): string {
-  const email = normalizeEmail(raw);
-  if (!email) problems.add(field, "Enter your email address.");
-  else if (email.length > 254 || !EMAIL_PATTERN.test(email)) problems.add(field, "Enter a valid email address, like name@example.com.");
-  return email;
-}
-
 export function checkPassword(problems: Problems, field: string, password: string): void {
   if (password.length < PASSWORD_MIN) problems.add(field, `Use at least ${PASSWORD_MIN} characters.`);
   else if (password.length > PASSWORD_MAX) problems.add(field, `Use at most ${PASSWORD_MAX} characters.`);

@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import { insertWhere } from "../db/conditional";
 import { newId } from "../lib/ids";
 import { auditLog } from "./audit.table";

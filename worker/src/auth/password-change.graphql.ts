@@ -8,12 +8,11 @@ const PasswordChangedType = builder.objectRef<{ changedAt: Date }>("PasswordChan
 });
 
 builder.mutationField("changePassword", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: PasswordChangedType,
     description: "Needs the current password and a code from the authenticator app. This browser stays signed in.",
-    authScopes: { signedIn: true },
     errors: { types: [InvalidCodeError, RateLimitedError] },
     args: { password: t.arg.string(), newPassword: t.arg.string(), code: t.arg.string() },
-    resolve: (_root, args, ctx) => changePassword(ctx, ctx.user!, args),
+    resolve: (_root, args, ctx) => changePassword(ctx, ctx.user, args),
   }),
 );

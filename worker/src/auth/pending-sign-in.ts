@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, type SQL } from "drizzle-orm";
 import { getUserById } from "../accounts/accounts.service";
 import type { User } from "../accounts/accounts.table";
 import type { AppContext } from "../context";
@@ -59,11 +59,20 @@ export async function requirePendingSignIn(ctx: AppContext, stages: PendingStage
   return pending;
 }
 
-export async function advancePendingSignIn(ctx: AppContext, pending: PendingSignIn, stage: PendingStage, rememberDevice = false) {
-  await ctx.db
+/**
+ * Moves a pending sign-in to its next stage; unexecuted, for the batch of the change that earns
+ * it, so a committed change never leaves the sign-in behind. `when` for a change that may not happen.
+ */
+export function advancePendingSignInStatement(
+  ctx: Pick<AppContext, "db" | "now">,
+  pending: PendingSignIn,
+  stage: PendingStage,
+  { rememberDevice = false, when }: { rememberDevice?: boolean; when?: SQL } = {},
+) {
+  return ctx.db
     .update(pendingSignIns)
     .set({ stage, rememberDevice, expiresAt: new Date(Math.max(pending.expiresAt.getTime(), ctx.now() + PENDING_SIGN_IN_MS)) })
-    .where(eq(pendingSignIns.tokenHash, pending.tokenHash));
+    .where(and(eq(pendingSignIns.tokenHash, pending.tokenHash), when));
 }
 
 /** The account a pending sign-in is for, while it may still sign in (a closed or merged account may not). */

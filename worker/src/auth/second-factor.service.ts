@@ -13,7 +13,7 @@ import type { OutboxWrite } from "../outbox/intents";
 import { pendingSignInKey } from "../throttling/policies";
 import {
   abandonPendingSignIn,
-  advancePendingSignIn,
+  advancePendingSignInStatement,
   type PendingSignIn,
   requirePendingSignIn,
   requirePendingUser,
@@ -65,6 +65,7 @@ export async function verifyRecoveryCode(ctx: AppContext, input: { code: string 
             swapped,
           ),
           mail.statement,
+          advancePendingSignInStatement(ctx, pending, "acknowledge", { when: swapped }),
         ];
       });
       return found.redemption.kind === "redeemed" ? "accepted" : found.redemption.kind;
@@ -73,7 +74,6 @@ export async function verifyRecoveryCode(ctx: AppContext, input: { code: string 
     RECOVERY_CODE,
   );
   if (mail) afterCommit(ctx, [(mail as OutboxWrite).id]);
-  await advancePendingSignIn(ctx, pending, "acknowledge");
   const { redemption } = found;
   // The check passed, so the code was redeemed.
   if (redemption.kind !== "redeemed") throw new Error("recovery code accepted but not redeemed");

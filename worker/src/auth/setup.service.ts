@@ -9,7 +9,7 @@ import { checkTotpFormat } from "../mfa/code-attempts";
 import { mfaEnabledEmail } from "../mfa/mfa.emails";
 import { newRecoveryCode, storeRecoveryCodeStatement } from "../mfa/recovery-codes";
 import { afterCommit } from "../outbox/enqueue";
-import { advancePendingSignIn, requirePendingSignIn, requirePendingUser } from "./pending-sign-in";
+import { advancePendingSignInStatement, requirePendingSignIn, requirePendingUser } from "./pending-sign-in";
 import { finishSignIn } from "./sign-in.service";
 
 // Set-up at the first sign-in of an account without an authenticator.
@@ -38,9 +38,9 @@ export async function confirmSignInSetup(ctx: AppContext, input: { code: string 
     storeRecoveryCodeStatement(ctx, user.id, recovery.hash, now),
     auditInsert(ctx.db, { actorUserId: user.id, action: "mfa.enabled", subjectType: "user", subjectId: user.id, ip: ctx.ip }, now),
     mail.statement,
+    advancePendingSignInStatement(ctx, pending, "acknowledge"),
   ]);
   afterCommit(ctx, [mail.id]);
-  await advancePendingSignIn(ctx, pending, "acknowledge");
   return { recoveryCode: recovery.code };
 }
 

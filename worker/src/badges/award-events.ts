@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import { type OutboxWrite, outboxInsert, outboxInsertFrom } from "../outbox/intents";
 
 // The badges domain's outbox events, written in the batch of the change they follow. Payloads

@@ -24,7 +24,8 @@ async function issuerAndBadgeClass() {
   await signInAs(client, owner);
   const { badgeClass } = await issuerWithBadgeClass(client);
   const user = await getUserById(testContext().ctx, owner.id);
-  return { user: user!, badgeClassId: badgeClass.id as string };
+  if (!user) throw new Error("the owner was just created");
+  return { user, badgeClassId: badgeClass.id as string };
 }
 
 const notifiedAt = async (awardId: string) =>

@@ -46,8 +46,9 @@ const AwardListType = builder.objectRef<{ items: Award[]; total: number }>("Awar
   fields: (t) => ({ items: t.field({ type: [AwardType], resolve: (l) => l.items }), total: t.exposeInt("total") }),
 });
 
+// issuerOnly's scope replaces withAuth's at run time and requires a user as well; withAuth types the context.
 builder.objectField(IssuerType, "awards", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: AwardListType,
     description: "Members only; anyone else gets a FORBIDDEN error.",
     ...issuerOnly("award", "Only the issuer's members see its awards."),
@@ -59,7 +60,7 @@ builder.objectField(IssuerType, "awards", (t) =>
       offset: t.arg.int({ required: false, defaultValue: 0 }),
     },
     resolve: (i, args, ctx) =>
-      listIssuerAwards(ctx, ctx.user!, i.id, {
+      listIssuerAwards(ctx, ctx.user, i.id, {
         status: args.status ?? null,
         badgeClassId: args.badgeClassId ? String(args.badgeClassId) : null,
         recipient: args.recipient ?? null,
@@ -85,10 +86,9 @@ const AwardInput = builder.inputType("AwardInput", {
 });
 
 builder.mutationFields((t) => ({
-  awardBadge: t.field({
+  awardBadge: t.withAuth({ signedIn: true }).field({
     type: AwardType,
     description: "Awards a badge class to an email address and emails the recipient.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError, IdempotencyKeyReusedError] },
     args: {
       badgeClassId: t.arg.id(),
@@ -100,35 +100,31 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_r, { badgeClassId, input, idempotencyKey }, ctx) =>
-      awardBadge(ctx, ctx.user!, String(badgeClassId), input, idempotencyKey ?? null),
+      awardBadge(ctx, ctx.user, String(badgeClassId), input, idempotencyKey ?? null),
   }),
-  revokeAward: t.field({
+  revokeAward: t.withAuth({ signedIn: true }).field({
     type: AwardType,
     description: "Revokes an award with a reason; it leaves the recipient's backpack and they are told.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { awardId: t.arg.id(), reason: t.arg.string() },
-    resolve: (_r, args, ctx) => revokeAward(ctx, ctx.user!, { awardId: String(args.awardId), reason: args.reason }),
+    resolve: (_r, args, ctx) => revokeAward(ctx, ctx.user, { awardId: String(args.awardId), reason: args.reason }),
   }),
-  acceptBadge: t.field({
+  acceptBadge: t.withAuth({ signedIn: true }).field({
     type: AwardType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => setAwardVisibility(ctx, ctx.user!, String(id), "accept"),
+    resolve: (_r, { id }, ctx) => setAwardVisibility(ctx, ctx.user, String(id), "accept"),
   }),
-  hideBadge: t.field({
+  hideBadge: t.withAuth({ signedIn: true }).field({
     type: AwardType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => setAwardVisibility(ctx, ctx.user!, String(id), "hide"),
+    resolve: (_r, { id }, ctx) => setAwardVisibility(ctx, ctx.user, String(id), "hide"),
   }),
-  showBadge: t.field({
+  showBadge: t.withAuth({ signedIn: true }).field({
     type: AwardType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => setAwardVisibility(ctx, ctx.user!, String(id), "show"),
+    resolve: (_r, { id }, ctx) => setAwardVisibility(ctx, ctx.user, String(id), "show"),
   }),
 }));

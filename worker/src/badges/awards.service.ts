@@ -1,25 +1,23 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { emails, type User } from "../accounts/accounts.table";
-import { normalizeEmail } from "../accounts/validation";
 import { auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
 import { insertWhere, rowExists } from "../db/conditional";
+import { purgeAfterCommit } from "../http/edge-cache";
+import { addMonths, checkDate, checkText, checkUrl } from "../lib/checks";
 import { sha256Hex } from "../lib/crypto";
+import { isEmailAddress, normalizeEmail } from "../lib/email-address";
 import { IdempotencyKeyReusedError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { publicUrls } from "../lib/public-urls";
 import { afterCommit } from "../outbox/enqueue";
-import { purgePublicDocument } from "../verification/edge-cache";
-import { publicUrls } from "../verification/ob2";
 import { documentsChangedByRevocation } from "../verification/ob3";
 import { awardCreatedIntent, awardRevokedIntent } from "./award-events";
-import { type Award, type AwardStatus, awards, type Evidence } from "./awards.table";
+import { type Award, type AwardStatus, awards, type Evidence, type RubricResult } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import type { BadgeClass } from "./badge-classes.table";
-import { addMonths, checkDate, checkText, checkUrl } from "./checks";
 import { requireIssuerRole } from "./issuers.service";
 import { hashedRecipient } from "./recipient";
-
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface AwardInput {
   email: string;
@@ -36,7 +34,7 @@ export interface AwardInput {
 export function checkAward(problems: Problems, badgeClass: BadgeClass, input: AwardInput, now: number) {
   const email = normalizeEmail(input.email ?? "");
   if (!email) problems.add("email", "Enter the recipient's email.");
-  else if (email.length > 254 || !EMAIL_PATTERN.test(email)) problems.add("email", `"${input.email}" is not a valid email address.`);
+  else if (!isEmailAddress(email)) problems.add("email", `"${input.email}" is not a valid email address.`);
   const recipientName = checkText(problems, "recipientName", "the recipient's name", input.recipientName, 200, false) || null;
   const narrative = checkText(problems, "narrative", "a narrative", input.narrative, 10000, false) || null;
   const evidence = (input.evidence ?? [])
@@ -91,14 +89,15 @@ export async function awardRow(
 export async function awardInsertWhere(
   ctx: Pick<AppContext, "db" | "ip">,
   badgeClass: BadgeClass,
-  award: { email: string; recipientName: string | null; narrative: string | null; evidence: Evidence[] },
+  award: { email: string; recipientName: string | null; narrative: string | null; evidence: Evidence[]; results: RubricResult[] },
   awardedBy: string,
   sourceKey: string,
   now: number,
 ) {
   const issuedOn = new Date(now);
   const expiresAt = badgeClass.validForMonths ? addMonths(issuedOn, badgeClass.validForMonths) : null;
-  const row = await awardRow(badgeClass, { ...award, issuedOn, expiresAt }, awardedBy, sourceKey, now);
+  const { results, ...rest } = award;
+  const row = { ...(await awardRow(badgeClass, { ...rest, issuedOn, expiresAt }, awardedBy, sourceKey, now)), results };
   const created = rowExists(ctx.db, awards, eq(awards.id, row.id));
   const notification = awardCreatedIntent(ctx.db, row.id, now, created);
   return {
@@ -248,9 +247,7 @@ export async function revokeAward(ctx: AppContext, user: User, input: { awardId:
   if (!revoked) throw ValidationError.field("awardId", "This award is already revoked.");
   afterCommit(ctx, [notification.id]);
   // Verifiers must see the revocation now, not when the edge cache expires.
-  await Promise.all(
-    [publicUrls(ctx.config.appUrl).assertion(award.id), ...documentsChangedByRevocation(ctx.config.appUrl, award)].map(purgePublicDocument),
-  );
+  purgeAfterCommit(ctx, [publicUrls(ctx.config.appUrl).assertion(award.id), ...documentsChangedByRevocation(ctx.config.appUrl, award)]);
   return revoked;
 }
 

@@ -33,10 +33,9 @@ const BackpackType = builder.objectRef<Awaited<ReturnType<typeof listBackpack>>>
 });
 
 builder.queryFields((t) => ({
-  backpack: t.field({
+  backpack: t.withAuth({ signedIn: true }).field({
     type: BackpackType,
     description: "Badges awarded to any of your verified emails, newest first.",
-    authScopes: { signedIn: true },
     args: {
       filter: t.arg({ type: BackpackFilterEnum, required: false, defaultValue: "all" }),
       includeHidden: t.arg.boolean({ required: false, defaultValue: false }),
@@ -44,7 +43,7 @@ builder.queryFields((t) => ({
       after: t.arg.string({ required: false }),
     },
     resolve: (_r, args, ctx) =>
-      listBackpack(ctx, ctx.user!, {
+      listBackpack(ctx, ctx.user, {
         filter: args.filter ?? "all",
         includeHidden: args.includeHidden ?? false,
         first: args.first ?? 24,
@@ -55,13 +54,12 @@ builder.queryFields((t) => ({
         throw error;
       }),
   }),
-  backpackBadge: t.field({
+  backpackBadge: t.withAuth({ signedIn: true }).field({
     type: AwardType,
     nullable: true,
-    authScopes: { signedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => {
-      const award = await getOwnAward(ctx, ctx.user!, String(id));
+      const award = await getOwnAward(ctx, ctx.user, String(id));
       return award && !award.revokedAt ? award : null;
     },
   }),

@@ -2,6 +2,8 @@ import type { AppContext } from "../context";
 import { listsFor } from "../db/limits";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
+import { publicUrls } from "../lib/public-urls";
+import { AlignmentInput, AlignmentType } from "./alignment.graphql";
 import {
   ACHIEVEMENT_TYPES,
   createBadgeClass,
@@ -10,21 +12,9 @@ import {
   listBadgeClassesOfIssuers,
   updateBadgeClass,
 } from "./badge-classes.service";
-import type { Alignment } from "./badge-classes.table";
-import { imageUrl } from "./images";
 import { IssuerType, myRoleIn } from "./issuer.graphql";
 
 // A badge an issuer awards, and the issuer's list of them.
-
-const AlignmentType = builder.objectRef<Alignment>("Alignment").implement({
-  description: "A competency in a framework that the badge aligns to.",
-  fields: (t) => ({
-    name: t.exposeString("name"),
-    url: t.exposeString("url"),
-    code: t.exposeString("code", { nullable: true }),
-    framework: t.exposeString("framework", { nullable: true }),
-  }),
-});
 
 /** Loaded by id through the request's dataloader: fields returning a badge class may return its id. */
 export const BadgeClassType = builder.loadableObjectRef("BadgeClass", {
@@ -39,7 +29,7 @@ BadgeClassType.implement({
     issuer: t.field({ type: IssuerType, resolve: (b) => b.issuerId }),
     name: t.exposeString("name"),
     description: t.exposeString("description", { description: "The learning description." }),
-    imageUrl: t.string({ resolve: (b, _a, ctx) => imageUrl(ctx.config.appUrl, b.imageKey) }),
+    imageUrl: t.string({ resolve: (b, _a, ctx) => publicUrls(ctx.config.appUrl).image(b.imageKey) }),
     criteriaNarrative: t.exposeString("criteriaNarrative", { nullable: true, description: "Markdown." }),
     criteriaUrl: t.exposeString("criteriaUrl", { nullable: true }),
     learningOutcomes: t.exposeStringList("learningOutcomes"),
@@ -59,10 +49,6 @@ builder.objectField(IssuerType, "badgeClasses", (t) =>
     resolve: (issuer) => issuer.id,
   }),
 );
-
-const AlignmentInput = builder.inputType("AlignmentInput", {
-  fields: (t) => ({ name: t.string(), url: t.string(), code: t.string({ required: false }), framework: t.string({ required: false }) }),
-});
 
 const BadgeClassInput = builder.inputType("BadgeClassInput", {
   fields: (t) => ({
@@ -84,10 +70,9 @@ const BadgeClassInput = builder.inputType("BadgeClassInput", {
 });
 
 builder.queryFields((t) => ({
-  badgeClass: t.field({
+  badgeClass: t.withAuth({ signedIn: true }).field({
     type: BadgeClassType,
     nullable: true,
-    authScopes: { signedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => {
       const badgeClass = await getBadgeClass(ctx, String(id));
@@ -97,18 +82,16 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  createBadgeClass: t.field({
+  createBadgeClass: t.withAuth({ signedIn: true }).field({
     type: BadgeClassType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },
-    resolve: (_r, { issuerId, input }, ctx) => createBadgeClass(ctx, ctx.user!, String(issuerId), input),
+    resolve: (_r, { issuerId, input }, ctx) => createBadgeClass(ctx, ctx.user, String(issuerId), input),
   }),
-  updateBadgeClass: t.field({
+  updateBadgeClass: t.withAuth({ signedIn: true }).field({
     type: BadgeClassType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { id: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },
-    resolve: (_r, { id, input }, ctx) => updateBadgeClass(ctx, ctx.user!, String(id), input),
+    resolve: (_r, { id, input }, ctx) => updateBadgeClass(ctx, ctx.user, String(id), input),
   }),
 }));

@@ -3,11 +3,11 @@ import type { User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { inSlices } from "../db/limits";
+import { checkList, checkText, checkUrl } from "../lib/checks";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { uploadImage } from "../lib/images";
 import { type Alignment, type BadgeClass, badgeClasses } from "./badge-classes.table";
-import { checkList, checkText, checkUrl } from "./checks";
-import { uploadImage } from "./images";
 import { requireIssuerRole } from "./issuers.service";
 
 export const ACHIEVEMENT_TYPES = [

@@ -24,14 +24,13 @@ const BulkAwardReportType = builder.objectRef<Awaited<ReturnType<typeof bulkAwar
 });
 
 builder.mutationFields((t) => ({
-  bulkAward: t.field({
+  bulkAward: t.withAuth({ signedIn: true }).field({
     type: BulkAwardReportType,
     description:
       "Awards a badge class to every row of a CSV (header: email, name, narrative, evidence_url, issued_on, expires_on; only email required), or to none when any row has a problem. Uploading the same rows again awards nothing twice.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError, CsvRejectedError] },
     args: { badgeClassId: t.arg.id(), csv: t.arg.string({ required: false }), file: t.arg({ type: "File", required: false }) },
     resolve: async (_r, args, ctx) =>
-      bulkAward(ctx, ctx.user!, String(args.badgeClassId), args.file ? await args.file.text() : (args.csv ?? "")),
+      bulkAward(ctx, ctx.user, String(args.badgeClassId), args.file ? await args.file.text() : (args.csv ?? "")),
   }),
 }));

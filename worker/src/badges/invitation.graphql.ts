@@ -83,38 +83,34 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  inviteIssuerMember: t.field({
+  inviteIssuerMember: t.withAuth({ signedIn: true }).field({
     type: PendingInvitationType,
     description:
       "Emails an invitation to act for the issuer in `role`, replacing a pending one to the same address. The answer is the same whether or not the address has a Laurel account. Owners only.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id(), email: t.arg.string(), role: t.arg({ type: IssuerRoleEnum }) },
-    resolve: (_r, args, ctx) => inviteIssuerMember(ctx, ctx.user!, { issuerId: String(args.issuerId), email: args.email, role: args.role }),
+    resolve: (_r, args, ctx) => inviteIssuerMember(ctx, ctx.user, { issuerId: String(args.issuerId), email: args.email, role: args.role }),
   }),
-  resendIssuerInvitation: t.field({
+  resendIssuerInvitation: t.withAuth({ signedIn: true }).field({
     type: PendingInvitationType,
     description: "Emails a new link, valid for another week; the previous link stops working. Owners only.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError, InvitationUnavailableError] },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => resendIssuerInvitation(ctx, ctx.user!, String(id)),
+    resolve: (_r, { id }, ctx) => resendIssuerInvitation(ctx, ctx.user, String(id)),
   }),
-  revokeIssuerInvitation: t.field({
+  revokeIssuerInvitation: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
     description: "Withdraws a pending invitation; its link stops working. Owners only.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError, InvitationUnavailableError] },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => revokeIssuerInvitation(ctx, ctx.user!, String(id)),
+    resolve: (_r, { id }, ctx) => revokeIssuerInvitation(ctx, ctx.user, String(id)),
   }),
-  acceptIssuerInvitation: t.field({
+  acceptIssuerInvitation: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
     description: "Joins the issuer in the invited role. The signed-in account must hold the invited address as a verified email.",
-    authScopes: { signedIn: true },
     errors: { types: [InvitationUnavailableError, InvitationAddressError] },
     args: { token: t.arg.string() },
-    resolve: (_r, { token }, ctx) => acceptIssuerInvitation(ctx, ctx.user!, token),
+    resolve: (_r, { token }, ctx) => acceptIssuerInvitation(ctx, ctx.user, token),
   }),
   declineIssuerInvitation: t.field({
     type: InvitationType,

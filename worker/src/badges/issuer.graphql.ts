@@ -4,7 +4,7 @@ import { GraphQLError } from "graphql";
 import type { AppContext } from "../context";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
-import { imageUrl } from "./images";
+import { publicUrls } from "../lib/public-urls";
 import { createIssuer, getIssuers, type IssuerAction, listMyIssuers, roleAllows, rolesOf, updateIssuer } from "./issuers.service";
 import { ISSUER_ROLES, type Issuer, type IssuerRole } from "./issuers.table";
 
@@ -58,7 +58,7 @@ IssuerType.implement({
     url: t.exposeString("url"),
     email: t.exposeString("email"),
     description: t.exposeString("description"),
-    imageUrl: t.string({ nullable: true, resolve: (i, _a, ctx) => (i.imageKey ? imageUrl(ctx.config.appUrl, i.imageKey) : null) }),
+    imageUrl: t.string({ nullable: true, resolve: (i, _a, ctx) => (i.imageKey ? publicUrls(ctx.config.appUrl).image(i.imageKey) : null) }),
     myRole: t.field({ type: IssuerRoleEnum, nullable: true, resolve: (i, _a, ctx) => (ctx.user ? myRoleIn(ctx, i.id) : null) }),
   }),
 });
@@ -74,31 +74,28 @@ const IssuerInput = builder.inputType("IssuerInput", {
 });
 
 builder.queryFields((t) => ({
-  myIssuers: t.field({ type: [IssuerType], authScopes: { signedIn: true }, resolve: (_r, _a, ctx) => listMyIssuers(ctx, ctx.user!) }),
-  issuer: t.field({
+  myIssuers: t.withAuth({ signedIn: true }).field({ type: [IssuerType], resolve: (_r, _a, ctx) => listMyIssuers(ctx, ctx.user) }),
+  issuer: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
     nullable: true,
     description: "An issuer you are a member of.",
-    authScopes: { signedIn: true },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => ((await myRoleIn(ctx, String(id))) ? String(id) : null),
   }),
 }));
 
 builder.mutationFields((t) => ({
-  createIssuer: t.field({
+  createIssuer: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
     description: "Creates an issuer; you become its owner.",
-    authScopes: { signedIn: true },
     errors: {},
     args: { input: t.arg({ type: IssuerInput }) },
-    resolve: (_r, { input }, ctx) => createIssuer(ctx, ctx.user!, input),
+    resolve: (_r, { input }, ctx) => createIssuer(ctx, ctx.user, input),
   }),
-  updateIssuer: t.field({
+  updateIssuer: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { id: t.arg.id(), input: t.arg({ type: IssuerInput }) },
-    resolve: (_r, { id, input }, ctx) => updateIssuer(ctx, ctx.user!, String(id), input),
+    resolve: (_r, { id, input }, ctx) => updateIssuer(ctx, ctx.user, String(id), input),
   }),
 }));

@@ -1,14 +1,14 @@
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import { type User, users } from "../accounts/accounts.table";
-import { normalizeEmail } from "../accounts/validation";
 import { auditInsert, auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
 import { rowExists } from "../db/conditional";
 import { inSlices } from "../db/limits";
+import { checkText, checkUrl } from "../lib/checks";
+import { normalizeEmail } from "../lib/email-address";
 import { ForbiddenError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { checkText, checkUrl } from "./checks";
-import { uploadImage } from "./images";
+import { uploadImage } from "../lib/images";
 import { type Issuer, type IssuerRole, issuerMembers, issuers } from "./issuers.table";
 
 /** What each role may do; owners can do everything. */

@@ -26,25 +26,23 @@ builder.objectField(IssuerType, "members", (t) =>
 );
 
 builder.mutationFields((t) => ({
-  setIssuerMemberRole: t.field({
+  setIssuerMemberRole: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
     description:
       "Changes a member's role; an issuer keeps at least one owner. Owners only. New members join by invitation (inviteIssuerMember).",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id(), userId: t.arg.id(), role: t.arg({ type: IssuerRoleEnum }) },
     resolve: async (_r, args, ctx) => {
-      await setIssuerMemberRole(ctx, ctx.user!, { issuerId: String(args.issuerId), userId: String(args.userId), role: args.role });
+      await setIssuerMemberRole(ctx, ctx.user, { issuerId: String(args.issuerId), userId: String(args.userId), role: args.role });
       return IssuerType.getDataloader(ctx).load(String(args.issuerId));
     },
   }),
-  removeIssuerMember: t.field({
+  removeIssuerMember: t.withAuth({ signedIn: true }).field({
     type: IssuerType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id(), userId: t.arg.id() },
     resolve: async (_r, args, ctx) => {
-      await removeIssuerMember(ctx, ctx.user!, { issuerId: String(args.issuerId), userId: String(args.userId) });
+      await removeIssuerMember(ctx, ctx.user, { issuerId: String(args.issuerId), userId: String(args.userId) });
       return IssuerType.getDataloader(ctx).load(String(args.issuerId));
     },
   }),

@@ -5,7 +5,7 @@ import { TestClient } from "../../test/client";
 import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { getUserById } from "../accounts/accounts.service";
 import { backgroundContext } from "../context";
-import { createDb } from "../db/client";
+import { createDb } from "../database";
 import { graphqlServer } from "../graphql/yoga";
 
 // Nesting must not multiply D1 queries: the dataloaders batch each level, so a page of ten

@@ -3,9 +3,9 @@ import type { AppContext } from "../context";
 import { listsFor } from "../db/limits";
 import { builder } from "../graphql/builder";
 import { NotFoundError } from "../lib/errors";
+import { publicUrls } from "../lib/public-urls";
 import {
   badgesOfCollections,
-  collectionUrl,
   createCollection,
   deleteCollection,
   getOwnCollection,
@@ -28,7 +28,7 @@ const CollectionType = builder.objectRef<SharedCollection>("Collection").impleme
       nullable: true,
       description:
         "The public page's link, in shareCollection's answer only: Laurel keeps just a hash of it and cannot show it again (sharing again makes a new link). Null everywhere else.",
-      resolve: (c, _x, ctx) => (c.shareToken ? collectionUrl(ctx.config.appUrl, c.shareToken) : null),
+      resolve: (c, _x, ctx) => (c.shareToken ? publicUrls(ctx.config.appUrl).collection(c.shareToken) : null),
     }),
     sharedAt: t.field({
       type: "DateTime",
@@ -60,67 +60,59 @@ const CollectionInput = builder.inputType("CollectionInput", {
 });
 
 builder.queryFields((t) => ({
-  myCollections: t.field({
+  myCollections: t.withAuth({ signedIn: true }).field({
     type: [CollectionType],
-    authScopes: { signedIn: true },
-    resolve: (_r, _a, ctx) => listMyCollections(ctx, ctx.user!),
+    resolve: (_r, _a, ctx) => listMyCollections(ctx, ctx.user),
   }),
-  collection: t.field({
+  collection: t.withAuth({ signedIn: true }).field({
     type: CollectionType,
     nullable: true,
-    authScopes: { signedIn: true },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => getOwnCollection(ctx, ctx.user!, String(id)),
+    resolve: (_r, { id }, ctx) => getOwnCollection(ctx, ctx.user, String(id)),
   }),
 }));
 
 builder.mutationFields((t) => ({
-  createCollection: t.field({
+  createCollection: t.withAuth({ signedIn: true }).field({
     type: CollectionType,
-    authScopes: { signedIn: true },
     errors: {},
     args: { input: t.arg({ type: CollectionInput }) },
-    resolve: (_r, { input }, ctx) => createCollection(ctx, ctx.user!, input),
+    resolve: (_r, { input }, ctx) => createCollection(ctx, ctx.user, input),
   }),
-  updateCollection: t.field({
+  updateCollection: t.withAuth({ signedIn: true }).field({
     type: CollectionType,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id(), input: t.arg({ type: CollectionInput }) },
-    resolve: (_r, { id, input }, ctx) => updateCollection(ctx, ctx.user!, String(id), input),
+    resolve: (_r, { id, input }, ctx) => updateCollection(ctx, ctx.user, String(id), input),
   }),
-  setCollectionBadges: t.field({
+  setCollectionBadges: t.withAuth({ signedIn: true }).field({
     type: CollectionType,
     description: "Replaces the collection's badges with these, in this order (badges from your backpack only).",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id(), awardIds: t.arg.idList() },
-    resolve: (_r, { id, awardIds }, ctx) => setCollectionBadges(ctx, ctx.user!, String(id), awardIds.map(String)),
+    resolve: (_r, { id, awardIds }, ctx) => setCollectionBadges(ctx, ctx.user, String(id), awardIds.map(String)),
   }),
-  shareCollection: t.field({
+  shareCollection: t.withAuth({ signedIn: true }).field({
     type: CollectionType,
     description: "Shares the collection under a new link; any earlier link stops working.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => shareCollection(ctx, ctx.user!, String(id)),
+    resolve: (_r, { id }, ctx) => shareCollection(ctx, ctx.user, String(id)),
   }),
-  unshareCollection: t.field({
+  unshareCollection: t.withAuth({ signedIn: true }).field({
     type: CollectionType,
     description: "Stops sharing: the public link answers 404 from now on.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => unshareCollection(ctx, ctx.user!, String(id)),
+    resolve: (_r, { id }, ctx) => unshareCollection(ctx, ctx.user, String(id)),
   }),
-  deleteCollection: t.field({
+  deleteCollection: t.withAuth({ signedIn: true }).field({
     type: CollectionDeleted,
     description: "Deletes the collection; its public link stops working. The badges stay in your backpack.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => {
-      await deleteCollection(ctx, ctx.user!, String(id));
+      await deleteCollection(ctx, ctx.user, String(id));
       return { id: String(id) };
     },
   }),

@@ -1,15 +1,14 @@
 import { Hono } from "hono";
 import { getUserById } from "../accounts/accounts.service";
 import { getBadgeClasses } from "../badges/badge-classes.service";
-import { imageUrl } from "../badges/images";
 import { getIssuers } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { getConfig } from "../env";
 import { escapeHtml } from "../lib/html";
-import { publicUrls } from "../verification/ob2";
+import { publicUrls } from "../lib/public-urls";
 import { publicPage } from "../verification/page";
 import { jsonLd, respond } from "../verification/public-response";
-import { collectionBadges, collectionCacheUrl, collectionUrl, getSharedCollection, shareTokenHash } from "./collections.service";
+import { collectionBadges, collectionCacheUrl, getSharedCollection, shareTokenHash } from "./collections.service";
 import type { Collection } from "./collections.table";
 
 /** `GET /public/collections/:token`: a shared collection, as a page for people or JSON for tools. */
@@ -40,7 +39,7 @@ async function publicView(ctx: AppContext, collection: Collection) {
         assertion: publicUrls(ctx.config.appUrl).assertion(award.id),
         name: badgeClass.name,
         issuer: issuer.name,
-        image: imageUrl(ctx.config.appUrl, badgeClass.imageKey),
+        image: publicUrls(ctx.config.appUrl).image(badgeClass.imageKey),
         issuedOn: award.issuedOn.toISOString(),
       },
     ];
@@ -57,7 +56,7 @@ collectionRoutes.get("/collections/:token", async (c) => {
     async (ctx, variant) => {
       const collection = await getSharedCollection(ctx, hash);
       if (!collection) return null;
-      const url = collectionUrl(ctx.config.appUrl, token);
+      const url = publicUrls(ctx.config.appUrl).collection(token);
       const { owner, badges } = await publicView(ctx, collection);
       if (variant === "json") {
         return {

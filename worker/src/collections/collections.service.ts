@@ -3,19 +3,17 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { emails, type User } from "../accounts/accounts.table";
 import { auditInsert, auditInsertWhere } from "../audit/audit";
 import { type Award, awards } from "../badges/awards.table";
-import { checkText } from "../badges/checks";
 import type { AppContext } from "../context";
 import { insertWhere, rowExists } from "../db/conditional";
 import { inSlices } from "../db/limits";
+import { purgeAfterCommit } from "../http/edge-cache";
+import { checkText } from "../lib/checks";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { purgePublicDocument } from "../verification/edge-cache";
 import { type Collection, collectionItems, collections } from "./collections.table";
 
 export const MAX_BADGES_PER_COLLECTION = 100;
-
-export const collectionUrl = (appUrl: string, token: string) => `${appUrl}/public/collections/${token}`;
 
 /** A collection with the token of the link just made: only shareCollection's answer has it. */
 export type SharedCollection = Collection & { shareToken?: string };
@@ -93,8 +91,8 @@ export async function createCollection(ctx: AppContext, user: User, input: Colle
 }
 
 /** Purges the public page after a change, so the shared link shows it now. */
-async function changed(ctx: AppContext, collection: Collection) {
-  if (collection.shareTokenHash) await purgePublicDocument(collectionCacheUrl(ctx.config.appUrl, collection.shareTokenHash));
+function changed(ctx: AppContext, collection: Collection) {
+  if (collection.shareTokenHash) purgeAfterCommit(ctx, [collectionCacheUrl(ctx.config.appUrl, collection.shareTokenHash)]);
 }
 
 export async function updateCollection(ctx: AppContext, user: User, id: string, input: CollectionInput): Promise<Collection> {
@@ -109,7 +107,7 @@ export async function updateCollection(ctx: AppContext, user: User, id: string, 
       .returning(),
   ]);
   if (!updated[0]) throw new NotFoundError(NOT_FOUND);
-  await changed(ctx, collection);
+  changed(ctx, collection);
   return updated[0];
 }
 
@@ -150,7 +148,7 @@ export async function setCollectionBadges(ctx: AppContext, user: User, id: strin
     ctx.db.update(collections).set({ updatedAt: now }).where(owned(user, id)).returning(),
   ]);
   if ((rest.at(-1) as Collection[]).length === 0) throw new NotFoundError(NOT_FOUND);
-  await changed(ctx, collection);
+  changed(ctx, collection);
   return { ...collection, updatedAt: now };
 }
 
@@ -168,7 +166,7 @@ export async function shareCollection(ctx: AppContext, user: User, id: string): 
       .returning(),
   ]);
   if (!updated[0]) throw new NotFoundError(NOT_FOUND);
-  await changed(ctx, collection);
+  changed(ctx, collection);
   return { ...updated[0], shareToken };
 }
 
@@ -184,7 +182,7 @@ export async function unshareCollection(ctx: AppContext, user: User, id: string)
       .where(shared)
       .returning(),
   ]);
-  await changed(ctx, collection);
+  changed(ctx, collection);
   if (updated[0]) return updated[0];
   return requireOwnCollection(ctx, user, id);
 }
@@ -197,7 +195,7 @@ export async function deleteCollection(ctx: AppContext, user: User, id: string):
     ctx.db.delete(collections).where(owned(user, id)).returning({ id: collections.id }),
   ]);
   if (!deleted[0]) throw new NotFoundError(NOT_FOUND);
-  await changed(ctx, collection);
+  changed(ctx, collection);
 }
 
 /** The badges of these collections, in each one's order, tagged with the collection they are in. */

@@ -1,6 +1,6 @@
 import { exists, getTableColumns, is, SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Db } from "./client";
+import type { Db } from "../database";
 
 /**
  * `INSERT INTO table SELECT <values> WHERE condition`, unexecuted: the row is written only if

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
-import { BOOKMARK_COOKIE, readFrom } from "./client";
+import { BOOKMARK_COOKIE, readFrom } from "./bookmark";
 
 describe("D1 read replicas (Sessions API)", () => {
   it("hands the browser the newest bookmark and starts its next request from it", async () => {

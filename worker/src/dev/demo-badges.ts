@@ -4,12 +4,12 @@ import { auditInsert } from "../audit/audit";
 import { awardRow, checkAward } from "../badges/awards.service";
 import { awards } from "../badges/awards.table";
 import { badgeClasses } from "../badges/badge-classes.table";
-import { checkImage, storeImage } from "../badges/images";
 import { invitationWrites } from "../badges/invitations.service";
 import { issuerMembers, issuers } from "../badges/issuers.table";
 import type { AppContext } from "../context";
 import { Problems } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { checkImage, storeImage } from "../lib/images";
 import { afterCommit } from "../outbox/enqueue";
 
 /** The address of the demo issuer's pending invitation (no account uses it). */

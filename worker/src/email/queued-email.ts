@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import type { OutboxEvent } from "../outbox/deliver";
 import { type OutboxWrite, sealedOutboxInsert } from "../outbox/intents";
 import type { EmailMessage, Mailer } from "./message";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import { createDb } from "../db/client";
+import { createDb } from "../database";
 import { getConfig } from "../env";
 import { buildMime } from "./mime";
 import { createMailer } from "./transports";

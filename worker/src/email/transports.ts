@@ -1,5 +1,5 @@
 import { EmailMessage as CloudflareEmailMessage } from "cloudflare:email";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import type { Config } from "../env";
 import { newId } from "../lib/ids";
 import type { EmailMessage, Mailer } from "./message";

@@ -13,6 +13,7 @@ import "../auth/setup.graphql";
 import "../auth/second-factor.graphql";
 import "../auth/password-change.graphql";
 import "../badges/issuer.graphql";
+import "../badges/alignment.graphql";
 import "../badges/badge-class.graphql";
 import "../badges/members.graphql";
 import "../badges/invitation.graphql";

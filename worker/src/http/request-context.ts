@@ -1,7 +1,7 @@
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { type AppContext, createAppContext } from "../context";
-import { BOOKMARK_COOKIE, readFrom } from "../db/client";
+import { BOOKMARK_COOKIE, readFrom } from "../db/bookmark";
 import { cookieJar } from "./cookies";
 
 /** Replicas catch up in seconds; an hour covers a tab left open between a write and a read. */

@@ -52,10 +52,10 @@ const MfaSettingsType = builder.objectRef<MfaSettings>("MfaSettings").implement(
       nullable: true,
       resolve: (s, _args, ctx) => getRecoveryCodeCreatedAt(ctx, s.userId),
     }),
-    rememberedDevices: t.field({
+    rememberedDevices: t.withAuth({ signedIn: true }).field({
       type: [RememberedDeviceType],
       resolve: async (_s, _args, ctx) => {
-        const devices = await listRememberedDevices(ctx, ctx.user!, ctx.now());
+        const devices = await listRememberedDevices(ctx, ctx.user, ctx.now());
         return Promise.all(devices.map(async (d) => ({ ...d, current: await isCurrentDevice(ctx, d) })));
       },
     }),
@@ -69,63 +69,57 @@ async function settingsOf(ctx: { db: Parameters<typeof getActiveAuthenticator>[0
 // ---- Settings ------------------------------------------------------------------------------
 
 builder.queryField("myMfa", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: MfaSettingsType,
-    authScopes: { signedIn: true },
-    resolve: (_root, _args, ctx) => settingsOf(ctx, ctx.user!.id),
+    resolve: (_root, _args, ctx) => settingsOf(ctx, ctx.user.id),
   }),
 );
 
 builder.mutationField("beginAuthenticatorReplacement", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: MfaEnrolmentType,
     description: "Needs the password (when the account has one) and a code from the current app.",
-    authScopes: { signedIn: true },
     errors: { types: [InvalidCodeError, RateLimitedError] },
     args: { password: t.arg.string({ required: false }), code: t.arg.string() },
-    resolve: (_root, args, ctx) => beginAuthenticatorReplacement(ctx, ctx.user!, args),
+    resolve: (_root, args, ctx) => beginAuthenticatorReplacement(ctx, ctx.user, args),
   }),
 );
 
 builder.mutationField("confirmAuthenticatorReplacement", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: MfaSettingsType,
     description: "A code from the new app makes it the only authenticator.",
-    authScopes: { signedIn: true },
     errors: { types: [InvalidCodeError] },
     args: { code: t.arg.string() },
     resolve: async (_root, args, ctx) => {
-      await confirmAuthenticatorReplacement(ctx, ctx.user!, args);
-      return settingsOf(ctx, ctx.user!.id);
+      await confirmAuthenticatorReplacement(ctx, ctx.user, args);
+      return settingsOf(ctx, ctx.user.id);
     },
   }),
 );
 
 builder.mutationField("regenerateRecoveryCode", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: RecoveryCodeIssuedType,
-    authScopes: { signedIn: true },
     errors: { types: [InvalidCodeError, RateLimitedError] },
     args: { code: t.arg.string({ description: "A current code from the authenticator app." }) },
-    resolve: (_root, args, ctx) => regenerateRecoveryCode(ctx, ctx.user!, args),
+    resolve: (_root, args, ctx) => regenerateRecoveryCode(ctx, ctx.user, args),
   }),
 );
 
 builder.mutationField("forgetRememberedDevices", (t) =>
-  t.int({
+  t.withAuth({ signedIn: true }).int({
     description: "Every remembered browser asks for a code again; returns how many were forgotten.",
-    authScopes: { signedIn: true },
-    resolve: (_root, _args, ctx) => forgetRememberedDevices(ctx, ctx.user!),
+    resolve: (_root, _args, ctx) => forgetRememberedDevices(ctx, ctx.user),
   }),
 );
 
 builder.mutationField("resetUserMfa", (t) =>
-  t.field({
+  t.withAuth({ staff: true }).field({
     type: UserType,
     description: "Staff only: removes a locked-out user's authenticator and recovery code (audited; the user is emailed).",
-    authScopes: { staff: true },
     errors: { types: [NotFoundError] },
     args: { userId: t.arg.id(), reason: t.arg.string() },
-    resolve: (_root, args, ctx) => resetUserMfa(ctx, ctx.user!, { userId: String(args.userId), reason: args.reason }),
+    resolve: (_root, args, ctx) => resetUserMfa(ctx, ctx.user, { userId: String(args.userId), reason: args.reason }),
   }),
 );

@@ -5,6 +5,7 @@ import { verifyPassword } from "../accounts/password";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { emailIntent } from "../email/queued-email";
+import { inBackground } from "../http/background";
 import { InvalidCodeError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { afterCommit } from "../outbox/enqueue";
 import { clearAttemptsStatement } from "../throttling/guard";
@@ -135,7 +136,8 @@ export async function resetUserMfa(ctx: AppContext, staff: User, input: { userId
     mail.statement,
   ]);
   afterCommit(ctx, [mail.id]);
-  // Its sessions end by credentialsChangedAt, which every request checks (sessions/visitor.ts).
-  await forgetAllDevices(ctx, user.id);
+  // Its sessions end by credentialsChangedAt, which every request checks (sessions/visitor.ts),
+  // and its devices by devicesTrustedFrom: deleting them from KV only tidies.
+  inBackground(ctx, "mfa reset: forgetting remembered devices", () => forgetAllDevices(ctx, user.id));
   return updated[0]!;
 }

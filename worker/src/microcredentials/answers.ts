@@ -1,4 +1,4 @@
-import { checkUrl } from "../badges/checks";
+import { checkUrl } from "../lib/checks";
 import type { Problems } from "../lib/errors";
 import type { SubmissionPart } from "./micro-credentials.table";
 import type { Answers } from "./submissions.table";

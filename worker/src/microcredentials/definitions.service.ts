@@ -3,9 +3,9 @@ import type { User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import { requireBadgeClass } from "../badges/badge-classes.service";
 import { badgeClasses } from "../badges/badge-classes.table";
-import { checkList, checkText, checkUrl } from "../badges/checks";
 import { requireIssuerRole } from "../badges/issuers.service";
 import type { AppContext } from "../context";
+import { checkList, checkText, checkUrl } from "../lib/checks";
 import { Problems } from "../lib/errors";
 import {
   type MicroCredential,

@@ -68,14 +68,13 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  setMicroCredential: t.field({
+  setMicroCredential: t.withAuth({ signedIn: true }).field({
     type: MicroCredentialType,
     description: "Makes a badge class a micro-credential, or changes its definition. Owners and editors.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { badgeClassId: t.arg.id(), input: t.arg({ type: MicroCredentialInput }) },
     resolve: (_r, { badgeClassId, input }, ctx) =>
-      setMicroCredential(ctx, ctx.user!, String(badgeClassId), {
+      setMicroCredential(ctx, ctx.user, String(badgeClassId), {
         ...input,
         parts: input.parts.map((p) => ({ ...p, id: p.id ? String(p.id) : null })),
         criteria: input.criteria.map((c) => ({ ...c, id: c.id ? String(c.id) : null })),

@@ -40,8 +40,9 @@ function parseCursor(raw: string | null | undefined) {
   return match ? { submittedAt: Number(match[1]), id: match[2]! } : null;
 }
 
+// issuerOnly's scope replaces withAuth's at run time and requires a user as well; withAuth types the context.
 builder.objectField(IssuerType, "submissionQueue", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: QueuePageType,
     description: "Submissions waiting for review, oldest hand-in first. Owners and assessors; anyone else gets FORBIDDEN.",
     ...issuerOnly("review", "Only the issuer's owners and assessors see its submissions."),
@@ -52,7 +53,7 @@ builder.objectField(IssuerType, "submissionQueue", (t) =>
       after: t.arg.string({ required: false }),
     },
     resolve: (issuer, args, ctx) =>
-      listQueue(ctx, ctx.user!, issuer.id, {
+      listQueue(ctx, ctx.user, issuer.id, {
         badgeClassId: args.badgeClassId ? String(args.badgeClassId) : null,
         states: args.states ?? null,
         first: Math.min(Math.max(args.first ?? 25, 1), 100),
@@ -68,18 +69,16 @@ const ScoreInput = builder.inputType("CriterionScoreInput", {
 const REVIEW_ERRORS = [NotFoundError, ForbiddenError, SubmissionStateError, SubmissionClaimedError];
 
 builder.mutationFields((t) => ({
-  claimSubmission: t.field({
+  claimSubmission: t.withAuth({ signedIn: true }).field({
     type: SubmissionType,
     description: "Takes a submission for review; others see it claimed until the claim lapses (2 hours).",
-    authScopes: { signedIn: true },
     errors: { types: REVIEW_ERRORS },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => claimSubmission(ctx, ctx.user!, String(id)),
+    resolve: (_r, { id }, ctx) => claimSubmission(ctx, ctx.user, String(id)),
   }),
-  decideSubmission: t.field({
+  decideSubmission: t.withAuth({ signedIn: true }).field({
     type: SubmissionType,
     description: "Award, return for revision, or deny, with a score per rubric criterion. Exactly one decision per round wins.",
-    authScopes: { signedIn: true },
     errors: { types: REVIEW_ERRORS },
     args: {
       id: t.arg.id(),
@@ -88,7 +87,7 @@ builder.mutationFields((t) => ({
       comment: t.arg.string({ required: false }),
     },
     resolve: (_r, args, ctx) =>
-      decideSubmission(ctx, ctx.user!, String(args.id), {
+      decideSubmission(ctx, ctx.user, String(args.id), {
         decision: args.decision,
         scores: args.scores.map((s) => ({ ...s, criterionId: String(s.criterionId) })),
         comment: args.comment,

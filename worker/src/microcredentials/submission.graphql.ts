@@ -8,8 +8,9 @@ import { NotFoundError } from "../lib/errors";
 import { DAY } from "../lib/time";
 import { getMicroCredential } from "./definitions.service";
 import { PrerequisitesMissingError, SubmissionStateError } from "./errors";
+import { evidenceUrl } from "./evidence-files.service";
 import { MicroCredentialType } from "./micro-credential.graphql";
-import { listReviews } from "./reviews.service";
+import { listReviews, type QueueItem } from "./reviews.service";
 import { SubmissionReviewType } from "./submission-review.graphql";
 import { SubmissionStateEnum } from "./submission-state.graphql";
 import {
@@ -35,6 +36,11 @@ const AnswerType = builder.objectRef<Answer & { partId: string }>("SubmissionAns
     fileName: t.string({ nullable: true, resolve: (a) => a.file?.name ?? null }),
     fileType: t.string({ nullable: true, resolve: (a) => a.file?.type ?? null }),
     fileSize: t.int({ nullable: true, resolve: (a) => a.file?.size ?? null }),
+    fileUrl: t.string({
+      nullable: true,
+      description: "A link to the file that works for 10 minutes, in your session only.",
+      resolve: (a, _x, ctx) => (a.file && ctx.user ? evidenceUrl(ctx, a.file.key, ctx.user.id) : null),
+    }),
   }),
 });
 
@@ -63,6 +69,8 @@ const AttemptType = builder.objectRef<Awaited<ReturnType<typeof listAttempts>>[n
  * is made; the learner always sees their own.
  */
 async function learnerShown(ctx: AppContext, s: Submission): Promise<boolean> {
+  // A queue page carries what it may show, from the same query as the page.
+  if ("preview" in s) return (s as QueueItem).preview !== null;
   if (ctx.user?.id === s.learnerId) return true;
   if (!UNDECIDED.includes(s.state)) return true;
   return !(await getMicroCredential(ctx, s.badgeClassId))?.blindReview;
@@ -87,6 +95,7 @@ export const SubmissionType = builder.objectRef<Submission>("Submission").implem
       description: "Null for an assessor under blind review until the decision.",
       resolve: async (s, _a, ctx) => {
         if (!(await learnerShown(ctx, s))) return null;
+        if ("preview" in s) return (s as QueueItem).preview!.name;
         const learner = await getUserById(ctx, s.learnerId);
         return learner ? `${learner.firstName} ${learner.lastName}`.trim() : null;
       },
@@ -94,7 +103,10 @@ export const SubmissionType = builder.objectRef<Submission>("Submission").implem
     learnerEmail: t.string({
       nullable: true,
       description: "Null for an assessor under blind review until the decision.",
-      resolve: async (s, _a, ctx) => ((await learnerShown(ctx, s)) ? getPrimaryEmail(ctx, s.learnerId) : null),
+      resolve: async (s, _a, ctx) => {
+        if (!(await learnerShown(ctx, s))) return null;
+        return "preview" in s ? (s as QueueItem).preview!.email : getPrimaryEmail(ctx, s.learnerId);
+      },
     }),
     claimed: t.boolean({
       description: "An assessor holds a live claim on it.",
@@ -132,21 +144,19 @@ const AnswerInput = builder.inputType("SubmissionAnswerInput", {
 });
 
 builder.queryFields((t) => ({
-  mySubmissions: t.field({
+  mySubmissions: t.withAuth({ signedIn: true }).field({
     type: [SubmissionType],
     description: "Your submissions, most recently changed first.",
-    authScopes: { signedIn: true },
     args: { first: t.arg.int({ required: false, defaultValue: 50 }) },
-    resolve: (_r, { first }, ctx) => listMySubmissions(ctx, ctx.user!, { first: Math.min(Math.max(first ?? 50, 1), 100) }),
+    resolve: (_r, { first }, ctx) => listMySubmissions(ctx, ctx.user, { first: Math.min(Math.max(first ?? 50, 1), 100) }),
   }),
-  submission: t.field({
+  submission: t.withAuth({ signedIn: true }).field({
     type: SubmissionType,
     nullable: true,
     description: "A submission you made, or one you review for its issuer.",
-    authScopes: { signedIn: true },
     args: { id: t.arg.id() },
     resolve: (_r, { id }, ctx) =>
-      requireVisibleSubmission(ctx, ctx.user!, String(id)).then(
+      requireVisibleSubmission(ctx, ctx.user, String(id)).then(
         (r) => r.submission,
         (error) => {
           if (error instanceof NotFoundError) return null;
@@ -159,18 +169,16 @@ builder.queryFields((t) => ({
 const LEARNER_ERRORS = [NotFoundError, SubmissionStateError, PrerequisitesMissingError];
 
 builder.mutationFields((t) => ({
-  startSubmission: t.field({
+  startSubmission: t.withAuth({ signedIn: true }).field({
     type: SubmissionType,
     description: "Starts a draft for a micro-credential; one live submission per learner.",
-    authScopes: { signedIn: true },
     errors: { types: LEARNER_ERRORS },
     args: { badgeClassId: t.arg.id() },
-    resolve: (_r, { badgeClassId }, ctx) => startSubmission(ctx, ctx.user!, String(badgeClassId)),
+    resolve: (_r, { badgeClassId }, ctx) => startSubmission(ctx, ctx.user, String(badgeClassId)),
   }),
-  saveSubmissionDraft: t.field({
+  saveSubmissionDraft: t.withAuth({ signedIn: true }).field({
     type: SubmissionType,
     description: "Saves answers as you go, while it is a draft or returned for revision.",
-    authScopes: { signedIn: true },
     errors: { types: LEARNER_ERRORS },
     args: {
       id: t.arg.id(),
@@ -178,32 +186,29 @@ builder.mutationFields((t) => ({
       publicNarrative: t.arg.string({ required: false, description: "What the credential says publicly about your evidence." }),
     },
     resolve: (_r, args, ctx) =>
-      saveSubmissionDraft(ctx, ctx.user!, String(args.id), {
+      saveSubmissionDraft(ctx, ctx.user, String(args.id), {
         answers: args.answers.map((a) => ({ ...a, partId: String(a.partId) })),
         publicNarrative: args.publicNarrative,
       }),
   }),
-  submitSubmission: t.field({
+  submitSubmission: t.withAuth({ signedIn: true }).field({
     type: SubmissionType,
-    authScopes: { signedIn: true },
     errors: { types: LEARNER_ERRORS },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => submitSubmission(ctx, ctx.user!, String(id)),
+    resolve: (_r, { id }, ctx) => submitSubmission(ctx, ctx.user, String(id)),
   }),
-  resubmitSubmission: t.field({
+  resubmitSubmission: t.withAuth({ signedIn: true }).field({
     type: SubmissionType,
     description: "Hands a returned submission in again, with a note to the assessor; earlier rounds and their feedback stay.",
-    authScopes: { signedIn: true },
     errors: { types: LEARNER_ERRORS },
     args: { id: t.arg.id(), note: t.arg.string({ required: false }) },
-    resolve: (_r, { id, note }, ctx) => resubmitSubmission(ctx, ctx.user!, String(id), note),
+    resolve: (_r, { id, note }, ctx) => resubmitSubmission(ctx, ctx.user, String(id), note),
   }),
-  withdrawSubmission: t.field({
+  withdrawSubmission: t.withAuth({ signedIn: true }).field({
     type: SubmissionType,
     description: "Takes the submission back before a decision.",
-    authScopes: { signedIn: true },
     errors: { types: LEARNER_ERRORS },
     args: { id: t.arg.id() },
-    resolve: (_r, { id }, ctx) => withdrawSubmission(ctx, ctx.user!, String(id)),
+    resolve: (_r, { id }, ctx) => withdrawSubmission(ctx, ctx.user, String(id)),
   }),
 }));

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import { reportError } from "../http/report-error";
 import { HOUR, MINUTE } from "../lib/time";
 import type { OutboxMessage } from "./enqueue";

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { reportError } from "../http/report-error";
+import type { Db } from "../database";
+import { inBackground } from "../http/background";
 import { DAY, MINUTE } from "../lib/time";
 import { outboxEvents } from "./outbox.table";
 
@@ -34,7 +34,7 @@ const KEEP_FAILED_MS = 30 * DAY;
  */
 export function afterCommit(ctx: OutboxDeps & { waitUntil(promise: Promise<unknown>): void }, eventIds: string[]): void {
   if (eventIds.length === 0) return;
-  ctx.waitUntil(enqueueEvents(ctx, eventIds).catch((error) => reportError(error, "outbox: handing events to the queue")));
+  inBackground(ctx, "outbox: handing events to the queue", () => enqueueEvents(ctx, eventIds));
 }
 
 async function enqueueEvents(ctx: OutboxDeps, eventIds: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import { insertWhere } from "../db/conditional";
 import { newId } from "../lib/ids";
 import { derivedSealingKey, open, seal } from "../lib/secret-box";

@@ -17,11 +17,9 @@ const SessionType = builder.objectRef<Session & { current: boolean }>("Session")
 });
 
 builder.queryField("mySessions", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: [SessionType],
-    authScopes: { signedIn: true },
-    resolve: async (_root, _args, ctx) =>
-      (await listLiveSessions(ctx, ctx.user!)).map((s) => ({ ...s, current: s.id === ctx.session?.id })),
+    resolve: async (_root, _args, ctx) => (await listLiveSessions(ctx, ctx.user)).map((s) => ({ ...s, current: s.id === ctx.session?.id })),
   }),
 );
 
@@ -40,25 +38,23 @@ const SessionRevoked = builder.objectRef<{ id: string }>("SessionRevoked").imple
 });
 
 builder.mutationField("revokeSession", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: SessionRevoked,
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
-      const sessions = await listLiveSessions(ctx, ctx.user!);
+      const sessions = await listLiveSessions(ctx, ctx.user);
       if (!sessions.some((s) => s.id === id)) throw new NotFoundError("That session has already ended.");
       if (id === ctx.session?.id) await endSession(ctx);
-      else await revokeSession(ctx, ctx.user!.id, String(id));
+      else await revokeSession(ctx, ctx.user.id, String(id));
       return { id: String(id) };
     },
   }),
 );
 
 builder.mutationField("signOutOtherSessions", (t) =>
-  t.int({
+  t.withAuth({ signedIn: true }).int({
     description: "Ends every other session of the signed-in user; returns how many ended.",
-    authScopes: { signedIn: true },
-    resolve: (_root, _args, ctx) => revokeAllSessions(ctx, ctx.user!.id, ctx.session?.id),
+    resolve: (_root, _args, ctx) => revokeAllSessions(ctx, ctx.user.id, ctx.session?.id),
   }),
 );

@@ -34,10 +34,9 @@ builder.queryField("ssoProviders", (t) =>
 );
 
 builder.queryField("mySsoIdentities", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: [SsoIdentityType],
-    authScopes: { signedIn: true },
-    resolve: (_root, _args, ctx) => mySsoIdentities(ctx, ctx.user!),
+    resolve: (_root, _args, ctx) => mySsoIdentities(ctx, ctx.user),
   }),
 );
 
@@ -46,14 +45,13 @@ const SsoIdentityUnlinked = builder.objectRef<{ id: string }>("SsoIdentityUnlink
 });
 
 builder.mutationField("unlinkSsoIdentity", (t) =>
-  t.field({
+  t.withAuth({ signedIn: true }).field({
     type: SsoIdentityUnlinked,
     description: "Refused (ForbiddenError) when it would leave the account with no way to sign in.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
-      const deleted = await unlinkIdentity(ctx, ctx.user!, String(id));
+      const deleted = await unlinkIdentity(ctx, ctx.user, String(id));
       return { id: deleted.id };
     },
   }),

@@ -25,12 +25,13 @@ export async function startSsoFlow(
   provider: SsoProviderConfig,
   options: { purpose: SsoPurpose; returnTo: string },
 ): Promise<string> {
-  if (options.purpose === "link" && !ctx.user) throw new SsoError("sign-in-required", "link without a session");
+  const userId = options.purpose === "link" ? (ctx.user?.id ?? null) : null;
+  if (options.purpose === "link" && !userId) throw new SsoError("sign-in-required", "link without a session");
   const discovery = await discover(provider, ctx.now());
   const flow = await storeFlow(ctx, {
     provider: provider.name,
     purpose: options.purpose,
-    userId: options.purpose === "link" ? ctx.user!.id : null,
+    userId,
     returnTo: options.returnTo,
   });
   return authorizationUrl(discovery, provider, { ...flow, redirectUri: redirectUri(ctx.config.appUrl, provider) });

@@ -16,6 +16,12 @@ const userByEmail = (email: string) =>
   env.DB.prepare("select u.* from users u join emails e on e.user_id = u.id where e.address = ?")
     .bind(email)
     .first<Record<string, unknown>>();
+/** The user row owning the address; fails the test when there is none. */
+async function existingUserByEmail(email: string): Promise<Record<string, unknown>> {
+  const row = await userByEmail(email);
+  if (!row) throw new Error(`no user owns ${email}`);
+  return row;
+}
 const identitiesOf = async (userId: string) =>
   (await env.DB.prepare("select * from sso_identities where user_id = ? order by created_at").bind(userId).all<Record<string, unknown>>())
     .results;
@@ -92,15 +98,15 @@ describe("a new account", () => {
     expect((await client.gql(PENDING)).pendingSignIn).toMatchObject({ stage: "SETUP", email });
     expect((await client.gql(ME)).me).toBeNull();
 
-    const user = await userByEmail(email);
+    const user = await existingUserByEmail(email);
     expect(user).toMatchObject({ first_name: "Grace", last_name: "Hopper", password_hash: null, terms_version: "2026-11-01" });
-    expect(await identitiesOf(String(user!.id))).toMatchObject([
+    expect(await identitiesOf(String(user.id))).toMatchObject([
       { provider: "google", issuer: `${providerUrl()}/google`, email, email_verified: 1 },
     ]);
-    const audit = await auditOf(String(user!.id));
+    const audit = await auditOf(String(user.id));
     expect(audit[0]?.action).toBe("account.registered");
     expect(JSON.parse(audit[0]!.data)).toMatchObject({ email, via: "google" });
-    const pending = await env.DB.prepare("select method from pending_sign_ins where user_id = ?").bind(user!.id).first();
+    const pending = await env.DB.prepare("select method from pending_sign_ins where user_id = ?").bind(user.id).first();
     expect(pending).toEqual({ method: "google" });
   });
 
@@ -176,14 +182,14 @@ describe("an existing account", () => {
     const sub = uniqueSub();
     const first = uniqueEmail("before");
     await ssoRoundTrip(new TestClient(), { email: first, sub });
-    const user = await userByEmail(first);
+    const user = await existingUserByEmail(first);
 
     const changed = uniqueEmail("after");
     const client = new TestClient();
     expect(await ssoRoundTrip(client, { email: changed, sub, emailVerified: false })).toBe("/sign-in/continue?next=%2F");
     expect((await client.gql(PENDING)).pendingSignIn.email).toBe(first);
     expect(await userByEmail(changed)).toBeNull();
-    expect(await identitiesOf(String(user!.id))).toMatchObject([{ subject: sub, email: changed, email_verified: 0 }]);
+    expect(await identitiesOf(String(user.id))).toMatchObject([{ subject: sub, email: changed, email_verified: 0 }]);
 
     // The same address with another subject is another person at the provider.
     const other = new TestClient();
@@ -304,8 +310,8 @@ describe("Microsoft (multi-tenant)", () => {
     const tid = crypto.randomUUID();
     const client = new TestClient();
     expect(await ssoRoundTrip(client, { email, tid }, { provider: "microsoft" })).toBe("/sign-in/continue?next=%2F");
-    const user = await userByEmail(email);
-    expect(await identitiesOf(String(user!.id))).toMatchObject([
+    const user = await existingUserByEmail(email);
+    expect(await identitiesOf(String(user.id))).toMatchObject([
       { provider: "microsoft", issuer: `${providerUrl()}/microsoft/${tid}/v2.0` },
     ]);
   });
@@ -405,9 +411,9 @@ describe("unlinking", () => {
   it("refuses to remove the last way to sign in of an account without a password", async () => {
     const email = uniqueEmail("sso-only");
     await ssoRoundTrip(new TestClient(), { email, sub: uniqueSub() });
-    const user = await userByEmail(email);
+    const user = await existingUserByEmail(email);
     const client = new TestClient();
-    await signInAs(client, { id: String(user!.id) });
+    await signInAs(client, { id: String(user.id) });
     const [google] = (await client.gql(MY_SSO)).mySsoIdentities;
     const refused = (await client.gql(UNLINK, { id: google.id })).unlinkSsoIdentity;
     expect(refused.__typename).toBe("ForbiddenError");
@@ -425,12 +431,12 @@ describe("unlinking", () => {
   it("cannot touch another user's identity", async () => {
     const email = uniqueEmail("victim");
     await ssoRoundTrip(new TestClient(), { email, sub: uniqueSub() });
-    const victim = await userByEmail(email);
-    const [identity] = await identitiesOf(String(victim!.id));
+    const victim = await existingUserByEmail(email);
+    const [identity] = await identitiesOf(String(victim.id));
     const client = new TestClient();
     await signInAs(client, await createUser());
     expect((await client.gql(UNLINK, { id: identity!.id })).unlinkSsoIdentity.__typename).toBe("NotFoundError");
-    expect(await identitiesOf(String(victim!.id))).toHaveLength(1);
+    expect(await identitiesOf(String(victim.id))).toHaveLength(1);
   });
 
   it("needs a session", async () => {

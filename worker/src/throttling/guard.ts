@@ -1,6 +1,6 @@
 import { and, eq, gt, gte, inArray, lt, not, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../db/client";
+import type { Db } from "../database";
 import { randomToken } from "../lib/crypto";
 import { RateLimitedError } from "../lib/errors";
 import { MINUTE, SECOND } from "../lib/time";

@@ -22,6 +22,18 @@ export interface AttemptKey {
   key: string;
 }
 
+/**
+ * The policy `name`: `limit` attempts per window of `per` ms; the attempt that reaches the limit
+ * pauses the key for `pause` ms (the window's length unless given).
+ */
+function attemptPolicy(
+  name: string,
+  { limit, per, pause = per, onSuccess }: { limit: number; per: number; pause?: number; onSuccess: AttemptPolicy["onSuccess"] },
+  pausedMessage: AttemptPolicy["pausedMessage"],
+): AttemptPolicy {
+  return { name, limit, windowMs: per, pauseMs: pause, onSuccess, pausedMessage };
+}
+
 // Parts are URI-encoded, so ":" only ever separates them and a key prefix names exactly one address.
 const keyOf = (policy: AttemptPolicy, ...parts: string[]): AttemptKey => ({
   policy,
@@ -37,38 +49,25 @@ const codeEntryPaused = (duration: string) => `Too many wrong codes. Code entry 
 // account, so an unknown address is throttled exactly like a known one.
 
 /** Guesses at one address from one network: what stops an attacker without locking out the owner elsewhere. */
-export const PASSWORD_PER_ADDRESS_AND_IP: AttemptPolicy = {
-  name: "password:address-ip",
-  limit: 10,
-  windowMs: 15 * MINUTE,
-  pauseMs: 15 * MINUTE,
-  onSuccess: "clear",
-  pausedMessage: signInPaused,
-};
+export const PASSWORD_PER_ADDRESS_AND_IP = attemptPolicy(
+  "password:address-ip",
+  { limit: 10, per: 15 * MINUTE, onSuccess: "clear" },
+  signInPaused,
+);
 
 /** Guesses from one network across every address (credential stuffing). */
-export const PASSWORD_PER_IP: AttemptPolicy = {
-  name: "password:ip",
-  limit: 50,
-  windowMs: 15 * MINUTE,
-  pauseMs: 15 * MINUTE,
-  onSuccess: "release",
-  pausedMessage: signInPaused,
-};
+export const PASSWORD_PER_IP = attemptPolicy("password:ip", { limit: 50, per: 15 * MINUTE, onSuccess: "release" }, signInPaused);
 
 /**
  * A ceiling per address whatever the network, against guessing spread over many IPs. It does
  * not keep the owner out: a remembered device or an emailed sign-in link has keys of its own.
  */
-export const PASSWORD_PER_ADDRESS: AttemptPolicy = {
-  name: "password:address",
-  limit: 100,
-  windowMs: HOUR,
-  pauseMs: HOUR,
-  onSuccess: "release",
-  pausedMessage: (duration) =>
+export const PASSWORD_PER_ADDRESS = attemptPolicy(
+  "password:address",
+  { limit: 100, per: HOUR, onSuccess: "release" },
+  (duration) =>
     `Too many unsuccessful sign-in attempts for this address. Sign-in with its password is paused for ${duration}, except on remembered devices; if it is your account, ask for a sign-in link by email, or reset your password.`,
-};
+);
 
 /** The keys a password guess at `address` reserves. */
 export function passwordKeys(address: string, ip: string | null): AttemptKey[] {
@@ -81,26 +80,20 @@ export function passwordKeys(address: string, ip: string | null): AttemptKey[] {
  * has, so its guesses need neither the network's nor the address's budget. That is what
  * keeps the owner in while strangers have spent those.
  */
-export const PASSWORD_ON_REMEMBERED_DEVICE: AttemptPolicy = {
-  name: "password:device",
-  limit: 10,
-  windowMs: 15 * MINUTE,
-  pauseMs: 15 * MINUTE,
-  onSuccess: "clear",
-  pausedMessage: signInPaused,
-};
+export const PASSWORD_ON_REMEMBERED_DEVICE = attemptPolicy(
+  "password:device",
+  { limit: 10, per: 15 * MINUTE, onSuccess: "clear" },
+  signInPaused,
+);
 export const passwordOnDeviceKey = (deviceId: string) => keyOf(PASSWORD_ON_REMEMBERED_DEVICE, deviceId);
 
 /** Guesses with one emailed sign-in link (single-use, 30 minutes): the owner's way past the address's ceiling. */
-export const PASSWORD_WITH_SIGN_IN_LINK: AttemptPolicy = {
-  name: "password:link",
-  limit: 5,
-  windowMs: 30 * MINUTE,
-  pauseMs: 30 * MINUTE,
-  onSuccess: "keep",
-  pausedMessage: (duration) =>
+export const PASSWORD_WITH_SIGN_IN_LINK = attemptPolicy(
+  "password:link",
+  { limit: 5, per: 30 * MINUTE, onSuccess: "keep" },
+  (duration) =>
     `Too many wrong passwords with this sign-in link: it is paused for ${duration}. Ask for a new link, or reset your password.`,
-};
+);
 export const passwordWithLinkKey = (linkTokenHash: string) => keyOf(PASSWORD_WITH_SIGN_IN_LINK, linkTokenHash);
 
 /** What a password reset forgets about one address: its key on every network, and its ceiling. */
@@ -110,63 +103,48 @@ export const passwordKeysOfAddress = (address: string) => ({
 });
 
 /** At most one "someone is guessing your password" email per address an hour. */
-export const PASSWORD_PAUSE_NOTICE: AttemptPolicy = {
-  name: "notice:password-paused",
-  limit: 1,
-  windowMs: HOUR,
-  pauseMs: HOUR,
-  onSuccess: "keep",
-  pausedMessage: (duration) => `A notice was sent; the next can go in ${duration}.`,
-};
+export const PASSWORD_PAUSE_NOTICE = attemptPolicy(
+  "notice:password-paused",
+  { limit: 1, per: HOUR, onSuccess: "keep" },
+  (duration) => `A notice was sent; the next can go in ${duration}.`,
+);
 export const passwordPauseNoticeKey = (address: string) => keyOf(PASSWORD_PAUSE_NOTICE, address);
 
 // ---- Second factor -------------------------------------------------------------------------
 
 /** Wrong authenticator or recovery codes per account, from whatever sign-in or form they come. */
-export const SECOND_FACTOR_PER_ACCOUNT: AttemptPolicy = {
-  name: "second-factor:account",
-  limit: 10,
-  windowMs: 15 * MINUTE,
-  pauseMs: 15 * MINUTE,
-  onSuccess: "clear",
-  pausedMessage: codeEntryPaused,
-};
+export const SECOND_FACTOR_PER_ACCOUNT = attemptPolicy(
+  "second-factor:account",
+  { limit: 10, per: 15 * MINUTE, onSuccess: "clear" },
+  codeEntryPaused,
+);
 export const secondFactorKey = (userId: string) => keyOf(SECOND_FACTOR_PER_ACCOUNT, userId);
 
 /** Codes per pending sign-in: the fifth wrong one ends it. */
-export const SECOND_FACTOR_PER_SIGN_IN: AttemptPolicy = {
-  name: "second-factor:sign-in",
-  limit: 5,
-  // Outlives any pending sign-in (15 minutes at most).
-  windowMs: 20 * MINUTE,
-  pauseMs: 20 * MINUTE,
-  onSuccess: "keep",
-  pausedMessage: () => "Too many wrong codes. Sign in again to try once more.",
-};
+// Outlives any pending sign-in (15 minutes at most).
+export const SECOND_FACTOR_PER_SIGN_IN = attemptPolicy(
+  "second-factor:sign-in",
+  { limit: 5, per: 20 * MINUTE, onSuccess: "keep" },
+  () => "Too many wrong codes. Sign in again to try once more.",
+);
 export const pendingSignInKey = (pendingTokenHash: string) => keyOf(SECOND_FACTOR_PER_SIGN_IN, pendingTokenHash);
 
 // ---- Emailed codes -------------------------------------------------------------------------
 
 /** Tries per emailed code: the fifth wrong one kills it. Issuing a new code clears the key. */
-export const EMAIL_CODE_TRIES: AttemptPolicy = {
-  name: "email-code:tries",
-  limit: 5,
-  // A code lives 10 minutes; the key must not reset before it dies.
-  windowMs: 15 * MINUTE,
-  pauseMs: 15 * MINUTE,
-  onSuccess: "clear",
-  pausedMessage: () => "Too many wrong tries: this code no longer works. Ask for a new code.",
-};
+// A code lives 10 minutes; the key must not reset before it dies.
+export const EMAIL_CODE_TRIES = attemptPolicy(
+  "email-code:tries",
+  { limit: 5, per: 15 * MINUTE, onSuccess: "clear" },
+  () => "Too many wrong tries: this code no longer works. Ask for a new code.",
+);
 
 /** Emailed-code guesses from one network across every address. */
-export const EMAIL_CODE_TRIES_PER_IP: AttemptPolicy = {
-  name: "email-code:ip",
-  limit: 30,
-  windowMs: 15 * MINUTE,
-  pauseMs: 15 * MINUTE,
-  onSuccess: "release",
-  pausedMessage: (duration) => `Too many wrong codes from your network. Try again in ${duration}.`,
-};
+export const EMAIL_CODE_TRIES_PER_IP = attemptPolicy(
+  "email-code:ip",
+  { limit: 30, per: 15 * MINUTE, onSuccess: "release" },
+  (duration) => `Too many wrong codes from your network. Try again in ${duration}.`,
+);
 
 export const emailCodeTriesKey = (purpose: string, address: string) => keyOf(EMAIL_CODE_TRIES, purpose, address);
 export const emailCodeKeys = (purpose: string, address: string, ip: string | null) => [
@@ -175,34 +153,25 @@ export const emailCodeKeys = (purpose: string, address: string, ip: string | nul
 ];
 
 /** One code a minute per address and purpose: a short backoff, never a wall. */
-export const CODE_SENDS_PER_ADDRESS: AttemptPolicy = {
-  name: "email-code:send",
-  limit: 1,
-  windowMs: MINUTE,
-  pauseMs: MINUTE,
-  onSuccess: "keep",
-  pausedMessage: (duration) => `We just sent a code. You can ask for another in ${duration}.`,
-};
+export const CODE_SENDS_PER_ADDRESS = attemptPolicy(
+  "email-code:send",
+  { limit: 1, per: MINUTE, onSuccess: "keep" },
+  (duration) => `We just sent a code. You can ask for another in ${duration}.`,
+);
 
 /** Five codes in a row, then a few minutes' pause: keeps a mailbox from being flooded. */
-export const CODE_BURSTS_PER_ADDRESS: AttemptPolicy = {
-  name: "email-code:burst",
-  limit: 5,
-  windowMs: 15 * MINUTE,
-  pauseMs: 5 * MINUTE,
-  onSuccess: "keep",
-  pausedMessage: (duration) => `We sent several codes to this address. You can ask for another in ${duration}.`,
-};
+export const CODE_BURSTS_PER_ADDRESS = attemptPolicy(
+  "email-code:burst",
+  { limit: 5, per: 15 * MINUTE, pause: 5 * MINUTE, onSuccess: "keep" },
+  (duration) => `We sent several codes to this address. You can ask for another in ${duration}.`,
+);
 
 /** Codes asked for from one network, whatever the address. */
-export const CODE_SENDS_PER_IP: AttemptPolicy = {
-  name: "email-code:send-ip",
-  limit: 30,
-  windowMs: 15 * MINUTE,
-  pauseMs: 15 * MINUTE,
-  onSuccess: "keep",
-  pausedMessage: (duration) => `Too many codes were asked for from your network. Try again in ${duration}.`,
-};
+export const CODE_SENDS_PER_IP = attemptPolicy(
+  "email-code:send-ip",
+  { limit: 30, per: 15 * MINUTE, onSuccess: "keep" },
+  (duration) => `Too many codes were asked for from your network. Try again in ${duration}.`,
+);
 
 export const codeSendKeys = (purpose: string, address: string, ip: string | null) => [
   keyOf(CODE_SENDS_PER_ADDRESS, purpose, address),

@@ -2,10 +2,10 @@ import { AwardType } from "../badges/award.graphql";
 import { IssuerType, myRoleIn } from "../badges/issuer.graphql";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
+import { publicUrls } from "../lib/public-urls";
 import { issuerDid, verificationMethodId } from "./did-web";
 import { listIssuerKeys, rotateSigningKey } from "./issuer-keys.service";
 import type { IssuerSigningKey } from "./issuer-keys.table";
-import { credentialUrls } from "./ob3";
 
 // Open Badges 3.0 in the API: where an award's signed credential is, and the issuer's keys.
 const IssuerSigningKeyType = builder.objectRef<IssuerSigningKey>("IssuerSigningKey").implement({
@@ -30,7 +30,7 @@ const IssuerSigningKeyType = builder.objectRef<IssuerSigningKey>("IssuerSigningK
 builder.objectFields(AwardType, (t) => ({
   credentialUrl: t.string({
     description: "The award as a signed Open Badges 3.0 credential (JSON); add ?download for a file.",
-    resolve: (a, _x, ctx) => credentialUrls(ctx.config.appUrl).credential(a.id),
+    resolve: (a, _x, ctx) => publicUrls(ctx.config.appUrl).credential(a.id),
   }),
 }));
 
@@ -48,12 +48,11 @@ builder.objectFields(IssuerType, (t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  rotateIssuerSigningKey: t.field({
+  rotateIssuerSigningKey: t.withAuth({ signedIn: true }).field({
     type: IssuerSigningKeyType,
     description: "Signs new credentials with a fresh key; credentials signed before keep verifying.",
-    authScopes: { signedIn: true },
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id() },
-    resolve: (_r, args, ctx) => rotateSigningKey(ctx, ctx.user!, String(args.issuerId)),
+    resolve: (_r, args, ctx) => rotateSigningKey(ctx, ctx.user, String(args.issuerId)),
   }),
 }));

@@ -5,12 +5,13 @@ import type { Award } from "../badges/awards.table";
 import { getBadgeClass } from "../badges/badge-classes.service";
 import { getIssuer } from "../badges/issuers.service";
 import type { AppContext } from "../context";
+import { publicUrls } from "../lib/public-urls";
 import type { OutboxEvent } from "../outbox/deliver";
 import { signDocument } from "./data-integrity";
 import { didDocument } from "./did-web";
 import { ensureSigningKey, listIssuerKeys, signingKeyFor } from "./issuer-keys.service";
 import { revocationReasonOf } from "./ob2";
-import { credentialUrls, openBadgeCredential } from "./ob3";
+import { openBadgeCredential } from "./ob3";
 import { signedCredentials } from "./signed-credentials.table";
 import { revokedPositions, statusIndexFor, statusListCredential } from "./status-list";
 
@@ -83,7 +84,7 @@ export async function getCredential(ctx: Ctx, awardId: string): Promise<Credenti
     return {
       kind: "revoked",
       document: {
-        id: credentialUrls(ctx.config.appUrl).credential(award.id),
+        id: publicUrls(ctx.config.appUrl).credential(award.id),
         revoked: true,
         revocationReason: revocationReasonOf(award.revocationReason),
       },

@@ -1,4 +1,5 @@
 import type { Issuer } from "../badges/issuers.table";
+import { publicUrls } from "../lib/public-urls";
 import type { IssuerSigningKey } from "./issuer-keys.table";
 
 // Issuers are identified by did:web DIDs that Laurel itself hosts (https://w3c-ccg.github.io/did-method-web/):
@@ -42,7 +43,7 @@ export function didDocument(appUrl: string, issuer: Issuer, keys: IssuerSigningK
   return {
     "@context": DID_CONTEXTS,
     id: did,
-    alsoKnownAs: [`${appUrl}/public/issuers/${issuer.id}`],
+    alsoKnownAs: [publicUrls(appUrl).issuer(issuer.id)],
     verificationMethod: methods,
     assertionMethod: methods.map((m) => m.id),
   };

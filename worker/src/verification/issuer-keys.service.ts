@@ -3,14 +3,14 @@ import type { User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import { requireIssuerRole } from "../badges/issuers.service";
 import type { AppContext } from "../context";
+import { purgeAfterCommit } from "../http/edge-cache";
 import { base64ToBytes, bytesToBase64Url } from "../lib/crypto";
 import { newId } from "../lib/ids";
+import { publicUrls } from "../lib/public-urls";
 import { derivedSealingKey, open, seal } from "../lib/secret-box";
 import { issuerDid, verificationMethodId } from "./did-web";
-import { purgePublicDocument } from "./edge-cache";
 import { type IssuerSigningKey, issuerSigningKeys } from "./issuer-keys.table";
 import { ed25519Multikey } from "./multibase";
-import { credentialUrls } from "./ob3";
 
 export interface SigningKey {
   verificationMethod: string;
@@ -107,6 +107,6 @@ export async function rotateSigningKey(ctx: AppContext, user: User, issuerId: st
       now,
     ),
   ]);
-  await purgePublicDocument(credentialUrls(ctx.config.appUrl).didDocument(issuerId));
+  purgeAfterCommit(ctx, [publicUrls(ctx.config.appUrl).didDocument(issuerId)]);
   return row;
 }

@@ -1,16 +1,10 @@
 import type { Award } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
-import { imageUrl } from "../badges/images";
 import type { Issuer } from "../badges/issuers.table";
+import { publicUrls } from "../lib/public-urls";
 
 // Open Badges 2.0 hosted verification documents (https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html).
 export const OB2_CONTEXT = "https://w3id.org/openbadges/v2";
-
-export const publicUrls = (appUrl: string) => ({
-  assertion: (id: string) => `${appUrl}/public/assertions/${id}`,
-  badge: (id: string) => `${appUrl}/public/badges/${id}`,
-  issuer: (id: string) => `${appUrl}/public/issuers/${id}`,
-});
 
 const iso = (date: Date) => date.toISOString();
 
@@ -23,7 +17,7 @@ export function issuerDocument(appUrl: string, issuer: Issuer) {
     url: issuer.url,
     email: issuer.email,
     ...(issuer.description ? { description: issuer.description } : {}),
-    ...(issuer.imageKey ? { image: imageUrl(appUrl, issuer.imageKey) } : {}),
+    ...(issuer.imageKey ? { image: publicUrls(appUrl).image(issuer.imageKey) } : {}),
   };
 }
 
@@ -34,7 +28,7 @@ export function badgeClassDocument(appUrl: string, badgeClass: BadgeClass) {
     id: publicUrls(appUrl).badge(badgeClass.id),
     name: badgeClass.name,
     description: badgeClass.description,
-    image: imageUrl(appUrl, badgeClass.imageKey),
+    image: publicUrls(appUrl).image(badgeClass.imageKey),
     criteria: {
       ...(badgeClass.criteriaUrl ? { id: badgeClass.criteriaUrl } : {}),
       ...(badgeClass.criteriaNarrative ? { narrative: badgeClass.criteriaNarrative } : {}),
@@ -64,7 +58,7 @@ export function assertionDocument(appUrl: string, award: Award, badgeClass: Badg
     badge: publicUrls(appUrl).badge(award.badgeClassId),
     verification: { type: "hosted" },
     issuedOn: iso(award.issuedOn),
-    image: imageUrl(appUrl, badgeClass.imageKey),
+    image: publicUrls(appUrl).image(badgeClass.imageKey),
     ...(award.expiresAt ? { expires: iso(award.expiresAt) } : {}),
     ...(award.narrative ? { narrative: award.narrative } : {}),
     ...(award.evidence.length
@@ -73,6 +67,9 @@ export function assertionDocument(appUrl: string, award: Award, badgeClass: Badg
             type: "Evidence",
             ...(e.url ? { id: e.url } : {}),
             ...(e.narrative ? { narrative: e.narrative } : {}),
+            ...(e.name ? { name: e.name } : {}),
+            ...(e.description ? { description: e.description } : {}),
+            ...(e.genre ? { genre: e.genre } : {}),
           })),
         }
       : {}),

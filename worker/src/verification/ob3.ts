@@ -1,22 +1,14 @@
-import type { Award } from "../badges/awards.table";
+import type { Award, RubricResult } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
-import { imageUrl } from "../badges/images";
 import type { Issuer } from "../badges/issuers.table";
+import { publicUrls } from "../lib/public-urls";
 import { isoSeconds } from "../lib/time";
 import { issuerDid } from "./did-web";
 import { OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, VC_V2_CONTEXT } from "./json-ld";
-import { publicUrls } from "./ob2";
 
 // Open Badges 3.0 (https://www.imsglobal.org/spec/ob/v3p0/): every award is also an
 // OpenBadgeCredential, a W3C Verifiable Credential 2.0 that Laurel signs on the issuer's behalf.
 export const OB3_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
-
-export const credentialUrls = (appUrl: string) => ({
-  credential: (awardId: string) => `${appUrl}/public/credentials/${awardId}`,
-  statusList: (issuerId: string, list: number) => `${appUrl}/public/status-lists/${issuerId}/${list}`,
-  revocationList: (issuerId: string) => `${appUrl}/public/revocation-lists/${issuerId}`,
-  didDocument: (issuerId: string) => `${appUrl}/public/issuers/${issuerId}/did.json`,
-});
 
 /** Bits per status list: the specification's minimum, 16 KiB, so one list hides among many awards. */
 export const STATUS_LIST_SIZE = 131_072;
@@ -31,18 +23,40 @@ export function issuerProfile(appUrl: string, issuer: Issuer) {
     url: issuer.url,
     email: issuer.email,
     ...(issuer.description ? { description: issuer.description } : {}),
-    ...(issuer.imageKey ? { image: image(imageUrl(appUrl, issuer.imageKey)) } : {}),
+    ...(issuer.imageKey ? { image: image(publicUrls(appUrl).image(issuer.imageKey)) } : {}),
   };
 }
 
-export function achievement(appUrl: string, badgeClass: BadgeClass) {
+/** Ids for a rubric's parts, under the achievement's own URL. */
+const rubricIds = (achievementId: string, r: RubricResult) => ({
+  criterion: `${achievementId}#criterion-${r.criterionId}`,
+  level: (index: number) => `${achievementId}#criterion-${r.criterionId}-level-${index}`,
+});
+
+/** An assessed award's rubric as OB 3.0 ResultDescriptions: levels low to high, and the passing one. */
+function resultDescriptions(achievementId: string, results: RubricResult[]) {
+  return results.map((r) => {
+    const ids = rubricIds(achievementId, r);
+    return {
+      id: ids.criterion,
+      type: ["ResultDescription"],
+      name: r.name,
+      resultType: "RubricCriterionLevel",
+      rubricCriterionLevel: r.levels.map((name, index) => ({ id: ids.level(index), type: ["RubricCriterionLevel"], name })),
+      requiredLevel: ids.level(r.requiredLevel),
+    };
+  });
+}
+
+export function achievement(appUrl: string, badgeClass: BadgeClass, results: RubricResult[] | null = null) {
+  const id = publicUrls(appUrl).badge(badgeClass.id);
   return {
-    id: publicUrls(appUrl).badge(badgeClass.id),
+    id,
     type: ["Achievement"],
     achievementType: badgeClass.achievementType,
     name: badgeClass.name,
     description: badgeClass.description,
-    image: image(imageUrl(appUrl, badgeClass.imageKey)),
+    image: image(publicUrls(appUrl).image(badgeClass.imageKey)),
     criteria: {
       ...(badgeClass.criteriaUrl ? { id: badgeClass.criteriaUrl } : {}),
       narrative: badgeClass.criteriaNarrative ?? `Awarded by the issuer for: ${badgeClass.name}.`,
@@ -59,12 +73,13 @@ export function achievement(appUrl: string, badgeClass: BadgeClass) {
           })),
         }
       : {}),
+    ...(results?.length ? { resultDescription: resultDescriptions(id, results) } : {}),
   };
 }
 
 /** The unsigned credential; `statusIndex` is the award's bit in its issuer's status lists. */
 export function openBadgeCredential(appUrl: string, award: Award & { statusIndex: number }, badgeClass: BadgeClass, issuer: Issuer) {
-  const urls = credentialUrls(appUrl);
+  const urls = publicUrls(appUrl);
   const list = Math.floor(award.statusIndex / STATUS_LIST_SIZE);
   const statusListCredential = urls.statusList(issuer.id, list);
   return {
@@ -73,7 +88,7 @@ export function openBadgeCredential(appUrl: string, award: Award & { statusIndex
     type: ["VerifiableCredential", "OpenBadgeCredential"],
     name: badgeClass.name,
     description: badgeClass.description,
-    image: image(imageUrl(appUrl, badgeClass.imageKey)),
+    image: image(publicUrls(appUrl).image(badgeClass.imageKey)),
     issuer: issuerProfile(appUrl, issuer),
     validFrom: isoSeconds(award.issuedOn),
     ...(award.expiresAt ? { validUntil: isoSeconds(award.expiresAt) } : {}),
@@ -89,8 +104,16 @@ export function openBadgeCredential(appUrl: string, award: Award & { statusIndex
           salt: award.recipientSalt,
         },
       ],
-      achievement: achievement(appUrl, badgeClass),
+      achievement: achievement(appUrl, badgeClass, award.results),
       ...(award.narrative ? { narrative: award.narrative } : {}),
+      ...(award.results?.length
+        ? {
+            result: award.results.map((r) => {
+              const ids = rubricIds(publicUrls(appUrl).badge(badgeClass.id), r);
+              return { type: ["Result"], resultDescription: ids.criterion, achievedLevel: ids.level(r.achievedLevel) };
+            }),
+          }
+        : {}),
     },
     ...(award.evidence.length
       ? {
@@ -98,6 +121,9 @@ export function openBadgeCredential(appUrl: string, award: Award & { statusIndex
             ...(e.url ? { id: e.url } : {}),
             type: ["Evidence"],
             ...(e.narrative ? { narrative: e.narrative } : {}),
+            ...(e.name ? { name: e.name } : {}),
+            ...(e.description ? { description: e.description } : {}),
+            ...(e.genre ? { genre: e.genre } : {}),
           })),
         }
       : {}),
@@ -119,7 +145,7 @@ export type OpenBadgeCredential = ReturnType<typeof openBadgeCredential>;
 
 /** Every cached public document that a revocation changes. */
 export function documentsChangedByRevocation(appUrl: string, award: Award): string[] {
-  const urls = credentialUrls(appUrl);
+  const urls = publicUrls(appUrl);
   return [
     urls.credential(award.id),
     urls.revocationList(award.issuerId),

@@ -1,11 +1,9 @@
 import type { Award } from "../badges/awards.table";
 import { awardStatus } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
-import { imageUrl } from "../badges/images";
 import type { Issuer } from "../badges/issuers.table";
 import { escapeHtml } from "../lib/html";
-import { publicUrls } from "./ob2";
-import { credentialUrls } from "./ob3";
+import { publicUrls } from "../lib/public-urls";
 import { linkedInShareUrl } from "./sharing";
 
 const date = (d: Date) => d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
@@ -25,7 +23,7 @@ export function assertionPage(appUrl: string, award: Award, badgeClass: BadgeCla
   const status = awardStatus(award, now);
   const [statusClass, statusLabel] = STATUS_TEXT[status];
   const url = publicUrls(appUrl).assertion(award.id);
-  const image = imageUrl(appUrl, badgeClass.imageKey);
+  const image = publicUrls(appUrl).image(badgeClass.imageKey);
   const earner = award.recipientName ?? "The recipient";
   const title = `${badgeClass.name} · ${issuer.name}`;
   const description = `${earner} earned "${badgeClass.name}" from ${issuer.name}. ${badgeClass.description}`.slice(0, 300);
@@ -43,7 +41,7 @@ ${revoked}
 <dt>Criteria</dt><dd>${escapeHtml(badgeClass.criteriaNarrative ?? "")}${badgeClass.criteriaUrl ? ` <a href="${escapeHtml(badgeClass.criteriaUrl)}" rel="noopener">Details</a>` : ""}</dd></dl>
 <p>${escapeHtml(badgeClass.description)}</p>
 ${learningDetails(award, badgeClass)}
-<p><a href="${escapeHtml(url)}?format=json" type="application/ld+json">Open Badges 2.0 assertion (JSON-LD)</a> · <a href="${escapeHtml(credentialUrls(appUrl).credential(award.id))}?download">Open Badges 3.0 credential</a> · <a href="${escapeHtml(linkedInShareUrl(appUrl, award))}" rel="noopener">Share on LinkedIn</a></p>
+<p><a href="${escapeHtml(url)}?format=json" type="application/ld+json">Open Badges 2.0 assertion (JSON-LD)</a> · <a href="${escapeHtml(publicUrls(appUrl).credential(award.id))}?download">Open Badges 3.0 credential</a> · <a href="${escapeHtml(linkedInShareUrl(appUrl, award))}" rel="noopener">Share on LinkedIn</a></p>
 `,
   );
 }

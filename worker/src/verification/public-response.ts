@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { type AppContext, backgroundContext } from "../context";
+import { cacheKey, edgeCache, type Variant } from "../http/edge-cache";
 import { sha256Hex } from "../lib/crypto";
-import { cacheKey, edgeCache, type Variant } from "./edge-cache";
 
 // How every public verification document is answered: no cookies, cached at the edge
 // (Cache API) with an ETag, so a warm read costs no D1 query; changes purge it.

@@ -4,9 +4,10 @@ import { getBadgeClass } from "../badges/badge-classes.service";
 import { getIssuer } from "../badges/issuers.service";
 import { backgroundContext } from "../context";
 import { IMAGE_HEADERS } from "../http/image-headers";
+import { publicUrls } from "../lib/public-urls";
 import { BakingError, bakePng, bakeSvg } from "./baking";
 import { credentialRoutes } from "./credentials.routes";
-import { assertionDocument, badgeClassDocument, issuerDocument, publicUrls, revokedDocument } from "./ob2";
+import { assertionDocument, badgeClassDocument, issuerDocument, revokedDocument } from "./ob2";
 import { assertionPage } from "./page";
 import { jsonLd, respond } from "./public-response";
 

@@ -1,9 +1,8 @@
 import { AwardType } from "../badges/award.graphql";
 import { BadgeClassType } from "../badges/badge-class.graphql";
-import { imageUrl } from "../badges/images";
 import { IssuerType } from "../badges/issuer.graphql";
 import { builder } from "../graphql/builder";
-import { publicUrls } from "./ob2";
+import { publicUrls } from "../lib/public-urls";
 import { embedSnippet, linkedInAddToProfileUrl, linkedInShareUrl } from "./sharing";
 
 // Sharing an award: the public verification link and what LinkedIn and other sites need.
@@ -27,7 +26,7 @@ builder.objectFields(AwardType, (t) => ({
     description: "An HTML snippet: the badge image linked to its verification page.",
     resolve: async (a, _x, ctx) => {
       const badgeClass = await BadgeClassType.getDataloader(ctx).load(a.badgeClassId);
-      return embedSnippet(ctx.config.appUrl, a, badgeClass, imageUrl(ctx.config.appUrl, badgeClass.imageKey));
+      return embedSnippet(ctx.config.appUrl, a, badgeClass, publicUrls(ctx.config.appUrl).image(badgeClass.imageKey));
     },
   }),
 }));

@@ -2,7 +2,7 @@ import type { Award } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
 import type { Issuer } from "../badges/issuers.table";
 import { escapeHtml } from "../lib/html";
-import { publicUrls } from "./ob2";
+import { publicUrls } from "../lib/public-urls";
 
 /**
  * LinkedIn's "Add to profile" form for a certification, pre-filled: name, organisation,

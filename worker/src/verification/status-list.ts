@@ -2,11 +2,12 @@ import { and, count, eq, gte, isNotNull, isNull, lt } from "drizzle-orm";
 import { type Award, awards } from "../badges/awards.table";
 import type { AppContext } from "../context";
 import { base64ToBytes, bytesToBase64Url } from "../lib/crypto";
+import { publicUrls } from "../lib/public-urls";
 import { isoSeconds } from "../lib/time";
 import { issuerDid } from "./did-web";
 import { VC_V2_CONTEXT } from "./json-ld";
 import { revocationReasonOf } from "./ob2";
-import { credentialUrls, STATUS_LIST_SIZE } from "./ob3";
+import { STATUS_LIST_SIZE } from "./ob3";
 
 // Bitstring Status List v1.0 (https://www.w3.org/TR/vc-bitstring-status-list/): one bit per
 // credential, 1 = revoked, published as a signed credential that verifiers fetch.
@@ -81,7 +82,7 @@ export async function revokedPositions(ctx: Pick<AppContext, "db">, issuerId: st
 
 /** The unsigned BitstringStatusListCredential of one list. */
 export async function statusListCredential(appUrl: string, issuerId: string, list: number, revoked: number[], now: number) {
-  const id = credentialUrls(appUrl).statusList(issuerId, list);
+  const id = publicUrls(appUrl).statusList(issuerId, list);
   return {
     "@context": [VC_V2_CONTEXT],
     id,
@@ -105,10 +106,10 @@ export async function revocationList(ctx: Pick<AppContext, "db" | "config">, iss
     .from(awards)
     .where(and(eq(awards.issuerId, issuerId), isNotNull(awards.revokedAt)));
   return {
-    id: credentialUrls(appUrl).revocationList(issuerId),
+    id: publicUrls(appUrl).revocationList(issuerId),
     issuer: issuerDid(appUrl, issuerId),
     revokedCredentials: rows.map((r) => ({
-      id: credentialUrls(appUrl).credential(r.id),
+      id: publicUrls(appUrl).credential(r.id),
       revoked: true,
       revocationReason: revocationReasonOf(r.reason),
     })),

@@ -1,8 +1,9 @@
 import type { AppContext } from "../context";
-import { ValidationError } from "../lib/errors";
-import { newId } from "../lib/ids";
-import { type CleanSvg, SVG_SANITISER_VERSION, SvgError, sanitiseSvg } from "../lib/svg";
+import { ValidationError } from "./errors";
+import { newId } from "./ids";
+import { type CleanSvg, SVG_SANITISER_VERSION, SvgError, sanitiseSvg } from "./svg";
 
+// Image checks and storage shared by badge classes, issuers and profile photos (served by badges/images.routes.ts).
 export type ImageFolder = "badges" | "issuers" | "profiles";
 
 export const MAX_IMAGE_BYTES = 512 * 1024;
@@ -88,8 +89,6 @@ export async function storeImage(ctx: Pick<AppContext, "env">, prefix: ImageFold
   });
   return key;
 }
-
-export const imageUrl = (appUrl: string, key: string) => `${appUrl}/public/images/${key}`;
 
 /** Reads a File (GraphQL multipart upload), checks and stores it. */
 export async function uploadImage(

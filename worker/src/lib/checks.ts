@@ -1,6 +1,6 @@
-import type { Problems } from "../lib/errors";
+import type { Problems } from "./errors";
 
-// Field checks shared by issuer, badge class and award inputs. Each adds a message and returns the clean value.
+// Field checks shared by every domain's inputs (issuers, badge classes, awards, profiles, collections). Each adds a message and returns the clean value.
 
 export function checkText(
   problems: Problems,

@@ -1,0 +1,13 @@
+// Every public address Laurel serves (the public routes in index.ts). Badges, verification,
+// collections and profiles all link to them, so they are built here and nowhere else.
+export const publicUrls = (appUrl: string) => ({
+  assertion: (awardId: string) => `${appUrl}/public/assertions/${awardId}`,
+  badge: (badgeClassId: string) => `${appUrl}/public/badges/${badgeClassId}`,
+  issuer: (issuerId: string) => `${appUrl}/public/issuers/${issuerId}`,
+  image: (key: string) => `${appUrl}/public/images/${key}`,
+  collection: (slug: string) => `${appUrl}/public/collections/${slug}`,
+  credential: (awardId: string) => `${appUrl}/public/credentials/${awardId}`,
+  statusList: (issuerId: string, list: number) => `${appUrl}/public/status-lists/${issuerId}/${list}`,
+  revocationList: (issuerId: string) => `${appUrl}/public/revocation-lists/${issuerId}`,
+  didDocument: (issuerId: string) => `${appUrl}/public/issuers/${issuerId}/did.json`,
+});
