@@ -140,8 +140,10 @@ describe("emailed-code bursts", () => {
     await client.gql(REGISTER, registration(email));
     const code = codeIn(await latestMailTo(email));
     const checks = countCalls("importKey", isHmac("SHA-256"));
-    const guesses = [...Array.from({ length: 40 }, (_, i) => wrongCodeFor(code, i)), code, code];
+    // The burst first, then the right code: fired in one burst it could be among the first five checked.
+    const guesses = Array.from({ length: 40 }, (_, i) => wrongCodeFor(code, i));
     const answers = await Promise.all(guesses.map((c) => client.gql(ACTIVATE, { email, code: c })));
+    answers.push(...(await Promise.all([code, code].map((c) => client.gql(ACTIVATE, { email, code: c })))));
     expect(checks()).toBeLessThanOrEqual(5);
     expect(answers.filter((a) => a.activateAccount.__typename === "AccountActivated")).toHaveLength(0);
     const account = await env.DB.prepare("select user_id from emails where address = ?").bind(email).first();
@@ -154,10 +156,9 @@ describe("emailed-code bursts", () => {
     await client.gql(REQUEST_RESET, { email: user.email });
     const code = codeIn(await latestMailTo(user.email));
     const checks = countCalls("importKey", isHmac("SHA-256"));
-    const guesses = [...Array.from({ length: 40 }, (_, i) => wrongCodeFor(code, i)), code];
-    const answers = await Promise.all(
-      guesses.map((c) => client.gql(RESET, { email: user.email, code: c, password: "a new and long passphrase" })),
-    );
+    const reset = (c: string) => client.gql(RESET, { email: user.email, code: c, password: "a new and long passphrase" });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => reset(wrongCodeFor(code, i))));
+    answers.push(await reset(code));
     expect(checks()).toBeLessThanOrEqual(5);
     expect(answers.filter((a) => a.resetPassword.__typename === "PasswordReset")).toHaveLength(0);
     vi.restoreAllMocks();
