@@ -35,12 +35,17 @@ function stopGroup(pid) {
   }
 }
 
+/** Where a benchmark server on `port` keeps its local D1, KV and R2, and its variables. */
+const serverFiles = (port) => ({
+  state: path.join(root, `bench/results/state-${port}`),
+  vars: path.join(root, `bench/results/bench-${port}.vars`),
+});
+
 export async function startLaurel({ port = 8797 } = {}) {
   await ensurePortFree(port);
-  const state = path.join(root, `bench/results/state-${port}`);
+  const { state, vars } = serverFiles(port);
   rmSync(state, { recursive: true, force: true });
   mkdirSync(state, { recursive: true });
-  const vars = path.join(root, `bench/results/bench-${port}.vars`);
   writeFileSync(
     vars,
     [
@@ -62,6 +67,16 @@ export async function startLaurel({ port = 8797 } = {}) {
     encoding: "utf8",
   });
   if (migrate.status !== 0) throw new Error(migrate.stderr);
+  return serveLaurel({ port, seed: true });
+}
+
+/**
+ * `wrangler dev` on the state and variables `startLaurel` prepared for this port. Ready once the
+ * dev seed answers (`seed`), or, on state that is already seeded, once the health check does.
+ */
+export async function serveLaurel({ port, seed }) {
+  const { state, vars } = serverFiles(port);
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
   const server = spawn(
     "pnpm",
     [
@@ -85,8 +100,10 @@ export async function startLaurel({ port = 8797 } = {}) {
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 120; i++) {
     try {
-      const seeded = await fetch(`${url}/dev/api/seed`, { method: "POST", headers: { "x-laurel-csrf": "1" } });
-      if (seeded.ok) return { url, stop: () => stopGroup(server.pid), pid: server.pid };
+      const ready = seed
+        ? await fetch(`${url}/dev/api/seed`, { method: "POST", headers: { "x-laurel-csrf": "1" } })
+        : await fetch(`${url}/api/health`);
+      if (ready.ok) return { url, stop: () => stopGroup(server.pid), pid: server.pid };
     } catch {
       // not up yet
     }

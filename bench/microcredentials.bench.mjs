@@ -4,53 +4,14 @@
 // submissions are written straight into the local D1 (one INSERT … SELECT each) while the server
 // is stopped, since making 10,000 learners through the API would measure sign-up, not the queue;
 // the server then starts again on the same state. Run: pnpm bench:microcredentials
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { compare, gql, graphqlOk, reportCompared, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
+import { compare, gql, graphqlOk, reportCompared, serveLaurel, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
 
 const PORT = 8852;
 const root = path.join(import.meta.dirname, "..");
 let laurel = await startLaurel({ port: PORT });
 const state = path.join(root, `bench/results/state-${PORT}`);
-
-/** wrangler dev again on the state the harness made (its sessions in KV still sign us in). */
-async function restart() {
-  const server = spawn(
-    "pnpm",
-    [
-      "exec",
-      "wrangler",
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(PORT),
-      "--persist-to",
-      state,
-      "--env-file",
-      path.join(root, `bench/results/bench-${PORT}.vars`),
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "error",
-    ],
-    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore", detached: true },
-  );
-  const stop = () => {
-    try {
-      process.kill(-server.pid, "SIGTERM");
-    } catch {}
-  };
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${laurel.url}/api/health`)).ok) return { url: laurel.url, stop, pid: server.pid };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  stop();
-  throw new Error("wrangler dev did not start again");
-}
 
 function sql(command) {
   const result = spawnSync("pnpm", ["exec", "wrangler", "d1", "execute", "DB", "--local", "--persist-to", state, "--command", command], {
@@ -100,7 +61,8 @@ try {
        select lower(hex(randomblob(16))), '${badgeClassId}', '${issuerId}', '${learnerId}', 'withdrawn', 0, '{}', 'bench', ${now}, ${now} - i
        from (${n(200)})`);
 
-  laurel = await restart();
+  // wrangler dev again on the state the harness made (its sessions in KV still sign us in).
+  laurel = await serveLaurel({ port: PORT, seed: false });
   const queue = gql(
     `query ($i: ID!) { issuer(id: $i) { submissionQueue(first: 25) { items { id state daysWaiting learnerName claimed submittedAt }
        hasNextPage endCursor counts { submitted resubmitted inReview } } } }`,

@@ -7,7 +7,7 @@ import { checkPassword } from "../accounts/validation";
 import { auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
 import { emailIntent } from "../email/queued-email";
-import { reportError } from "../http/report-error";
+import { inBackground } from "../http/background";
 import { Problems, ValidationError } from "../lib/errors";
 import { reauthenticate } from "../mfa/mfa.service";
 import { forgetAllDevices } from "../mfa/remembered-devices";
@@ -71,10 +71,8 @@ export async function changePassword(
   // This browser starts afresh; sessions and devices from before `credentialsChangedAt` are
   // refused already, and tidying them out of KV after the answer must not fail the change.
   const session = await startSession(ctx, (await getUserById(ctx, user.id)) ?? user);
-  ctx.waitUntil(
-    Promise.all([revokeAllSessions(ctx, user.id, session.id), forgetAllDevices(ctx, user.id)]).catch((error) =>
-      reportError(error, "password change: tidying sessions"),
-    ),
+  inBackground(ctx, "password change: tidying sessions", () =>
+    Promise.all([revokeAllSessions(ctx, user.id, session.id), forgetAllDevices(ctx, user.id)]),
   );
   return { changedAt: new Date(now) };
 }

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { getConfig } from "../env";
+import { escapeHtml } from "../lib/html";
 import { MAILBOX_CSP, SPA_CSP } from "./security-headers";
 
 /**
@@ -94,7 +95,7 @@ async function renderShell(assets: Fetcher, request: Request, page: SpaPage | nu
     .on("title", {
       element(element) {
         element.setInnerContent(title);
-        element.after(`<meta name="description" content="${escapeAttribute(description)}" />`, { html: true });
+        element.after(`<meta name="description" content="${escapeHtml(description)}" />`, { html: true });
         if (!page?.indexed) element.after(`<meta name="robots" content="noindex" />`, { html: true });
       },
     })
@@ -109,8 +110,6 @@ async function renderShell(assets: Fetcher, request: Request, page: SpaPage | nu
   headers.set("cross-origin-opener-policy", "same-origin");
   return new Response(request.method === "HEAD" ? null : rewritten.body, { status, headers });
 }
-
-const escapeAttribute = (value: string) => value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
 /**
  * Answers every GET of a path that is not the API's: a known SPA route with its HTML (200), an

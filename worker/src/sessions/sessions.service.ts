@@ -1,4 +1,4 @@
-import { reportError } from "../http/report-error";
+import { inBackground } from "../http/background";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { kvRecords } from "../lib/kv-records";
 import { DAY, HOUR } from "../lib/time";
@@ -51,18 +51,18 @@ export async function createSession(
  * revoked session). Its idle expiry is refreshed now and then, after the answer.
  */
 export async function getSession(
-  { kv, waitUntil }: SessionDeps & { waitUntil(promise: Promise<unknown>): void },
+  ctx: SessionDeps & { waitUntil(promise: Promise<unknown>): void },
   token: string,
   now: number,
 ): Promise<Session | null> {
   if (!token) return null;
   const id = await sha256Hex(token);
-  const session = await sessions.get(kv, id);
+  const session = await sessions.get(ctx.kv, id);
   if (!session || session.expiresAt <= now || session.lastSeenAt + SESSION_IDLE_MS <= now) return null;
   if (now - session.lastSeenAt <= TOUCH_INTERVAL_MS) return session;
   const touched = { ...session, lastSeenAt: now };
   // A failed refresh only means the next request tries again: it must not fail this one.
-  waitUntil(writeSession(kv, touched, now).catch((error) => reportError(error, "session refresh")));
+  inBackground(ctx, "session refresh", () => writeSession(ctx.kv, touched, now));
   return touched;
 }
 
