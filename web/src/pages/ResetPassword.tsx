@@ -2,6 +2,7 @@ import { useNavigate, useSearchParams } from "@solidjs/router";
 import { Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
+import { EmailedCodeField } from "../components/EmailedCodeField";
 import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
@@ -45,15 +46,7 @@ export default function ResetPassword() {
           value={param("email")}
           error={form.fieldErrors().email}
         />
-        <Field
-          label="Code from the email"
-          name="code"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          required
-          value={param("code")}
-          error={form.fieldErrors().code}
-        />
+        <EmailedCodeField value={param("code")} error={form.fieldErrors().code} />
         <Field
           label="New password"
           name="password"

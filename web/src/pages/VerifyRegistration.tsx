@@ -2,6 +2,7 @@ import { A, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
+import { EmailedCodeField } from "../components/EmailedCodeField";
 import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
@@ -63,15 +64,7 @@ export default function VerifyRegistration() {
               <Show when={params.email}>
                 <input type="hidden" name="email" value={email()} />
               </Show>
-              <Field
-                label="Verification code"
-                name="code"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                required
-                maxLength={12}
-                error={form.fieldErrors().code}
-              />
+              <EmailedCodeField label="Verification code" maxLength={12} error={form.fieldErrors().code} />
               <Button busy={form.submitting()} busyLabel="Checking…">
                 Next
               </Button>

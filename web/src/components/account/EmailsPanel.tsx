@@ -5,9 +5,11 @@ import { mutate, query } from "../../lib/graphql";
 import { refreshUser } from "../../lib/session";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
+import { EmailedCodeField } from "../EmailedCodeField";
 import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 import { AuthenticatorCodeField } from "../mfa/AuthenticatorCodeField";
+import { SubmitOrCancel } from "../SubmitOrCancel";
 
 const EMAILS = graphql(`query MyEmails { me { emails { id address isPrimary verifiedAt } } }`);
 const ADD = graphql(
@@ -173,22 +175,10 @@ export function EmailsPanel() {
             </p>
             <FormAlert form={confirm} />
             <form onSubmit={(e) => onConfirm(e, address())} novalidate>
-              <Field
-                label="Code from the email"
-                name="code"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                required
-                error={confirm.fieldErrors().code}
-              />
-              <div class="toolbar">
-                <Button busy={confirm.submitting()} busyLabel="Checking…">
-                  Add address
-                </Button>
-                <Button type="button" variant="link" onClick={() => setStep({ kind: "idle" })}>
-                  Cancel
-                </Button>
-              </div>
+              <EmailedCodeField error={confirm.fieldErrors().code} />
+              <SubmitOrCancel busy={confirm.submitting()} busyLabel="Checking…" onCancel={() => setStep({ kind: "idle" })}>
+                Add address
+              </SubmitOrCancel>
             </form>
           </>
         )}
@@ -218,14 +208,9 @@ export function EmailsPanel() {
                 autocomplete="off"
                 error={merge.fieldErrors().code}
               />
-              <div class="toolbar">
-                <Button busy={merge.submitting()} busyLabel="Linking…">
-                  Link accounts
-                </Button>
-                <Button type="button" variant="link" onClick={() => setStep({ kind: "idle" })}>
-                  Cancel
-                </Button>
-              </div>
+              <SubmitOrCancel busy={merge.submitting()} busyLabel="Linking…" onCancel={() => setStep({ kind: "idle" })}>
+                Link accounts
+              </SubmitOrCancel>
             </form>
           </div>
         )}

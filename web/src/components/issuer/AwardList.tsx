@@ -6,6 +6,7 @@ import { mutate, query } from "../../lib/graphql";
 import { Button } from "../Button";
 import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
+import { SubmitOrCancel } from "../SubmitOrCancel";
 
 const AWARDS = graphql(`
   query IssuerAwards($id: ID!, $status: AwardStatus) {
@@ -116,14 +117,9 @@ function RevokeForm(props: { award: AwardRow; onCancel: () => void; onRevoked: (
         hint="The recipient sees this, and so does anyone who checks the badge."
         error={form.fieldErrors().reason}
       />
-      <div class="toolbar">
-        <Button variant="danger" busy={form.submitting()}>
-          Revoke badge
-        </Button>
-        <Button type="button" variant="secondary" onClick={props.onCancel}>
-          Cancel
-        </Button>
-      </div>
+      <SubmitOrCancel variant="danger" cancelVariant="secondary" busy={form.submitting()} busyLabel="Revoking…" onCancel={props.onCancel}>
+        Revoke badge
+      </SubmitOrCancel>
     </form>
   );
 }
