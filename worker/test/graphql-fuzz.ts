@@ -56,6 +56,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "javascript:alert(1)",
   "data:text/html,<script>alert(1)</script>",
   "<svg onload=alert(1)>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection probe, sent as it is.
   "{{7*7}}${7*7}<%= 7*7 %>",
   "%s%s%s%n",
   "../../../../etc/passwd",
@@ -74,7 +75,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "not-an-email",
   "a@b",
   "@example.org",
-  "x".repeat(64) + "@" + "y".repeat(250) + ".example",
+  `${"x".repeat(64)}@${"y".repeat(250)}.example`,
   "UPPER@EXAMPLE.ORG",
   "__proto__",
   "constructor",
