@@ -12,6 +12,7 @@ import { csrfProtection } from "./http/csrf";
 import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
+import { spaPages } from "./http/spa-pages";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
 import { attachSession } from "./sessions/visitor";
@@ -42,6 +43,7 @@ app.route("/public", collectionRoutes);
 app.route("/api/verify", verifyRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));
+app.use("*", spaPages());
 
 app.notFound((c) => c.json({ error: "Not found" }, 404));
 app.onError((error, c) => {

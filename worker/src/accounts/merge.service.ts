@@ -1,4 +1,4 @@
-import { and, eq, exists, inArray, notExists, type SQL } from "drizzle-orm";
+import { and, eq, exists, inArray, notExists, notInArray, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { auditInsertWhere } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
@@ -13,6 +13,7 @@ import { checkCode as checkTotp, deleteAuthenticatorsStatement, getActiveAuthent
 import { checkSecondFactorAttempt } from "../mfa/code-attempts";
 import { deleteRecoveryCodeStatement } from "../mfa/recovery-codes";
 import { forgetAllDevices } from "../mfa/remembered-devices";
+import { submissions } from "../microcredentials/submissions.table";
 import { afterCommit } from "../outbox/enqueue";
 import type { OutboxWrite } from "../outbox/intents";
 import { revokeAllSessions } from "../sessions/sessions.service";
@@ -84,6 +85,29 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
       .update(collections)
       .set({ userId: intoId })
       .where(and(eq(collections.userId, fromId), when)),
+    // One live micro-credential submission per learner and badge: where both accounts have
+    // one, the other account's undecided one is withdrawn (its rounds and reviews stay), then all move.
+    db
+      .update(submissions)
+      .set({ state: "withdrawn", claimedBy: null, claimedUntil: null })
+      .where(
+        and(
+          eq(submissions.learnerId, fromId),
+          inArray(submissions.state, ["draft", "submitted", "in_review", "returned", "resubmitted"]),
+          inArray(
+            submissions.badgeClassId,
+            db
+              .select({ id: submissions.badgeClassId })
+              .from(submissions)
+              .where(and(eq(submissions.learnerId, intoId), notInArray(submissions.state, ["not_awarded", "withdrawn"]))),
+          ),
+          when,
+        ),
+      ),
+    db
+      .update(submissions)
+      .set({ learnerId: intoId })
+      .where(and(eq(submissions.learnerId, fromId), when)),
   ] as const;
 }
 

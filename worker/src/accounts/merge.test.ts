@@ -197,6 +197,7 @@ describe("linking another account (merge)", () => {
         "issuer_members.user_id",
         "profiles.user_id",
         "sso_identities.user_id",
+        "submissions.learner_id",
         // Deleted with the other account's factors and flows.
         "mfa_authenticators.user_id",
         "mfa_recovery_codes.user_id",
@@ -209,6 +210,9 @@ describe("linking another account (merge)", () => {
         "account_merges.into_user_id",
         "awards.awarded_by",
         "awards.revoked_by",
+        "submission_events.actor_id",
+        "submission_reviews.assessor_id",
+        "submissions.claimed_by",
       ].sort(),
     );
   });

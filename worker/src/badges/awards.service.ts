@@ -3,7 +3,7 @@ import { emails, type User } from "../accounts/accounts.table";
 import { normalizeEmail } from "../accounts/validation";
 import { auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
-import { rowExists } from "../db/conditional";
+import { insertWhere, rowExists } from "../db/conditional";
 import { sha256Hex } from "../lib/crypto";
 import { IdempotencyKeyReusedError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -56,7 +56,13 @@ export function checkAward(problems: Problems, badgeClass: BadgeClass, input: Aw
 export type CheckedAward = ReturnType<typeof checkAward>;
 
 /** The row for a checked award, with a fresh salted recipient hash. */
-export async function awardRow(badgeClass: BadgeClass, award: CheckedAward, awardedBy: string, sourceKey: string, now: number) {
+export async function awardRow(
+  badgeClass: BadgeClass,
+  award: Omit<CheckedAward, "evidence"> & { evidence: Evidence[] },
+  awardedBy: string,
+  sourceKey: string,
+  now: number,
+) {
   const recipient = await hashedRecipient(award.email);
   return {
     id: newId(),
@@ -74,6 +80,48 @@ export async function awardRow(badgeClass: BadgeClass, award: CheckedAward, awar
     awardedBy,
     createdAt: new Date(now),
   } satisfies typeof awards.$inferInsert;
+}
+
+/**
+ * The statements that award a badge inside another domain's batch (a micro-credential
+ * decision): `statements(when)` writes the award only if `when` holds as the batch runs, and
+ * its `award.created` event and audit row only if it was written. `sourceKey` makes it once per source, whatever retries. The caller
+ * hands `notificationId` to `afterCommit` once the batch committed.
+ */
+export async function awardInsertWhere(
+  ctx: Pick<AppContext, "db" | "ip">,
+  badgeClass: BadgeClass,
+  award: { email: string; recipientName: string | null; narrative: string | null; evidence: Evidence[] },
+  awardedBy: string,
+  sourceKey: string,
+  now: number,
+) {
+  const issuedOn = new Date(now);
+  const expiresAt = badgeClass.validForMonths ? addMonths(issuedOn, badgeClass.validForMonths) : null;
+  const row = await awardRow(badgeClass, { ...award, issuedOn, expiresAt }, awardedBy, sourceKey, now);
+  const created = rowExists(ctx.db, awards, eq(awards.id, row.id));
+  const notification = awardCreatedIntent(ctx.db, row.id, now, created);
+  return {
+    awardId: row.id,
+    notificationId: notification.id,
+    statements: (when: SQL) => [
+      insertWhere(ctx.db, awards, row, when).onConflictDoNothing(),
+      notification.statement,
+      auditInsertWhere(
+        ctx.db,
+        {
+          actorUserId: awardedBy,
+          action: "award.created",
+          subjectType: "award",
+          subjectId: row.id,
+          data: { badgeClassId: badgeClass.id, email: award.email, sourceKey },
+          ip: ctx.ip,
+        },
+        now,
+        created,
+      ),
+    ],
+  };
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,100}$/;

@@ -6,6 +6,10 @@ import { issuers } from "./issuers.table";
 export interface Evidence {
   url?: string | null;
   narrative?: string | null;
+  /** Set on evidence a micro-credential submission carried (OB Evidence name, description, genre). */
+  name?: string | null;
+  description?: string | null;
+  genre?: string | null;
 }
 
 /**

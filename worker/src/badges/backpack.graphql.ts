@@ -4,6 +4,8 @@ import { ValidationError } from "../lib/errors";
 import { AwardType } from "./award.graphql";
 import { getOwnAward } from "./awards.service";
 import { listBackpack } from "./backpack.service";
+import { BadgeClassType } from "./badge-class.graphql";
+import { IssuerType } from "./issuer.graphql";
 
 // A learner's badges: every award to one of their verified emails.
 
@@ -13,7 +15,18 @@ const BackpackFilterEnum = builder.enumType("BackpackFilter", {
 
 const BackpackType = builder.objectRef<Awaited<ReturnType<typeof listBackpack>>>("BackpackPage").implement({
   fields: (t) => ({
-    items: t.field({ type: [AwardType], resolve: (p) => p.items }),
+    items: t.field({
+      type: [AwardType],
+      // The page's query already read each card's badge class and issuer: handing them to the
+      // request's loaders keeps a backpack page at one D1 query, not one more per level.
+      resolve: (p, _a, ctx) => {
+        const classLoader = BadgeClassType.getDataloader(ctx);
+        for (const badgeClass of p.badgeClasses) classLoader.prime(badgeClass.id, badgeClass);
+        const issuerLoader = IssuerType.getDataloader(ctx);
+        for (const issuer of p.issuers) issuerLoader.prime(issuer.id, issuer);
+        return p.items;
+      },
+    }),
     endCursor: t.exposeString("endCursor", { nullable: true }),
     hasNextPage: t.exposeBoolean("hasNextPage"),
   }),

@@ -5,11 +5,16 @@ import { base64ToBytes, bytesToBase64Url } from "../lib/crypto";
 import { ValidationError } from "../lib/errors";
 import { statusCondition } from "./awards.service";
 import { type Award, awards } from "./awards.table";
+import { type BadgeClass, badgeClasses } from "./badge-classes.table";
+import { type Issuer, issuers } from "./issuers.table";
 
 export type BackpackFilter = "all" | "active" | "expired";
 
 export interface BackpackPage {
   items: Award[];
+  /** The items' badge classes and issuers, read in the same query, for the request's loaders. */
+  badgeClasses: BadgeClass[];
+  issuers: Issuer[];
   endCursor: string | null;
   hasNextPage: boolean;
 }
@@ -49,13 +54,22 @@ export async function listBackpack(
   }
   const first = Math.min(Math.max(options.first, 1), 100);
   const rows = await ctx.db
-    .select({ award: awards })
+    .select({ award: awards, badgeClass: badgeClasses, issuer: issuers })
     .from(awards)
     .innerJoin(emails, eq(emails.address, awards.recipientEmail))
+    .innerJoin(badgeClasses, eq(badgeClasses.id, awards.badgeClassId))
+    .innerJoin(issuers, eq(issuers.id, awards.issuerId))
     .where(and(...conditions))
     .orderBy(desc(awards.issuedOn), desc(awards.id))
     .limit(first + 1)
     .all();
-  const items = rows.slice(0, first).map((r) => r.award);
-  return { items, hasNextPage: rows.length > first, endCursor: items.length ? encodeCursor(items[items.length - 1]!) : null };
+  const page = rows.slice(0, first);
+  const items = page.map((r) => r.award);
+  return {
+    items,
+    badgeClasses: page.map((r) => r.badgeClass),
+    issuers: page.map((r) => r.issuer),
+    hasNextPage: rows.length > first,
+    endCursor: items.length ? encodeCursor(items[items.length - 1]!) : null,
+  };
 }

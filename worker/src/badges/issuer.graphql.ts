@@ -12,7 +12,7 @@ import { ISSUER_ROLES, type Issuer, type IssuerRole } from "./issuers.table";
 
 export const IssuerRoleEnum = builder.enumType("IssuerRole", {
   values: Object.fromEntries(ISSUER_ROLES.map((r) => [r.toUpperCase(), { value: r }])) as Record<
-    "OWNER" | "EDITOR" | "AWARDER",
+    "OWNER" | "EDITOR" | "AWARDER" | "ASSESSOR",
     { value: IssuerRole }
   >,
 });

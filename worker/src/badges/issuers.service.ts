@@ -13,10 +13,12 @@ import { uploadImage } from "./images";
 import { type Issuer, type IssuerRole, issuerMembers, issuers } from "./issuers.table";
 
 /** What each role may do; owners can do everything. */
-const ALLOWED: Record<"award" | "edit" | "revoke" | "manage-members" | "manage-keys", IssuerRole[]> = {
+const ALLOWED: Record<"award" | "edit" | "revoke" | "review" | "manage-members" | "manage-keys", IssuerRole[]> = {
   award: ["owner", "editor", "awarder"],
   revoke: ["owner", "editor"],
   edit: ["owner", "editor"],
+  // Assessors decide submissions (a pass awards through the submission), but never award directly.
+  review: ["owner", "assessor"],
   "manage-members": ["owner"],
   "manage-keys": ["owner"],
 };

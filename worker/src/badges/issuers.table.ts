@@ -14,10 +14,10 @@ export const issuers = sqliteTable("issuers", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 
-export const ISSUER_ROLES = ["owner", "editor", "awarder"] as const;
+export const ISSUER_ROLES = ["owner", "editor", "awarder", "assessor"] as const;
 export type IssuerRole = (typeof ISSUER_ROLES)[number];
 
-/** Who may act for an issuer: owners manage members; editors edit and revoke; awarders award. */
+/** Who may act for an issuer: owners manage members; editors edit and revoke; awarders award; assessors review micro-credential submissions. */
 export const issuerMembers = sqliteTable(
   "issuer_members",
   {

@@ -103,4 +103,16 @@ describe("nested queries", () => {
     expect((await countQueries(many.learner, BACKPACK)).queries).toBeLessThanOrEqual(8);
     expect((await countQueries(many.owner, CONSOLE)).queries).toBeLessThanOrEqual(6);
   });
+
+  it("reads the backpack page the SPA asks for in one D1 query: cards with their badge classes and issuers", async () => {
+    const { learner } = await learnerWithBadgesFrom(6);
+    const page = await countQueries(
+      learner,
+      "{ backpack(first: 24) { items { id status hidden issuedOn expiresAt recipientEmail badgeClass { name imageUrl issuer { name } } } endCursor hasNextPage } }",
+    );
+    expect(page.data.backpack.items).toHaveLength(6);
+    for (const item of page.data.backpack.items) expect(item.badgeClass.issuer.name).toBeTruthy();
+    // With the session's user row, a signed-in backpack request costs two D1 reads.
+    expect(page.queries).toBe(1);
+  });
 });

@@ -12,6 +12,8 @@ export * from "../badges/issuers.table";
 export * from "../collections/collections.table";
 export * from "../email/outbox.table";
 export * from "../mfa/mfa.table";
+export * from "../microcredentials/micro-credentials.table";
+export * from "../microcredentials/submissions.table";
 export * from "../outbox/outbox.table";
 export * from "../sso/sso.table";
 export * from "../throttling/attempts.table";

@@ -20,6 +20,11 @@ import "../badges/backpack.graphql";
 import "../verification/sharing.graphql";
 import "../verification/credentials.graphql";
 import "../collections/collections.graphql";
+import "../microcredentials/submission-state.graphql";
+import "../microcredentials/submission-errors.graphql";
+import "../microcredentials/micro-credential.graphql";
+import "../microcredentials/submission.graphql";
+import "../microcredentials/submission-queue.graphql";
 import "../sso/sso.graphql";
 import { builder } from "./builder";
 

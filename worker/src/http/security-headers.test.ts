@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import headersFile from "../../../web/public/_headers?raw";
 import { awarded } from "../../test/badges";
 import { TestClient } from "../../test/client";
-import { COMMON_HEADERS } from "./security-headers";
+import { COMMON_HEADERS, SPA_CSP } from "./security-headers";
 
 function expectSecurityHeaders(response: Response) {
   for (const [name, value] of Object.entries(COMMON_HEADERS)) expect(response.headers.get(name), name).toBe(value);
@@ -52,6 +52,7 @@ describe("security headers on Worker responses", () => {
     }
     for (const [name, value] of Object.entries(COMMON_HEADERS)) expect(headers.get(name), name).toBe(value);
     const csp = headers.get("content-security-policy") ?? "";
+    expect(csp).toBe(SPA_CSP);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("'unsafe-inline'");

@@ -1,9 +1,9 @@
 import { createMiddleware } from "hono/factory";
 
 /**
- * Headers every response carries. The SPA's static files are answered by Workers Static
- * Assets, not by this Worker: `web/public/_headers` gives them the same ones (a test keeps
- * the two in step) and the SPA's own Content-Security-Policy.
+ * Headers every response carries. The SPA's files (/assets/*, the icon) are answered by
+ * Workers Static Assets alone: `web/public/_headers` gives them the same ones (a test keeps
+ * the two in step); its pages' HTML comes from this Worker (`spa-pages.ts`).
  */
 export const COMMON_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
@@ -19,6 +19,17 @@ export const COMMON_HEADERS: Readonly<Record<string, string>> = {
  */
 export const PAGE_CSP =
   "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * The SPA's pages: scripts, styles and fonts from its own files only (Vite emits no inline
+ * script, Solid sets styles through the CSSOM); data: images are the authenticator QR code.
+ * `web/public/_headers` carries the same policy for the files Static Assets answers alone.
+ */
+export const SPA_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The dev mailbox shows each email's HTML, which styles itself inline, in a sandboxed frame. */
+export const MAILBOX_CSP = SPA_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 
 /** JSON, redirects and errors: nothing to run, load or frame. */
 export const DOCUMENT_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

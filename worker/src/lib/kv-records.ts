@@ -13,7 +13,11 @@ export function kvRecords<T extends KvRecord>(kind: string) {
   const key = (id: string) => `${kind}:${id}`;
   const indexPrefix = (userId: string) => `user-${kind}s:${userId}:`;
   return {
-    get: (kv: KVNamespace, id: string) => kv.get<T>(key(id), "json"),
+    /**
+     * `cacheTtl` lets the data center keep a read for that many seconds (KV's floor, and its
+     * default, is 60): a record deleted elsewhere may still be read here until then.
+     */
+    get: (kv: KVNamespace, id: string, cacheTtl = 60) => kv.get<T>(key(id), { type: "json", cacheTtl }),
     async put(kv: KVNamespace, record: T, expiresAtMs: number, now: number) {
       // KV's smallest TTL is 60 s; callers check expiry themselves.
       const expirationTtl = Math.max(60, Math.ceil((expiresAtMs - now) / 1000));

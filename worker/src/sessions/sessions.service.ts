@@ -1,3 +1,4 @@
+import { reportError } from "../http/report-error";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { kvRecords } from "../lib/kv-records";
 import { DAY, HOUR } from "../lib/time";
@@ -44,17 +45,25 @@ export async function createSession(
   return { token, session };
 }
 
-/** The live session for a cookie token, or null. Refreshes its idle expiry now and then. */
-export async function getSession({ kv }: SessionDeps, token: string, now: number): Promise<Session | null> {
+/**
+ * The live session for a cookie token, or null: one KV read, cached by the data center for
+ * KV's minimum of 60 s (docs/decisions/019-d1-read-replicas.md says what that means for a
+ * revoked session). Its idle expiry is refreshed now and then, after the answer.
+ */
+export async function getSession(
+  { kv, waitUntil }: SessionDeps & { waitUntil(promise: Promise<unknown>): void },
+  token: string,
+  now: number,
+): Promise<Session | null> {
   if (!token) return null;
   const id = await sha256Hex(token);
   const session = await sessions.get(kv, id);
   if (!session || session.expiresAt <= now || session.lastSeenAt + SESSION_IDLE_MS <= now) return null;
-  if (now - session.lastSeenAt > TOUCH_INTERVAL_MS) {
-    session.lastSeenAt = now;
-    await writeSession(kv, session, now);
-  }
-  return session;
+  if (now - session.lastSeenAt <= TOUCH_INTERVAL_MS) return session;
+  const touched = { ...session, lastSeenAt: now };
+  // A failed refresh only means the next request tries again: it must not fail this one.
+  waitUntil(writeSession(kv, touched, now).catch((error) => reportError(error, "session refresh")));
+  return touched;
 }
 
 export async function listSessions({ kv }: SessionDeps, userId: string): Promise<Session[]> {

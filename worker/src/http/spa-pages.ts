@@ -1,0 +1,129 @@
+import { createMiddleware } from "hono/factory";
+import { getConfig } from "../env";
+import { MAILBOX_CSP, SPA_CSP } from "./security-headers";
+
+/**
+ * The SPA's pages as the Worker knows them: each path the router of `web/src/App.tsx` answers
+ * (a test keeps the two lists equal), with the title and description a crawler or a link
+ * preview sees before any script runs, and whether search engines may index it. A path that
+ * is none of these gets the SPA's "Page not found" with a real 404.
+ */
+export interface SpaPage {
+  path: string;
+  title: string;
+  description: string;
+  /** Public pages worth finding in a search engine; the rest are personal or a step of a flow. */
+  indexed?: boolean;
+  /** Served only by a development build (the dev mailbox). */
+  devOnly?: boolean;
+}
+
+export const SPA_PAGES: readonly SpaPage[] = [
+  {
+    path: "/",
+    title: "Laurel",
+    description: "Earn, keep and share micro-credentials: evidence-backed digital badges that anyone can verify.",
+    indexed: true,
+  },
+  { path: "/sign-in", title: "Sign in", description: "Sign in to Laurel to see your badges, share them and award your own." },
+  { path: "/sign-in/setup", title: "Set up two-step sign-in", description: "Connect an authenticator app to your Laurel account." },
+  { path: "/sign-in/code", title: "Enter your code", description: "The second step of signing in to Laurel." },
+  { path: "/sign-in/continue", title: "Signing in", description: "Finishing your sign-in to Laurel." },
+  {
+    path: "/register",
+    title: "Create your account",
+    description: "Create a free Laurel account for the badges awarded to your email addresses.",
+  },
+  { path: "/register/verify", title: "Check your email", description: "Enter the code we emailed you to activate your Laurel account." },
+  { path: "/forgot-password", title: "Forgot password", description: "Get a code by email to choose a new Laurel password." },
+  { path: "/reset-password", title: "Choose a new password", description: "Choose a new password for your Laurel account." },
+  { path: "/account", title: "Account", description: "Your name, profile, email addresses and sessions." },
+  { path: "/account/security", title: "Security", description: "Two-step sign-in, recovery code and remembered devices." },
+  { path: "/backpack", title: "Backpack", description: "Every badge awarded to your verified email addresses." },
+  { path: "/backpack/:id", title: "Badge", description: "One of your badges: details, sharing and downloads." },
+  { path: "/backpack/collections", title: "Collections", description: "Named selections of your badges, shareable as one page." },
+  { path: "/backpack/collections/:id", title: "Collection", description: "Choose the badges of a collection and share it." },
+  { path: "/issuers", title: "Issuers", description: "The issuers you award badges for." },
+  { path: "/issuers/:id", title: "Issuer console", description: "Badge classes, awards and members of an issuer." },
+  { path: "/dev/mailbox", title: "Mailbox", description: "Emails Laurel sent in development.", devOnly: true },
+  {
+    path: "/verify",
+    title: "Verify a badge",
+    description: "Check that an Open Badges 2.0 or 3.0 badge is authentic, unrevoked and awarded to the person showing it.",
+    indexed: true,
+  },
+  { path: "/terms", title: "Terms of use", description: "The terms under which Laurel is offered.", indexed: true },
+  { path: "/privacy", title: "Privacy", description: "What Laurel keeps about you, why, and for how long.", indexed: true },
+];
+
+const matchers = SPA_PAGES.map((page) => ({
+  page,
+  pattern: new RegExp(`^${page.path.replace(/:[^/]+/g, "[^/]+")}/?$`),
+}));
+
+/** The SPA page a path shows, or null for an unknown path. */
+export function findSpaPage(pathname: string, options: { development: boolean }): SpaPage | null {
+  for (const { page, pattern } of matchers) {
+    if (pattern.test(pathname) && (!page.devOnly || options.development)) return page;
+  }
+  return null;
+}
+
+/** Paths the Worker answers itself: never the SPA's HTML, also when unknown (a JSON 404). */
+const API_PREFIXES = ["/graphql", "/api/", "/public/", "/auth/", "/dev/api/", "/.well-known/", "/__scheduled"];
+
+/**
+ * robots.txt from the same table: the public pages, and the badge and collection pages under
+ * /public/, may be crawled; accounts, the steps of a flow and the API may not.
+ */
+export function robotsTxt(): string {
+  const disallowed = new Set(["/graphql", "/api/", "/auth/"]);
+  for (const page of SPA_PAGES) {
+    if (!page.indexed) disallowed.add(page.path.replace(/^(\/[^/]+).*$/, "$1"));
+  }
+  return ["User-agent: *", "Allow: /", ...[...disallowed].sort().map((path) => `Disallow: ${path}`), ""].join("\n");
+}
+
+/** The SPA's HTML with the page's title and description written in, so a crawler sees them. */
+async function renderShell(assets: Fetcher, request: Request, page: SpaPage | null, status: number): Promise<Response> {
+  const shell = await assets.fetch(new Request(new URL("/", request.url), { headers: { accept: "text/html" } }));
+  const title = page ? (page.path === "/" ? "Laurel" : `${page.title} · Laurel`) : "Page not found · Laurel";
+  const description = page?.description ?? "There is no page at this address.";
+  const rewritten = new HTMLRewriter()
+    .on("title", {
+      element(element) {
+        element.setInnerContent(title);
+        element.after(`<meta name="description" content="${escapeAttribute(description)}" />`, { html: true });
+        if (!page?.indexed) element.after(`<meta name="robots" content="noindex" />`, { html: true });
+      },
+    })
+    .transform(shell);
+  const headers = new Headers(rewritten.headers);
+  headers.set("content-type", "text/html; charset=utf-8");
+  // The shell changes with every deploy: a browser asks each time, the asset files are immutable.
+  headers.set("cache-control", "no-cache");
+  headers.delete("etag");
+  // The shell's own policy (scripts and styles from files only); the mailbox shows emails' inline styles.
+  headers.set("content-security-policy", page?.path === "/dev/mailbox" ? MAILBOX_CSP : SPA_CSP);
+  headers.set("cross-origin-opener-policy", "same-origin");
+  return new Response(request.method === "HEAD" ? null : rewritten.body, { status, headers });
+}
+
+const escapeAttribute = (value: string) => value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+/**
+ * Answers every GET of a path that is not the API's: a known SPA route with its HTML (200), an
+ * unknown one with the SPA's not-found page and a 404, and `/robots.txt`. The asset files
+ * themselves (/assets/*, the icon) never reach the Worker (`run_worker_first` in wrangler.toml).
+ */
+export function spaPages() {
+  return createMiddleware<{ Bindings: Env }>(async (c, next) => {
+    const { pathname } = new URL(c.req.url);
+    if ((c.req.method !== "GET" && c.req.method !== "HEAD") || API_PREFIXES.some((prefix) => pathname.startsWith(prefix))) {
+      return next();
+    }
+    if (pathname === "/robots.txt") return c.text(robotsTxt(), 200, { "cache-control": "public, max-age=3600" });
+    const page = findSpaPage(pathname, { development: getConfig(c.env).environment !== "production" });
+    return renderShell(c.env.ASSETS, c.req.raw, page, page ? 200 : 404);
+  });
+}
