@@ -103,6 +103,23 @@ it("shows the API's field errors beside the fields and keeps the user on the for
   expect(messages.join(" | ")).toMatch(/terms/i);
   expect(await page.getByLabel("Email").getAttribute("aria-invalid")).toBe("true");
   expect(page.url()).toMatch(/\/register$/);
+  // The first field that is wrong has the focus; fixing a field clears its message at once.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("email");
+  await page.getByLabel("Email").fill("grace@example.org");
+  expect(await page.getByLabel("Email").getAttribute("aria-invalid")).toBeNull();
+  expect((await errors.allTextContents()).join(" | ")).not.toMatch(/email/i);
+  expect((await errors.allTextContents()).join(" | ")).toMatch(/common/i);
+
+  // A message under First name does not stretch Last name beside it.
+  await page.getByLabel("First name").fill("");
+  await page.getByRole("button", { name: "Submit" }).click();
+  await page
+    .locator(".field--invalid")
+    .filter({ has: page.getByLabel("First name") })
+    .waitFor();
+  const [first, last] = await Promise.all([page.getByLabel("First name").boundingBox(), page.getByLabel("Last name").boundingBox()]);
+  expect(last!.height).toBe(first!.height);
+  expect(last!.y).toBe(first!.y);
 });
 
 it("tells the user a wrong password is wrong without saying whether the email exists", async () => {

@@ -183,6 +183,8 @@ it("an issuer awards a badge to a new address; the recipient registers from the 
   await learner.page.goto("/backpack");
   await learner.page.locator(".badge-card").first().waitFor();
   expect(await learner.page.locator(".badge-card").count()).toBe(3);
+  // Each card says to which of the learner's addresses it was awarded.
+  await learner.page.locator(".badge-card", { hasText: "Digital Pedagogy" }).getByText(`to ${work}`).first().waitFor();
 });
 
 /** On the Account page: sends a code to `address`, reads it in the Mailbox (another tab) and enters it. */
@@ -232,4 +234,17 @@ it("an issuer uploads a CSV: a broken file is refused row by row, the fixed one 
   await page.getByRole("button", { name: "Upload and award" }).click();
   await page.getByText("2 rows: 2 awarded, 0 already awarded earlier.").waitFor();
   await screenshot(page, "csv-report-375");
+
+  // Revoking asks for a reason in a form of its own: an empty one is refused, Cancel changes nothing.
+  const row = page.getByTestId("award-row").filter({ hasText: b });
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await row.getByRole("button", { name: "Cancel" }).click();
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await row.getByRole("button", { name: "Revoke badge" }).click();
+  await row.locator(".field__error").waitFor();
+  expect(await row.getByText("Revoked", { exact: true }).count()).toBe(0);
+  await row.getByLabel("Reason for revoking").fill("Awarded to the wrong person by mistake.");
+  await row.getByRole("button", { name: "Revoke badge" }).click();
+  await row.getByText("revoked: Awarded to the wrong person by mistake.").waitFor();
+  expect(await scrollsSideways(page)).toBe(false);
 });

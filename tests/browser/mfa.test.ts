@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { registeredAccount } from "../support/accounts";
 import { oathtoolCode } from "../support/authenticator";
-import { launchChromium, newPage } from "../support/browser";
+import { launchChromium, mailboxFor, newPage } from "../support/browser";
 import { enterSignInCode, screenshot, setUpTwoStepSignIn, signInWithPassword } from "../support/pages";
 
 let browser: Browser;
@@ -26,6 +26,10 @@ it("sets up from the scanned QR code, remembers a device, and signs in with a ro
   const first = await newPage(browser);
   await signInWithPassword(first.page, email, PASSWORD);
   await first.page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
+  // Half signed in: the header offers neither Sign in nor Register, only a way out.
+  const nav = first.page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("button", { name: "Cancel sign-in" }).waitFor();
+  expect(await nav.getByRole("link", { name: "Register" }).count()).toBe(0);
   await first.page.getByText("Trouble scanning?").click();
   const typedSecret = (await first.page.getByTestId("totp-secret").textContent())!.trim();
   expect(typedSecret).toMatch(/^([A-Z2-7]{4} )*[A-Z2-7]{4}$/);
@@ -96,4 +100,47 @@ it("keeps a half-signed-in browser out of the app", async () => {
   await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
   await page.goto("/account");
   await page.waitForURL(/\/sign-in\?next=%2Faccount/);
+});
+
+it("changes the password on the Security page: other browsers are signed out, this one stays, the owner is emailed", async () => {
+  const email = await registered();
+  const first = await newPage(browser);
+  await signInWithPassword(first.page, email, PASSWORD);
+  const { secret, recoveryCode } = await setUpTwoStepSignIn(first.page);
+  await welcome(first.page);
+  // Another browser, signed in with the recovery code (the app's next code is for the change).
+  const other = await newPage(browser);
+  await signInWithPassword(other.page, email, PASSWORD);
+  await other.page.getByRole("button", { name: "Try another method" }).click();
+  await other.page.getByLabel("Recovery code").fill(recoveryCode);
+  await other.page.getByRole("button", { name: "Continue" }).click();
+  await other.page.getByLabel("I have saved this code").check();
+  await other.page.getByRole("button", { name: "Continue" }).click();
+  await welcome(other.page);
+
+  await first.page.goto("/account");
+  await first.page.getByRole("link", { name: /^Security: password/ }).click();
+  const panel = first.page.getByRole("region", { name: "Password" });
+  await panel.getByLabel("Current password").fill("not my password at all");
+  await panel.getByLabel("New password").fill("a fresh new passphrase 8");
+  await panel.getByLabel("Code from your authenticator app").fill(oathtoolCode(secret, 1));
+  await panel.getByRole("button", { name: "Change password" }).click();
+  await panel.getByText("That password is not right.").waitFor();
+  // The field that is wrong takes the focus, with its error beside it.
+  await expect.poll(() => first.page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("password");
+  await panel.getByLabel("Current password").fill(PASSWORD);
+  await panel.getByRole("button", { name: "Change password" }).click();
+  await panel.getByText("Your password is changed. Other devices are signed out.").waitFor();
+
+  await first.page.goto("/backpack");
+  await first.page.getByRole("heading", { name: "Backpack" }).waitFor();
+  await other.page.goto("/backpack");
+  await other.page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await expect
+    .poll(async () => (await mailboxFor(email)).some((m) => m.subject === "Your Laurel password was changed"), { timeout: 15_000 })
+    .toBe(true);
+  await signInWithPassword(other.page, email, "a fresh new passphrase 8");
+  await other.page.getByLabel("Code from the app").waitFor();
+  await first.context.close();
+  await other.context.close();
 });

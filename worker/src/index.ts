@@ -13,6 +13,7 @@ import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
 import { spaPages } from "./http/spa-pages";
+import { evidenceRoutes } from "./microcredentials/evidence.routes";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
 import { attachSession } from "./sessions/visitor";
@@ -27,6 +28,9 @@ const app = new Hono<AppEnv>();
 app.use("*", securityHeaders());
 app.use("/graphql", credentialedCors(), csrfProtection({ reads: true }), requestContext(attachSession));
 app.use("/dev/api/*", credentialedCors(), csrfProtection(), requestContext(attachSession));
+// Evidence uploads (PUT, with the CSRF header) and signed reads (GET, bound to the session).
+app.use("/api/submissions/*", credentialedCors(), csrfProtection(), requestContext(attachSession));
+app.use("/api/evidence/*", requestContext(attachSession));
 app.use("/public/*", publicCors());
 app.use("/api/verify", publicCors());
 // Browser navigations (GET only) to and from identity providers; no CSRF header is possible here.
@@ -34,6 +38,7 @@ app.use("/auth/*", requestContext(attachSession));
 
 app.on(["GET", "POST"], "/graphql", (c) => graphqlServer(c.var.app.config.environment).fetch(c.req.raw, { app: c.var.app }));
 app.route("/dev/api", devRoutes);
+app.route("/api", evidenceRoutes);
 app.route("/auth/sso", ssoRoutes);
 
 app.route("/public/images", imageRoutes);

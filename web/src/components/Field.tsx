@@ -1,4 +1,4 @@
-import { createUniqueId, type JSX, Show, splitProps } from "solid-js";
+import { createEffect, createSignal, createUniqueId, type JSX, on, Show, splitProps } from "solid-js";
 
 type FieldProps = JSX.InputHTMLAttributes<HTMLInputElement> & {
   label: string;
@@ -9,13 +9,30 @@ type FieldProps = JSX.InputHTMLAttributes<HTMLInputElement> & {
   rows?: number;
 };
 
-/** A labelled input whose hint and error are announced with it (aria-describedby). */
+/**
+ * A labelled input whose hint and error are announced with it (aria-describedby). An error
+ * goes away as soon as the user edits the field, so a fixed field never shows a stale
+ * message, and the layout does not jump when the form is sent again.
+ */
 export function Field(props: FieldProps) {
-  const [own, input] = splitProps(props, ["label", "error", "hint", "id", "rows"]);
+  const [own, input] = splitProps(props, ["label", "error", "hint", "id", "rows", "onInput"]);
   const id = own.id ?? `field-${createUniqueId()}`;
-  const describedBy = () => [own.hint ? `${id}-hint` : "", own.error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+  const [editedSince, setEditedSince] = createSignal(false);
+  // Every answer of the form (even the same message again) shows its errors afresh.
+  createEffect(
+    on(
+      () => own.error,
+      () => setEditedSince(false),
+    ),
+  );
+  const error = () => (editedSince() ? undefined : own.error);
+  const onInput: JSX.EventHandler<HTMLInputElement | HTMLTextAreaElement, InputEvent> = (event) => {
+    setEditedSince(true);
+    if (typeof own.onInput === "function") own.onInput(event as Parameters<typeof own.onInput>[0]);
+  };
+  const describedBy = () => [own.hint ? `${id}-hint` : "", error() ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
   return (
-    <div class="field" classList={{ "field--invalid": Boolean(own.error) }}>
+    <div class="field" classList={{ "field--invalid": Boolean(error()) }}>
       <label for={id}>{own.label}</label>
       <Show when={own.hint}>
         <p class="field__hint" id={`${id}-hint`}>
@@ -24,7 +41,9 @@ export function Field(props: FieldProps) {
       </Show>
       <Show
         when={own.rows}
-        fallback={<input id={id} aria-invalid={own.error ? "true" : undefined} aria-describedby={describedBy()} {...input} />}
+        fallback={
+          <input id={id} aria-invalid={error() ? "true" : undefined} aria-describedby={describedBy()} onInput={onInput} {...input} />
+        }
       >
         <textarea
           id={id}
@@ -34,13 +53,14 @@ export function Field(props: FieldProps) {
           required={input.required}
           maxLength={input.maxLength}
           readOnly={input.readOnly}
-          aria-invalid={own.error ? "true" : undefined}
+          aria-invalid={error() ? "true" : undefined}
           aria-describedby={describedBy()}
+          onInput={onInput}
         />
       </Show>
-      <Show when={own.error}>
+      <Show when={error()}>
         <p class="field__error" id={`${id}-error`} role="alert">
-          {own.error}
+          {error()}
         </p>
       </Show>
     </div>

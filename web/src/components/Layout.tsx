@@ -1,13 +1,23 @@
-import { A, useNavigate } from "@solidjs/router";
+import { A, useLocation, useNavigate } from "@solidjs/router";
 import { type JSX, Show } from "solid-js";
 import { graphql } from "../lib/gql";
 import { mutate } from "../lib/graphql";
 import { currentUser, setCurrentUser } from "../lib/session";
 
 const SIGN_OUT = graphql(`mutation SignOut { signOut }`);
+const CANCEL_SIGN_IN = graphql(`mutation CancelSignIn { cancelSignIn }`);
+
+/** The steps after the password: the visitor is half signed in, neither a guest nor a member. */
+const SIGN_IN_STEPS = ["/sign-in/setup", "/sign-in/code", "/sign-in/continue"];
 
 export function Layout(props: { children?: JSX.Element }) {
   const navigate = useNavigate();
+  const location = useLocation();
+  const midSignIn = () => !currentUser() && SIGN_IN_STEPS.includes(location.pathname);
+  async function cancelSignIn() {
+    await mutate(CANCEL_SIGN_IN);
+    navigate("/sign-in");
+  }
   async function signOut() {
     await mutate(SIGN_OUT);
     setCurrentUser(null);
@@ -26,12 +36,19 @@ export function Layout(props: { children?: JSX.Element }) {
           <Show
             when={currentUser()}
             fallback={
-              <>
+              <Show
+                when={!midSignIn()}
+                fallback={
+                  <button type="button" class="button button--link" onClick={cancelSignIn}>
+                    Cancel sign-in
+                  </button>
+                }
+              >
                 <A href="/sign-in">Sign in</A>
                 <A href="/register" class="nav-cta">
                   Register
                 </A>
-              </>
+              </Show>
             }
           >
             <A href="/" end>

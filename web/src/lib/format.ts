@@ -8,3 +8,7 @@ export const STATUS_LABELS: Record<string, string> = {
   REVOKED: "Revoked",
   EXPIRED: "Expired",
 };
+
+/** Tells apart two badges of the same class: when, and to which of the learner's addresses. */
+export const awardedLine = (award: { issuedOn: string; recipientEmail: string }) =>
+  `Issued ${formatDate(award.issuedOn)} to ${award.recipientEmail}`;

@@ -10,11 +10,17 @@ export function createFormState() {
     setSubmitting(true);
     setMessage(null);
     setFieldErrors({});
+    // The form being sent (its submit button has the focus): after a refusal, the first field
+    // it marks invalid takes the focus, so keyboard and screen-reader users land on the problem.
+    const form = document.activeElement?.closest("form") ?? null;
     try {
       const outcome = await action();
       if (outcome.ok) await onSuccess(outcome.data);
       else {
         setFieldErrors(outcome.fieldErrors);
+        if (form && Object.keys(outcome.fieldErrors).length > 0) {
+          requestAnimationFrame(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+        }
         // Field problems speak for themselves; other failures get one message above the form.
         if (Object.keys(outcome.fieldErrors).length === 0) setMessage(outcome.message);
       }

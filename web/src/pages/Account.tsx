@@ -139,7 +139,7 @@ function Sessions() {
 
 export default function Account() {
   return (
-    <Page title="Account" lead={<A href="/account/security">Security: two-step sign-in, recovery code, remembered devices</A>}>
+    <Page title="Account" lead={<A href="/account/security">Security: password, two-step sign-in, recovery code, remembered devices</A>}>
       <Show when={currentUser()}>
         {(user) => (
           <div class="stack">

@@ -3,7 +3,7 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
 import { Page } from "../components/Page";
-import { formatDate, STATUS_LABELS } from "../lib/format";
+import { awardedLine, STATUS_LABELS } from "../lib/format";
 import { graphql, type ResultOf } from "../lib/gql";
 import { query } from "../lib/graphql";
 
@@ -83,7 +83,7 @@ export default function Backpack() {
                     <span class="badge-card__name">{item.badgeClass.name}</span>
                   </A>
                   <span class="badge-card__meta">{item.badgeClass.issuer.name}</span>
-                  <span class="badge-card__meta">Issued {formatDate(item.issuedOn)}</span>
+                  <span class="badge-card__meta badge-card__recipient">{awardedLine(item)}</span>
                   <span class="tag" data-status={item.status}>
                     {STATUS_LABELS[item.status] ?? item.status}
                     {item.hidden ? " · hidden" : ""}

@@ -6,6 +6,7 @@ import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
+import { awardedLine } from "../lib/format";
 import { createFormState, formValues } from "../lib/forms";
 import { ErrorFields, type FragmentOf, graphql } from "../lib/gql";
 import { mutate, query } from "../lib/graphql";
@@ -16,7 +17,7 @@ type Collection = FragmentOf<typeof CollectionFields>;
 const LOAD = graphql(
   `query CollectionEditor($id: ID!) {
     collection(id: $id) { ...CollectionFields }
-    backpack(first: 100, includeHidden: true) { items { id hidden badgeClass { name imageUrl issuer { name } } } }
+    backpack(first: 100, includeHidden: true) { items { id hidden issuedOn recipientEmail badgeClass { name imageUrl issuer { name } } } }
   }`,
   [CollectionFields],
 );
@@ -195,7 +196,10 @@ export default function CollectionEditor() {
                   <For each={selection()} fallback={<li class="list__item">None yet: tick badges below.</li>}>
                     {(id, index) => (
                       <li class="list__item">
-                        <span class="list__main">{badgeById(id)?.badgeClass.name ?? "A badge no longer in your backpack"}</span>
+                        <span class="list__main">
+                          {badgeById(id)?.badgeClass.name ?? "A badge no longer in your backpack"}
+                          <Show when={badgeById(id)}>{(badge) => <small> · {awardedLine(badge())}</small>}</Show>
+                        </span>
                         <Button type="button" variant="secondary" disabled={index() === 0} onClick={() => move(index(), -1)}>
                           Up
                         </Button>
@@ -224,6 +228,8 @@ export default function CollectionEditor() {
                         <img src={badge.badgeClass.imageUrl} alt="" width="40" height="40" />
                         <span>
                           {badge.badgeClass.name} <small>· {badge.badgeClass.issuer.name}</small>
+                          <br />
+                          <small>{awardedLine(badge)}</small>
                           {badge.hidden ? <small> (hidden: not shown publicly)</small> : null}
                         </span>
                       </label>

@@ -75,7 +75,10 @@ export default function MfaSetup() {
             >
               {(ready) => (
                 <>
-                  <p>Every Laurel account signs in with a password and a code from an authenticator app on your phone or computer.</p>
+                  <p>
+                    Every Laurel account signs in in two steps: first your password or your Google or Microsoft account, then a code from an
+                    authenticator app on your phone or computer.
+                  </p>
                   <QrEnrolment enrolment={ready()} />
                   <FormAlert form={form} />
                   <form onSubmit={onSubmit} novalidate>

@@ -1,6 +1,7 @@
 import { useSearchParams } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { Alert } from "../components/Alert";
+import { ChangePassword } from "../components/account/ChangePassword";
 import { Button } from "../components/Button";
 import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
@@ -256,13 +257,14 @@ function LinkedProviders() {
 export default function Security() {
   const [settings, { refetch }] = createResource(async () => (await query(SETTINGS)).myMfa);
   return (
-    <Page title="Security" lead="Two-step sign-in protects your account even if someone learns your password.">
+    <Page title="Security" lead="Your password, and the two-step sign-in that protects your account even if someone learns it.">
       <Show when={settings()} fallback={<p class="loading">Loading…</p>}>
         {(mfa) => (
           <div class="stack">
             <p>
               Two-step sign-in is on since <strong>{when(mfa().enabledAt)}</strong>.
             </p>
+            <ChangePassword hasPassword={currentUser()?.hasPassword ?? true} />
             <ReplaceAuthenticator onDone={refetch} />
             <NewRecoveryCode createdAt={mfa().recoveryCodeCreatedAt} onDone={refetch} />
             <RememberedDevices devices={mfa().rememberedDevices} onChange={refetch} />

@@ -12,7 +12,7 @@ import { purgePublicDocument } from "../verification/edge-cache";
 import { publicUrls } from "../verification/ob2";
 import { documentsChangedByRevocation } from "../verification/ob3";
 import { awardCreatedIntent, awardRevokedIntent } from "./award-events";
-import { type Award, type AwardStatus, awards, type Evidence } from "./awards.table";
+import { type Award, type AwardStatus, awards, type Evidence, type RubricResult } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import type { BadgeClass } from "./badge-classes.table";
 import { addMonths, checkDate, checkText, checkUrl } from "./checks";
@@ -91,14 +91,15 @@ export async function awardRow(
 export async function awardInsertWhere(
   ctx: Pick<AppContext, "db" | "ip">,
   badgeClass: BadgeClass,
-  award: { email: string; recipientName: string | null; narrative: string | null; evidence: Evidence[] },
+  award: { email: string; recipientName: string | null; narrative: string | null; evidence: Evidence[]; results: RubricResult[] },
   awardedBy: string,
   sourceKey: string,
   now: number,
 ) {
   const issuedOn = new Date(now);
   const expiresAt = badgeClass.validForMonths ? addMonths(issuedOn, badgeClass.validForMonths) : null;
-  const row = await awardRow(badgeClass, { ...award, issuedOn, expiresAt }, awardedBy, sourceKey, now);
+  const { results, ...rest } = award;
+  const row = { ...(await awardRow(badgeClass, { ...rest, issuedOn, expiresAt }, awardedBy, sourceKey, now)), results };
   const created = rowExists(ctx.db, awards, eq(awards.id, row.id));
   const notification = awardCreatedIntent(ctx.db, row.id, now, created);
   return {

@@ -13,6 +13,20 @@ export interface Evidence {
 }
 
 /**
+ * How an assessed award judged each rubric criterion, copied from the rubric when it was
+ * awarded so the credential keeps saying what was judged (OB 3.0 resultDescription / result).
+ */
+export interface RubricResult {
+  criterionId: string;
+  name: string;
+  description: string | null;
+  /** Level names, lowest first. */
+  levels: string[];
+  requiredLevel: number;
+  achievedLevel: number;
+}
+
+/**
  * A badge awarded to an email address (an Open Badges Assertion). It belongs to whichever
  * account has that address verified, found at read time: so it reaches a backpack however
  * late the account or the address arrives, and follows the address through merges.
@@ -35,6 +49,8 @@ export const awards = sqliteTable(
     recipientHash: text("recipient_hash").notNull(),
     narrative: text("narrative"),
     evidence: text("evidence", { mode: "json" }).$type<Evidence[]>().notNull(),
+    /** Set on awards a micro-credential assessment made. */
+    results: text("results", { mode: "json" }).$type<RubricResult[]>(),
     issuedOn: integer("issued_on", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
     /** Makes awarding idempotent: a CSV row uploaded twice has the same key. */

@@ -11,6 +11,7 @@ import "../auth/sign-in.graphql";
 import "../auth/pending-sign-in.graphql";
 import "../auth/setup.graphql";
 import "../auth/second-factor.graphql";
+import "../auth/password-change.graphql";
 import "../badges/issuer.graphql";
 import "../badges/badge-class.graphql";
 import "../badges/members.graphql";

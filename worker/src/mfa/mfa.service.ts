@@ -24,7 +24,7 @@ import { forgetAllDevices } from "./remembered-devices";
 
 // ---- Settings of a signed-in user ----------------------------------------------------------
 
-async function reauthenticate(ctx: AppContext, user: User, input: { password?: string | null; code: string }) {
+export async function reauthenticate(ctx: AppContext, user: User, input: { password?: string | null; code: string }) {
   const code = checkTotpFormat(input.code);
   const problems = new Problems();
   if (user.passwordHash && !input.password) problems.add("password", "Enter your password.");

@@ -1,21 +1,21 @@
 import { and, asc, count, eq, gt, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { getPrimaryEmail, getUserById } from "../accounts/accounts.service";
-import type { User } from "../accounts/accounts.table";
+import { emails, type User, users } from "../accounts/accounts.table";
 import { awardInsertWhere } from "../badges/awards.service";
 import type { Evidence } from "../badges/awards.table";
 import { requireBadgeClass } from "../badges/badge-classes.service";
-import { requireIssuerRole } from "../badges/issuers.service";
+import { getRole, requireIssuerRole, roleAllows } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { insertWhere } from "../db/conditional";
 import { emailIntent } from "../email/queued-email";
-import { NotFoundError, Problems } from "../lib/errors";
+import { ForbiddenError, NotFoundError, Problems } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { HOUR } from "../lib/time";
 import { afterCommit } from "../outbox/enqueue";
 import { SubmissionClaimedError } from "./errors";
 import { submissionNotAwardedEmail, submissionReturnedEmail } from "./micro-credentials.emails";
-import type { MicroCredential } from "./micro-credentials.table";
-import { getSubmission, requireMicroCredential, stateError } from "./submissions.service";
+import { type MicroCredential, microCredentials } from "./micro-credentials.table";
+import { getSubmission, requireMicroCredential, stateError, UNDECIDED } from "./submissions.service";
 import {
   type Decision,
   type Submission,
@@ -184,6 +184,14 @@ export async function decideSubmission(ctx: AppContext, user: User, id: string, 
             recipientName: `${learner.firstName} ${learner.lastName}`.trim() || null,
             narrative: comment || null,
             evidence: awardEvidence(definition, submission, badgeClass.name),
+            results: scores.map((x) => ({
+              criterionId: x.criterion.id,
+              name: x.criterion.name,
+              description: x.criterion.description,
+              levels: x.criterion.levels.map((l) => l.name),
+              requiredLevel: x.criterion.requiredLevel,
+              achievedLevel: x.level,
+            })),
           },
           user.id,
           `submission:${id}`,
@@ -236,12 +244,23 @@ export interface QueueFilter {
   after?: { submittedAt: number; id: string } | null;
 }
 
+/** Who handed it in, as the queue shows it: null under blind review until the decision. */
+export interface LearnerPreview {
+  name: string;
+  email: string | null;
+}
+
+export type QueueItem = Submission & { preview: LearnerPreview | null };
+
 /**
- * An issuer's queue, oldest hand-in first, with the counts per state: two D1 queries run as
- * one batch, whatever the page size (ADR 020).
+ * An issuer's queue, oldest hand-in first, with the counts per state, in three D1 statements
+ * whatever the page size: the reviewer's role, then one batch of the page (joined to the
+ * learner's name and the blind-review flag) and the counts (ADR 020).
  */
 export async function listQueue(ctx: AppContext, user: User, issuerId: string, filter: QueueFilter) {
-  await requireIssuerRole(ctx, user, issuerId, "review");
+  if (!roleAllows(await getRole(ctx, issuerId, user.id), "review")) {
+    throw new ForbiddenError("Only the issuer's owners and assessors see its submissions.");
+  }
   const states = filter.states?.length ? filter.states : [...REVIEWABLE];
   const scope = and(
     eq(submissions.issuerId, issuerId),
@@ -253,10 +272,19 @@ export async function listQueue(ctx: AppContext, user: User, issuerId: string, f
         and(eq(submissions.submittedAt, new Date(filter.after.submittedAt)), gt(submissions.id, filter.after.id)),
       )
     : undefined;
-  const [items, counts] = await ctx.db.batch([
+  const [rows, counts] = await ctx.db.batch([
     ctx.db
-      .select()
+      .select({
+        submission: submissions,
+        firstName: users.firstName,
+        lastName: users.lastName,
+        email: emails.address,
+        blindReview: microCredentials.blindReview,
+      })
       .from(submissions)
+      .innerJoin(users, eq(users.id, submissions.learnerId))
+      .innerJoin(microCredentials, eq(microCredentials.badgeClassId, submissions.badgeClassId))
+      .leftJoin(emails, and(eq(emails.userId, submissions.learnerId), eq(emails.isPrimary, true)))
       .where(and(scope, inArray(submissions.state, states), after))
       .orderBy(asc(submissions.submittedAt), asc(submissions.id))
       .limit(filter.first + 1),
@@ -266,9 +294,14 @@ export async function listQueue(ctx: AppContext, user: User, issuerId: string, f
       .where(and(scope, inArray(submissions.state, ["submitted", "resubmitted", "in_review", "returned", "awarded", "not_awarded"])))
       .groupBy(submissions.state),
   ]);
+  const items: QueueItem[] = rows.slice(0, filter.first).map((r) => ({
+    ...r.submission,
+    preview:
+      r.blindReview && UNDECIDED.includes(r.submission.state) ? null : { name: `${r.firstName} ${r.lastName}`.trim(), email: r.email },
+  }));
   return {
-    items: items.slice(0, filter.first),
-    hasNextPage: items.length > filter.first,
+    items,
+    hasNextPage: rows.length > filter.first,
     counts: Object.fromEntries(counts.map((c) => [c.state, c.n])) as Partial<Record<SubmissionState, number>>,
   };
 }

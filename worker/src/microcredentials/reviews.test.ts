@@ -19,7 +19,10 @@ import {
   WITHDRAW,
 } from "../../test/microcredentials";
 import { race, racingContexts } from "../../test/race";
-import { claimSubmission, decideSubmission } from "./reviews.service";
+import { getUserById } from "../accounts/accounts.service";
+import { backgroundContext } from "../context";
+import { createDb } from "../db/client";
+import { claimSubmission, decideSubmission, listQueue } from "./reviews.service";
 
 // The assessor's side: claiming, scoring and deciding, and every decision that is refused.
 
@@ -292,11 +295,42 @@ describe("the assessor queue", () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
+  it("reads a page of 30 in three D1 statements, names included", async () => {
+    const s = await microCredential();
+    const learners = await Promise.all(Array.from({ length: 6 }, () => signedIn()));
+    for (const l of learners) await submitted({ ...s, learner: l.user, learnerClient: l.client });
+    const ctx = backgroundContext(env, { waitUntil: () => undefined });
+    let statements = 0;
+    const session = ctx.d1;
+    const counting = new Proxy(session, {
+      get(target, property) {
+        if (property === "prepare") {
+          return (sql: string) => {
+            statements++;
+            return target.prepare(sql);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    ctx.d1 = counting;
+    ctx.db = createDb(counting);
+    const assessor = (await getUserById(ctx, s.assessor.id))!;
+    statements = 0;
+    const page = await listQueue(ctx, assessor, s.issuerId, { first: 30 });
+    expect(page.items).toHaveLength(6);
+    expect(page.items.every((i) => i.preview?.name === "Test User")).toBe(true);
+    expect(statements).toBeLessThanOrEqual(3);
+  });
+
   it("hides the learner's name and email from assessors under blind review until the decision", async () => {
     const s = await microCredential({ blindReview: true });
     const work = await submitted(s);
     const seen = (await s.assessorClient.gql(SUBMISSION_QUERY, { id: work.id })).submission;
     expect(seen).toMatchObject({ learnerName: null, learnerEmail: null });
+    const queued = (await s.assessorClient.gql(QUEUE, { issuerId: s.issuerId })).issuer.submissionQueue.items;
+    expect(queued).toEqual([expect.objectContaining({ id: work.id, learnerName: null })]);
     expect((await s.learnerClient.gql(SUBMISSION_QUERY, { id: work.id })).submission.learnerEmail).toBe(s.learner.email);
     const decided = (await s.assessorClient.gql(DECIDE, { id: work.id, decision: "AWARDED", scores: passingScores(s) })).decideSubmission;
     expect(decided).toMatchObject({ learnerName: "Lena User", learnerEmail: s.learner.email });

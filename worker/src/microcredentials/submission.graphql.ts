@@ -8,8 +8,9 @@ import { NotFoundError } from "../lib/errors";
 import { DAY } from "../lib/time";
 import { getMicroCredential } from "./definitions.service";
 import { PrerequisitesMissingError, SubmissionStateError } from "./errors";
+import { evidenceUrl } from "./evidence-files.service";
 import { MicroCredentialType } from "./micro-credential.graphql";
-import { listReviews } from "./reviews.service";
+import { listReviews, type QueueItem } from "./reviews.service";
 import { SubmissionReviewType } from "./submission-review.graphql";
 import { SubmissionStateEnum } from "./submission-state.graphql";
 import {
@@ -35,6 +36,11 @@ const AnswerType = builder.objectRef<Answer & { partId: string }>("SubmissionAns
     fileName: t.string({ nullable: true, resolve: (a) => a.file?.name ?? null }),
     fileType: t.string({ nullable: true, resolve: (a) => a.file?.type ?? null }),
     fileSize: t.int({ nullable: true, resolve: (a) => a.file?.size ?? null }),
+    fileUrl: t.string({
+      nullable: true,
+      description: "A link to the file that works for 10 minutes, in your session only.",
+      resolve: (a, _x, ctx) => (a.file && ctx.user ? evidenceUrl(ctx, a.file.key, ctx.user.id) : null),
+    }),
   }),
 });
 
@@ -63,6 +69,8 @@ const AttemptType = builder.objectRef<Awaited<ReturnType<typeof listAttempts>>[n
  * is made; the learner always sees their own.
  */
 async function learnerShown(ctx: AppContext, s: Submission): Promise<boolean> {
+  // A queue page carries what it may show, from the same query as the page.
+  if ("preview" in s) return (s as QueueItem).preview !== null;
   if (ctx.user?.id === s.learnerId) return true;
   if (!UNDECIDED.includes(s.state)) return true;
   return !(await getMicroCredential(ctx, s.badgeClassId))?.blindReview;
@@ -87,6 +95,7 @@ export const SubmissionType = builder.objectRef<Submission>("Submission").implem
       description: "Null for an assessor under blind review until the decision.",
       resolve: async (s, _a, ctx) => {
         if (!(await learnerShown(ctx, s))) return null;
+        if ("preview" in s) return (s as QueueItem).preview!.name;
         const learner = await getUserById(ctx, s.learnerId);
         return learner ? `${learner.firstName} ${learner.lastName}`.trim() : null;
       },
@@ -94,7 +103,10 @@ export const SubmissionType = builder.objectRef<Submission>("Submission").implem
     learnerEmail: t.string({
       nullable: true,
       description: "Null for an assessor under blind review until the decision.",
-      resolve: async (s, _a, ctx) => ((await learnerShown(ctx, s)) ? getPrimaryEmail(ctx, s.learnerId) : null),
+      resolve: async (s, _a, ctx) => {
+        if (!(await learnerShown(ctx, s))) return null;
+        return "preview" in s ? (s as QueueItem).preview!.email : getPrimaryEmail(ctx, s.learnerId);
+      },
     }),
     claimed: t.boolean({
       description: "An assessor holds a live claim on it.",

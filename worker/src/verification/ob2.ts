@@ -73,6 +73,9 @@ export function assertionDocument(appUrl: string, award: Award, badgeClass: Badg
             type: "Evidence",
             ...(e.url ? { id: e.url } : {}),
             ...(e.narrative ? { narrative: e.narrative } : {}),
+            ...(e.name ? { name: e.name } : {}),
+            ...(e.description ? { description: e.description } : {}),
+            ...(e.genre ? { genre: e.genre } : {}),
           })),
         }
       : {}),

@@ -1,4 +1,4 @@
-import type { Award } from "../badges/awards.table";
+import type { Award, RubricResult } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
 import { imageUrl } from "../badges/images";
 import type { Issuer } from "../badges/issuers.table";
@@ -35,9 +35,31 @@ export function issuerProfile(appUrl: string, issuer: Issuer) {
   };
 }
 
-export function achievement(appUrl: string, badgeClass: BadgeClass) {
+/** Ids for a rubric's parts, under the achievement's own URL. */
+const rubricIds = (achievementId: string, r: RubricResult) => ({
+  criterion: `${achievementId}#criterion-${r.criterionId}`,
+  level: (index: number) => `${achievementId}#criterion-${r.criterionId}-level-${index}`,
+});
+
+/** An assessed award's rubric as OB 3.0 ResultDescriptions: levels low to high, and the passing one. */
+function resultDescriptions(achievementId: string, results: RubricResult[]) {
+  return results.map((r) => {
+    const ids = rubricIds(achievementId, r);
+    return {
+      id: ids.criterion,
+      type: ["ResultDescription"],
+      name: r.name,
+      resultType: "RubricCriterionLevel",
+      rubricCriterionLevel: r.levels.map((name, index) => ({ id: ids.level(index), type: ["RubricCriterionLevel"], name })),
+      requiredLevel: ids.level(r.requiredLevel),
+    };
+  });
+}
+
+export function achievement(appUrl: string, badgeClass: BadgeClass, results: RubricResult[] | null = null) {
+  const id = publicUrls(appUrl).badge(badgeClass.id);
   return {
-    id: publicUrls(appUrl).badge(badgeClass.id),
+    id,
     type: ["Achievement"],
     achievementType: badgeClass.achievementType,
     name: badgeClass.name,
@@ -59,6 +81,7 @@ export function achievement(appUrl: string, badgeClass: BadgeClass) {
           })),
         }
       : {}),
+    ...(results?.length ? { resultDescription: resultDescriptions(id, results) } : {}),
   };
 }
 
@@ -89,8 +112,16 @@ export function openBadgeCredential(appUrl: string, award: Award & { statusIndex
           salt: award.recipientSalt,
         },
       ],
-      achievement: achievement(appUrl, badgeClass),
+      achievement: achievement(appUrl, badgeClass, award.results),
       ...(award.narrative ? { narrative: award.narrative } : {}),
+      ...(award.results?.length
+        ? {
+            result: award.results.map((r) => {
+              const ids = rubricIds(publicUrls(appUrl).badge(badgeClass.id), r);
+              return { type: ["Result"], resultDescription: ids.criterion, achievedLevel: ids.level(r.achievedLevel) };
+            }),
+          }
+        : {}),
     },
     ...(award.evidence.length
       ? {
@@ -98,6 +129,9 @@ export function openBadgeCredential(appUrl: string, award: Award & { statusIndex
             ...(e.url ? { id: e.url } : {}),
             type: ["Evidence"],
             ...(e.narrative ? { narrative: e.narrative } : {}),
+            ...(e.name ? { name: e.name } : {}),
+            ...(e.description ? { description: e.description } : {}),
+            ...(e.genre ? { genre: e.genre } : {}),
           })),
         }
       : {}),

@@ -99,7 +99,7 @@ ${meta.alternate ? `<link rel="alternate" type="application/ld+json" href="${esc
 <style>body{font:16px/1.5 system-ui,sans-serif;color:#1d2a24;background:#f4f7f5;margin:0}main{max-width:40rem;margin:0 auto;padding:2rem 1rem}
 .card{background:#fff;border:1px solid #d5ddd8;border-radius:8px;padding:1.5rem;text-align:center}img{max-width:200px;height:auto}
 .status{display:inline-block;border-radius:999px;padding:.1rem .75rem;font-weight:700}.valid{background:#e6f4ea;color:#0d5323}.expired{background:#fef7e0;color:#6b5300}.revoked{background:#fce8e6;color:#8c1d18}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;text-align:left}dt{color:#56645d}dd{margin:0}.notice{color:#8c1d18;font-weight:600}a{color:#17573a}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;text-align:left}dt{color:#56645d}dd{margin:0;overflow-wrap:anywhere}.notice{color:#8c1d18;font-weight:600}a{color:#17573a}
 .details{text-align:left}.details h2{font-size:1rem;margin:1.25rem 0 .25rem}.details a{overflow-wrap:anywhere}
 .tag{display:inline-block;background:#e8efe9;border-radius:999px;padding:0 .6rem;font-size:.875rem}.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:1rem}.grid img{width:100%;max-width:120px}</style>
 </head><body><main><div class="card">

@@ -1,9 +1,10 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { formatDate, STATUS_LABELS } from "../../lib/format";
-import { createFormState } from "../../lib/forms";
+import { createFormState, formValues } from "../../lib/forms";
 import { ErrorFields, graphql, type ResultOf, type VariablesOf } from "../../lib/gql";
 import { mutate, query } from "../../lib/graphql";
 import { Button } from "../Button";
+import { Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 
 const AWARDS = graphql(`
@@ -33,17 +34,8 @@ export function AwardList(props: { issuerId: string; canRevoke: boolean; version
     () => ({ id: props.issuerId, status: status(), version: props.version }),
     async ({ id, status }) => (await query(AWARDS, { id, status })).issuer?.awards,
   );
-  const revoke = createFormState();
-  const onRevoke = (award: AwardRow) => {
-    const reason = window.prompt(
-      `Why are you revoking "${award.badgeClass.name}" for ${award.recipientEmail}? The recipient will see this.`,
-    );
-    if (reason === null) return;
-    return revoke.run(
-      () => mutate(REVOKE, { awardId: award.id, reason }),
-      () => refetch(),
-    );
-  };
+  // One award at a time gets the revoke form, in its own row.
+  const [revoking, setRevoking] = createSignal<string | null>(null);
   return (
     <section class="panel" aria-labelledby="awards-heading">
       <h2 id="awards-heading">Awards</h2>
@@ -56,7 +48,6 @@ export function AwardList(props: { issuerId: string; canRevoke: boolean; version
           )}
         </For>
       </div>
-      <FormAlert form={revoke} />
       <p class="list__meta">{awards()?.total ?? 0} awards</p>
       <ul class="list">
         <For each={awards()?.items}>
@@ -74,14 +65,65 @@ export function AwardList(props: { issuerId: string; canRevoke: boolean; version
                 {award.revocationReason ? ` · revoked: ${award.revocationReason}` : ""}
               </span>
               <Show when={props.canRevoke && award.status !== "REVOKED"}>
-                <Button type="button" variant="danger" onClick={() => onRevoke(award)}>
-                  Revoke
-                </Button>
+                <Show
+                  when={revoking() === award.id}
+                  fallback={
+                    <Button type="button" variant="danger" onClick={() => setRevoking(award.id)}>
+                      Revoke
+                    </Button>
+                  }
+                >
+                  <RevokeForm
+                    award={award}
+                    onCancel={() => setRevoking(null)}
+                    onRevoked={() => {
+                      setRevoking(null);
+                      refetch();
+                    }}
+                  />
+                </Show>
               </Show>
             </li>
           )}
         </For>
       </ul>
     </section>
+  );
+}
+
+/** A required reason, which the recipient sees, then the revocation; Cancel leaves the award as it is. */
+function RevokeForm(props: { award: AwardRow; onCancel: () => void; onRevoked: () => void }) {
+  const form = createFormState();
+  const onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const { reason } = formValues(event.currentTarget as HTMLFormElement);
+    return form.run(() => mutate(REVOKE, { awardId: props.award.id, reason: reason ?? "" }), props.onRevoked);
+  };
+  return (
+    <form
+      class="revoke-form"
+      onSubmit={onSubmit}
+      novalidate
+      aria-label={`Revoke ${props.award.badgeClass.name} for ${props.award.recipientEmail}`}
+    >
+      <FormAlert form={form} />
+      <Field
+        label="Reason for revoking"
+        name="reason"
+        rows={2}
+        required
+        maxLength={1000}
+        hint="The recipient sees this, and so does anyone who checks the badge."
+        error={form.fieldErrors().reason}
+      />
+      <div class="toolbar">
+        <Button variant="danger" busy={form.submitting()}>
+          Revoke badge
+        </Button>
+        <Button type="button" variant="secondary" onClick={props.onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
   );
 }
