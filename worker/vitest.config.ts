@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // The GraphQL fuzz test's seed: FUZZ_SEED=<n> replays a run it printed.
             FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+            // And how many calls of each field per identity (3 unless told): a longer hunt than CI's.
+            FUZZ_CASES: process.env.FUZZ_CASES ?? "",
             ENVIRONMENT: "test",
             APP_URL: "http://127.0.0.1:8787",
             EMAIL_TRANSPORT: "outbox",

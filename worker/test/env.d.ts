@@ -2,6 +2,7 @@ declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     FUZZ_SEED: string;
+    FUZZ_CASES: string;
   }
   interface GlobalProps {
     mainModule: typeof import("../src/index");

@@ -56,6 +56,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "javascript:alert(1)",
   "data:text/html,<script>alert(1)</script>",
   "<svg onload=alert(1)>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection probe, sent as it is.
   "{{7*7}}${7*7}<%= 7*7 %>",
   "%s%s%s%n",
   "../../../../etc/passwd",
@@ -74,7 +75,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "not-an-email",
   "a@b",
   "@example.org",
-  "x".repeat(64) + "@" + "y".repeat(250) + ".example",
+  `${"x".repeat(64)}@${"y".repeat(250)}.example`,
   "UPPER@EXAMPLE.ORG",
   "__proto__",
   "constructor",
@@ -112,6 +113,11 @@ export interface Operation {
 
 export class Fuzzer {
   readonly random: () => number;
+  /**
+   * While set, values fit their types (hostile content, never a wrong type or a missing value),
+   * so the call gets past GraphQL's coercion into the resolvers, where the bugs would be.
+   */
+  welltyped = false;
   constructor(
     seed: number,
     private readonly pools: Pools,
@@ -170,19 +176,19 @@ export class Fuzzer {
   value(type: GraphQLInputType, depth = 0, kind: IdKind | null = null): unknown {
     if (isNonNullType(type)) {
       // Sometimes break the contract: null or nothing where a value is required.
-      if (this.chance(0.04)) return null;
+      if (!this.welltyped && this.chance(0.04)) return null;
       return this.value(type.ofType, depth, kind);
     }
     if (this.chance(0.12)) return null;
-    if (this.chance(0.05)) return this.wrong();
+    if (!this.welltyped && this.chance(0.05)) return this.wrong();
     if (isListType(type)) {
-      const length = this.chance(0.1) ? this.pick([500, 5_000]) : this.int(0, 4);
+      const length = !this.welltyped && this.chance(0.1) ? this.pick([500, 5_000]) : this.int(0, 4);
       // Huge lists repeat one value: their size is the test, not their variety.
       if (length > 10) return Array.from({ length }, () => "x");
       return Array.from({ length }, () => this.value(type.ofType, depth + 1, kind));
     }
     if (isEnumType(type)) {
-      return this.chance(0.8) ? this.pick(type.getValues()).name : this.pick(["active", "ALL ", "UNKNOWN", "0", ""]);
+      return this.welltyped || this.chance(0.8) ? this.pick(type.getValues()).name : this.pick(["active", "ALL ", "UNKNOWN", "0", ""]);
     }
     if (isInputObjectType(type)) {
       if (depth > 4) return {};
@@ -191,7 +197,7 @@ export class Fuzzer {
         if (!isNonNullType(field.type) && this.chance(0.3)) continue;
         object[field.name] = this.value(field.type, depth + 1, idKind(field.name, field.name));
       }
-      if (this.chance(0.05)) object.unexpectedField = this.string();
+      if (!this.welltyped && this.chance(0.05)) object.unexpectedField = this.string();
       return object;
     }
     if (isScalarType(type)) {
@@ -205,10 +211,12 @@ export class Fuzzer {
         case "Boolean":
           return this.chance(0.5);
         case "DateTime":
+          if (this.welltyped)
+            return this.pick(["2026-12-01T00:00:00Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2000-02-29T12:00:00+14:00"]);
           return this.pick(["2026-12-01T00:00:00Z", "not a date", "9999-99-99", "-271821-04-20T00:00:00Z", this.string()]);
         case "File":
           // Files travel in multipart requests (see `operation`); JSON can only send something else.
-          return this.pick([null, "file", { name: "x.png" }]);
+          return this.welltyped ? null : this.pick([null, "file", { name: "x.png" }]);
         default:
           return this.string();
       }
@@ -289,9 +297,11 @@ export function operation(fuzzer: Fuzzer, kind: "query" | "mutation", field: Gra
   const args: string[] = [];
   const variables: Record<string, unknown> = {};
   const files: Record<string, File> = {};
+  // Half the calls are well-typed, to reach the resolvers; the other half test coercion.
+  fuzzer.welltyped = fuzzer.chance(0.5);
   for (const [index, arg] of field.args.entries()) {
     // Optional arguments are often left out; a required one now and then (GraphQL must refuse).
-    if (fuzzer.chance(isNonNullType(arg.type) ? 0.06 : 0.3)) continue;
+    if (fuzzer.chance(isNonNullType(arg.type) ? (fuzzer.welltyped ? 0 : 0.06) : 0.3)) continue;
     const name = `v${index}`;
     declarations.push(`$${name}: ${String(arg.type)}`);
     args.push(`${arg.name}: $${name}`);
