@@ -157,11 +157,21 @@ export async function signInDemo(url, email, { offsetSteps = 0 } = {}) {
  */
 export async function load(title, { check, ...options }) {
   let rejected = 0;
+  // The first few failed answers, so a report says what failed, not only how often.
+  const samples = [];
+  const sample = (status, body) => {
+    if (samples.length < 3) samples.push(`${status} ${String(body).slice(0, 200)}`);
+  };
+  // Only checked scenarios read their bodies: reading them costs the client, which shares the
+  // machine, so the static baseline is left unread.
   const requests = check
     ? (options.requests ?? [{}]).map((r) => ({
         ...r,
         onResponse: (status, body, context, headers) => {
-          if (status < 300 && !check(body, status)) rejected++;
+          if (status >= 300 || !check(body, status)) {
+            if (status < 300) rejected++;
+            sample(status, body);
+          }
           r.onResponse?.(status, body, context, headers);
         },
       }))
@@ -173,6 +183,9 @@ export async function load(title, { check, ...options }) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.non2xx + result.errors + rejected,
+    // autocannon's `errors` are connection failures and timeouts (no answer in 10 s).
+    errorKinds: { non2xx: result.non2xx, timeouts: result.timeouts, connectionErrors: result.errors - result.timeouts, rejected },
+    samples,
     requests: result.requests.total,
   };
 }
@@ -216,6 +229,11 @@ export async function compare(title, options, baselineOptions, { runs = 3, warmu
     p50: median(pick((r) => r.scenario.p50)),
     p99: median(pick((r) => r.scenario.p99)),
     errors: pick((r) => r.scenario.errors).reduce((a, b) => a + b, 0),
+    errorKinds: pick((r) => r.scenario.errorKinds).reduce((sum, kinds) => {
+      for (const [kind, n] of Object.entries(kinds)) sum[kind] = (sum[kind] ?? 0) + n;
+      return sum;
+    }, {}),
+    samples: pick((r) => r.scenario.samples).flat().slice(0, 3),
     requests: pick((r) => r.scenario.requests).reduce((a, b) => a + b, 0),
     baselineRps: median(pick((r) => r.baseline.rps)),
     baselineP99: median(pick((r) => r.baseline.p99)),
@@ -242,6 +260,10 @@ export function reportCompared(results) {
       "p99 vs static": `${r.p99Ratio.toFixed(2)}x (${spread(r.p99RatioSpread)})`,
     })),
   );
+  for (const r of results.filter((r) => r.errors > 0)) {
+    console.log(`${r.title}: ${JSON.stringify(r.errorKinds)}`);
+    for (const s of r.samples) console.log(`  e.g. ${s}`);
+  }
 }
 
 export function report(results, baseline) {

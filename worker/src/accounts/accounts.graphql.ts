@@ -3,7 +3,7 @@ import { builder } from "../graphql/builder";
 import { ForbiddenError, InvalidCodeError, RateLimitedError } from "../lib/errors";
 import { activateAccount, register, requestPasswordReset, resendActivationCode, resetPassword, updateName } from "./accounts.service";
 import type { Email, User } from "./accounts.table";
-import { listEmailsOfUsers } from "./emails.service";
+import { listEmailsOfUsers, primaryEmails } from "./emails.service";
 
 export const UserType = builder.objectRef<User>("User").implement({
   description: "A Laurel account.",
@@ -22,14 +22,7 @@ export const UserType = builder.objectRef<User>("User").implement({
       group: (email) => email.userId,
       resolve: (u) => u.id,
     }),
-    primaryEmail: t.loadable({
-      type: "String",
-      load: async (userIds: string[], ctx: AppContext) => {
-        const primaries = new Map((await listEmailsOfUsers(ctx, userIds)).filter((e) => e.isPrimary).map((e) => [e.userId, e.address]));
-        return userIds.map((id) => primaries.get(id) ?? "");
-      },
-      resolve: (u) => u.id,
-    }),
+    primaryEmail: t.string({ resolve: (u, _args, ctx) => primaryEmails(ctx).load(u.id) }),
   }),
 });
 

@@ -48,6 +48,20 @@ export async function getUserById(ctx: Pick<AppContext, "db">, id: string): Prom
   return (await ctx.db.query.users.findFirst({ where: eq(users.id, id) })) ?? null;
 }
 
+/** The user and their primary address in one D1 query: what every signed-in request needs. */
+export async function getUserWithPrimaryEmail(
+  ctx: Pick<AppContext, "db">,
+  id: string,
+): Promise<{ user: User; primaryEmail: string | null } | null> {
+  const row = await ctx.db
+    .select({ user: users, primaryEmail: emails.address })
+    .from(users)
+    .leftJoin(emails, and(eq(emails.userId, users.id), eq(emails.isPrimary, true)))
+    .where(eq(users.id, id))
+    .get();
+  return row ?? null;
+}
+
 export async function getPrimaryEmail(ctx: Pick<AppContext, "db">, userId: string): Promise<string> {
   const row = await ctx.db.query.emails.findFirst({ where: and(eq(emails.userId, userId), eq(emails.isPrimary, true)) });
   if (!row) throw new Error(`user ${userId} has no primary email`);

@@ -1,6 +1,9 @@
+import { createContextCache } from "@pothos/core";
+import DataLoader from "dataloader";
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import type { Db } from "../database";
 import { inSlices } from "../db/limits";
 import { checkEmail } from "../lib/email-address";
 import { InvalidCodeError, NotFoundError, Problems, ValidationError } from "../lib/errors";
@@ -18,6 +21,29 @@ export function listEmailsOfUsers(ctx: Pick<AppContext, "db">, userIds: readonly
     ctx.db.select().from(emails).where(inArray(emails.userId, slice)).orderBy(asc(emails.createdAt), asc(emails.id)).all(),
   );
 }
+
+/**
+ * Each user's primary address, read in one query per batch of users in a request. The
+ * signed-in user's is primed by the session lookup, which reads it with the user row. Keyed by
+ * the request's database client: Yoga copies the request context into an object of its own,
+ * and the client is what both share.
+ */
+const primaryEmailsOf = createContextCache(
+  (db: Db) =>
+    new DataLoader<string, string>(async (userIds) => {
+      const rows = await inSlices(userIds, (slice) =>
+        db
+          .select({ userId: emails.userId, address: emails.address })
+          .from(emails)
+          .where(and(inArray(emails.userId, slice), eq(emails.isPrimary, true)))
+          .all(),
+      );
+      const byUser = new Map(rows.map((r) => [r.userId, r.address]));
+      return userIds.map((id) => byUser.get(id) ?? "");
+    }),
+);
+
+export const primaryEmails = (ctx: Pick<AppContext, "db">) => primaryEmailsOf(ctx.db);
 
 export function listEmails(ctx: Pick<AppContext, "db">, userId: string): Promise<Email[]> {
   return ctx.db.select().from(emails).where(eq(emails.userId, userId)).all();
@@ -124,6 +150,8 @@ export async function setPrimaryEmail(ctx: AppContext, user: User, emailId: stri
       now,
     ),
   ]);
+  // The request's answer must show the new primary, not the one its session lookup read.
+  primaryEmails(ctx).clear(user.id);
 }
 
 /**

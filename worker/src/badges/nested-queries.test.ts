@@ -1,47 +1,20 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AWARD, issuerWithBadgeClass } from "../../test/badges";
 import { TestClient } from "../../test/client";
+import { countingContext, runQuery } from "../../test/counting";
 import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { getUserById } from "../accounts/accounts.service";
-import { backgroundContext } from "../context";
-import { createDb } from "../database";
-import { graphqlServer } from "../graphql/yoga";
 
 // Nesting must not multiply D1 queries: the dataloaders batch each level, so a page of ten
 // badges from ten issuers costs what a page of two does.
 
 /** Runs `query` as `user` through Yoga on a D1 session that counts the statements prepared. */
 async function countQueries(user: TestUser, query: string): Promise<{ data: any; queries: number }> {
-  const ctx = backgroundContext(env, { waitUntil: () => undefined });
+  const { ctx, queries } = countingContext();
   ctx.user = await getUserById(ctx, user.id);
-  let queries = 0;
-  const session = ctx.d1;
-  const counting = new Proxy(session, {
-    get(target, property) {
-      if (property === "prepare") {
-        return (sql: string) => {
-          queries++;
-          return target.prepare(sql);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  ctx.d1 = counting;
-  ctx.db = createDb(counting);
-  const response = await graphqlServer(ctx.config.environment).fetch(
-    new Request("http://127.0.0.1:8787/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query }),
-    }),
-    { app: ctx },
-  );
-  const body = (await response.json()) as { data: unknown; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return { data: body.data, queries };
+  const before = queries();
+  const data = await runQuery(ctx, query);
+  return { data, queries: queries() - before };
 }
 
 /** A learner with one badge from each of `count` issuers (each with its own badge class), all in one collection, and the issuers' owner. */
