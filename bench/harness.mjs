@@ -233,7 +233,9 @@ export async function compare(title, options, baselineOptions, { runs = 3, warmu
       for (const [kind, n] of Object.entries(kinds)) sum[kind] = (sum[kind] ?? 0) + n;
       return sum;
     }, {}),
-    samples: pick((r) => r.scenario.samples).flat().slice(0, 3),
+    samples: pick((r) => r.scenario.samples)
+      .flat()
+      .slice(0, 3),
     requests: pick((r) => r.scenario.requests).reduce((a, b) => a + b, 0),
     baselineRps: median(pick((r) => r.baseline.rps)),
     baselineP99: median(pick((r) => r.baseline.p99)),
