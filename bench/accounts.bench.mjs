@@ -17,6 +17,12 @@ try {
       { url: graphql, ...gql("{ termsVersion }", {}, { cookie: "__Host-laurel_session=unknown-session-token" }), check: graphqlOk },
       staticAsset,
     ),
+    // The split: the same answer as above, so the difference is the session lookup alone.
+    await compare(
+      "GraphQL { termsVersion } with a session (KV hit + D1 user)",
+      { url: graphql, ...gql("{ termsVersion }", {}, { cookie }), check: graphqlOk },
+      staticAsset,
+    ),
     await compare(
       "GraphQL { me } with a session (KV + D1)",
       { url: graphql, ...gql("{ me { id primaryEmail } }", {}, { cookie }), check: graphqlOk },
