@@ -20,26 +20,55 @@ export interface AppContext {
   ip: string | null;
   userAgent: string | null;
   session: Session | null;
+  /**
+   * The signed-in user: from the session cookie, or for a request with an API token, the
+   * token's creator, whose rights are then narrowed by `apiToken`.
+   */
   user: User | null;
+  /** Set when the request came with `Authorization: Bearer`; such requests read no cookies. */
+  bearerToken: string | null;
+  apiToken: ApiCaller | null;
   cookies: CookieJar;
   responseHeaders: Headers;
   waitUntil(promise: Promise<unknown>): void;
+}
+
+/** What an API token lets its request do (`integrations/`). */
+export interface ApiCaller {
+  id: string;
+  /** The one issuer an issuer's token acts for; null for a personal (backpack) token. */
+  issuerId: string | null;
+  scopes: ReadonlySet<string>;
 }
 
 /** The context of a field behind the `signedIn` or `staff` scope (`t.withAuth`): the user is known. */
 export type SignedInContext = AppContext & { user: User };
 
 type RequestParts = Pick<AppContext, "ip" | "userAgent" | "cookies" | "responseHeaders" | "waitUntil"> & {
+  bearerToken?: string | null;
   /** A D1 bookmark or session constraint; the primary when absent (see ADR 019). */
   readFrom?: string;
 };
 
 /** Config, a fresh D1 session and client, and the mailer, around what the caller knows of the request. */
-export function createAppContext(env: Env, { readFrom = "first-primary", ...parts }: RequestParts): AppContext {
+export function createAppContext(env: Env, { readFrom = "first-primary", bearerToken = null, ...parts }: RequestParts): AppContext {
   const config = getConfig(env);
   const d1 = env.DB.withSession(readFrom);
   const db = createDb(d1);
-  return { env, config, db, d1, kv: env.KV, mailer: createMailer(config, env, db), now, session: null, user: null, ...parts };
+  return {
+    env,
+    config,
+    db,
+    d1,
+    kv: env.KV,
+    mailer: createMailer(config, env, db),
+    now,
+    session: null,
+    user: null,
+    bearerToken,
+    apiToken: null,
+    ...parts,
+  };
 }
 
 /**

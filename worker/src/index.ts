@@ -13,6 +13,7 @@ import { reportError } from "./http/report-error";
 import { type AppEnv, requestContext } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
 import { spaPages } from "./http/spa-pages";
+import { attachApiCaller, refuseInvalidBearer } from "./integrations/bearer-caller";
 import { evidenceRoutes } from "./microcredentials/evidence.routes";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
@@ -26,7 +27,9 @@ import { verifyRoutes } from "./verification/verify.routes";
 const app = new Hono<AppEnv>();
 
 app.use("*", securityHeaders());
-app.use("/graphql", credentialedCors(), csrfProtection({ reads: true }), requestContext(attachSession));
+// A request with `Authorization: Bearer` is an integration: its token, never its cookies.
+const identifyCaller = (app: AppContext) => (app.bearerToken !== null ? attachApiCaller(app) : attachSession(app));
+app.use("/graphql", credentialedCors(), csrfProtection({ reads: true }), requestContext(identifyCaller), refuseInvalidBearer());
 app.use("/dev/api/*", credentialedCors(), csrfProtection(), requestContext(attachSession));
 // Evidence uploads (PUT, with the CSRF header) and signed reads (GET, bound to the session).
 app.use("/api/submissions/*", credentialedCors(), csrfProtection(), requestContext(attachSession));

@@ -53,7 +53,12 @@ const PasswordReset = builder.objectRef<{ email: string }>("PasswordReset").impl
 });
 
 builder.queryField("me", (t) =>
-  t.field({ type: UserType, nullable: true, description: "The signed-in user, or null.", resolve: (_root, _args, ctx) => ctx.user }),
+  t.field({
+    type: UserType,
+    nullable: true,
+    description: "The signed-in user, or null; null for an API token too, which must not read its creator's account.",
+    resolve: (_root, _args, ctx) => (ctx.apiToken ? null : ctx.user),
+  }),
 );
 
 builder.queryField("termsVersion", (t) =>

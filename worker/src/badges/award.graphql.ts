@@ -48,10 +48,10 @@ const AwardListType = builder.objectRef<{ items: Award[]; total: number }>("Awar
 
 // issuerOnly's scope replaces withAuth's at run time and requires a user as well; withAuth types the context.
 builder.objectField(IssuerType, "awards", (t) =>
-  t.withAuth({ signedIn: true }).field({
+  t.withAuth({ actor: "awards:read" }).field({
     type: AwardListType,
-    description: "Members only; anyone else gets a FORBIDDEN error.",
-    ...issuerOnly("award", "Only the issuer's members see its awards."),
+    description: "Members only; anyone else gets a FORBIDDEN error. API tokens: `awards:read`.",
+    ...issuerOnly("award", "Only the issuer's members see its awards.", "awards:read"),
     args: {
       status: t.arg({ type: AwardStatusEnum, required: false }),
       badgeClassId: t.arg.id({ required: false }),
@@ -86,7 +86,7 @@ const AwardInput = builder.inputType("AwardInput", {
 });
 
 builder.mutationFields((t) => ({
-  awardBadge: t.withAuth({ signedIn: true }).field({
+  awardBadge: t.withAuth({ actor: "awards:write" }).field({
     type: AwardType,
     description: "Awards a badge class to an email address and emails the recipient.",
     errors: { types: [NotFoundError, ForbiddenError, IdempotencyKeyReusedError] },
@@ -102,7 +102,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, { badgeClassId, input, idempotencyKey }, ctx) =>
       awardBadge(ctx, ctx.user, String(badgeClassId), input, idempotencyKey ?? null),
   }),
-  revokeAward: t.withAuth({ signedIn: true }).field({
+  revokeAward: t.withAuth({ actor: "awards:write" }).field({
     type: AwardType,
     description: "Revokes an award with a reason; it leaves the recipient's backpack and they are told.",
     errors: { types: [NotFoundError, ForbiddenError] },

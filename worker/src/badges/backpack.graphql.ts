@@ -33,7 +33,7 @@ const BackpackType = builder.objectRef<Awaited<ReturnType<typeof listBackpack>>>
 });
 
 builder.queryFields((t) => ({
-  backpack: t.withAuth({ signedIn: true }).field({
+  backpack: t.withAuth({ actor: "backpack:read" }).field({
     type: BackpackType,
     description: "Badges awarded to any of your verified emails, newest first.",
     args: {
@@ -54,7 +54,7 @@ builder.queryFields((t) => ({
         throw error;
       }),
   }),
-  backpackBadge: t.withAuth({ signedIn: true }).field({
+  backpackBadge: t.withAuth({ actor: "backpack:read" }).field({
     type: AwardType,
     nullable: true,
     args: { id: t.arg.id() },

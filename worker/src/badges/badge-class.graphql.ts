@@ -70,7 +70,7 @@ const BadgeClassInput = builder.inputType("BadgeClassInput", {
 });
 
 builder.queryFields((t) => ({
-  badgeClass: t.withAuth({ signedIn: true }).field({
+  badgeClass: t.withAuth({ actor: "issuer:read" }).field({
     type: BadgeClassType,
     nullable: true,
     args: { id: t.arg.id() },
@@ -82,13 +82,13 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  createBadgeClass: t.withAuth({ signedIn: true }).field({
+  createBadgeClass: t.withAuth({ actor: "badge_classes:write" }).field({
     type: BadgeClassType,
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { issuerId: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },
     resolve: (_r, { issuerId, input }, ctx) => createBadgeClass(ctx, ctx.user, String(issuerId), input),
   }),
-  updateBadgeClass: t.withAuth({ signedIn: true }).field({
+  updateBadgeClass: t.withAuth({ actor: "badge_classes:write" }).field({
     type: BadgeClassType,
     errors: { types: [NotFoundError, ForbiddenError] },
     args: { id: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },

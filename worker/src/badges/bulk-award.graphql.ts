@@ -24,7 +24,7 @@ const BulkAwardReportType = builder.objectRef<Awaited<ReturnType<typeof bulkAwar
 });
 
 builder.mutationFields((t) => ({
-  bulkAward: t.withAuth({ signedIn: true }).field({
+  bulkAward: t.withAuth({ actor: "awards:write" }).field({
     type: BulkAwardReportType,
     description:
       "Awards a badge class to every row of a CSV (header: email, name, narrative, evidence_url, issued_on, expires_on; only email required), or to none when any row has a problem. Uploading the same rows again awards nothing twice.",

@@ -2,10 +2,20 @@ import { createContextCache } from "@pothos/core";
 import DataLoader from "dataloader";
 import { GraphQLError } from "graphql";
 import type { AppContext } from "../context";
-import { builder } from "../graphql/builder";
+import type { ApiScope } from "../graphql/api-scopes";
+import { builder, insufficientScope } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
 import { publicUrls } from "../lib/public-urls";
-import { createIssuer, getIssuers, type IssuerAction, listMyIssuers, roleAllows, rolesOf, updateIssuer } from "./issuers.service";
+import {
+  createIssuer,
+  getIssuers,
+  type IssuerAction,
+  listMyIssuers,
+  outsideToken,
+  roleAllows,
+  rolesOf,
+  updateIssuer,
+} from "./issuers.service";
 import { ISSUER_ROLES, type Issuer, type IssuerRole } from "./issuers.table";
 
 // An issuing organisation. Its badge classes, members and awards are added by their own files.
@@ -22,7 +32,7 @@ const myRoles = createContextCache(
   (ctx: AppContext) =>
     new DataLoader<string, IssuerRole | null>(async (issuerIds) => {
       const roles = ctx.user ? await rolesOf(ctx, ctx.user.id, issuerIds) : new Map<string, IssuerRole>();
-      return issuerIds.map((id) => roles.get(id) ?? null);
+      return issuerIds.map((id) => (outsideToken(ctx, id) ? null : (roles.get(id) ?? null)));
     }),
 );
 
@@ -33,14 +43,17 @@ export const myRoleIn = (ctx: AppContext, issuerId: string): Promise<IssuerRole 
  * union, so a refusal is a GraphQL error with code FORBIDDEN (UNAUTHENTICATED when signed
  * out), never a service error that would be masked as unexpected.
  */
-export function issuerOnly(action: IssuerAction, message: string) {
+export function issuerOnly(action: IssuerAction, message: string, tokenScope: ApiScope | null = null) {
+  const tokenMayRead = (ctx: AppContext) => ctx.apiToken === null || (tokenScope !== null && ctx.apiToken.scopes.has(tokenScope));
   return {
     authScopes: async (issuer: Issuer, _args: unknown, ctx: AppContext) =>
-      ctx.user !== null && roleAllows(await myRoleIn(ctx, issuer.id), action),
-    unauthorizedError: (_parent: unknown, _args: unknown, ctx: AppContext) =>
-      ctx.user
+      ctx.user !== null && tokenMayRead(ctx) && roleAllows(await myRoleIn(ctx, issuer.id), action),
+    unauthorizedError: (_parent: unknown, _args: unknown, ctx: AppContext) => {
+      if (!tokenMayRead(ctx)) return insufficientScope(tokenScope);
+      return ctx.user
         ? new GraphQLError(message, { extensions: { code: "FORBIDDEN" } })
-        : new GraphQLError("Sign in to continue.", { extensions: { code: "UNAUTHENTICATED" } }),
+        : new GraphQLError("Sign in to continue.", { extensions: { code: "UNAUTHENTICATED" } });
+    },
   };
 }
 
@@ -75,10 +88,10 @@ const IssuerInput = builder.inputType("IssuerInput", {
 
 builder.queryFields((t) => ({
   myIssuers: t.withAuth({ signedIn: true }).field({ type: [IssuerType], resolve: (_r, _a, ctx) => listMyIssuers(ctx, ctx.user) }),
-  issuer: t.withAuth({ signedIn: true }).field({
+  issuer: t.withAuth({ actor: "issuer:read" }).field({
     type: IssuerType,
     nullable: true,
-    description: "An issuer you are a member of.",
+    description: "An issuer you are a member of (API tokens: `issuer:read`, their own issuer only).",
     args: { id: t.arg.id() },
     resolve: async (_r, { id }, ctx) => ((await myRoleIn(ctx, String(id))) ? String(id) : null),
   }),

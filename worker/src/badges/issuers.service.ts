@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import { type User, users } from "../accounts/accounts.table";
 import { auditInsert, auditInsertWhere } from "../audit/audit";
-import type { AppContext } from "../context";
+import type { ApiCaller, AppContext } from "../context";
 import { rowExists } from "../db/conditional";
 import { inSlices } from "../db/limits";
 import { checkText, checkUrl } from "../lib/checks";
@@ -12,7 +12,7 @@ import { uploadImage } from "../lib/images";
 import { type Issuer, type IssuerRole, issuerMembers, issuers } from "./issuers.table";
 
 /** What each role may do; owners can do everything. */
-const ALLOWED: Record<"award" | "edit" | "revoke" | "review" | "manage-members" | "manage-keys", IssuerRole[]> = {
+const ALLOWED: Record<"award" | "edit" | "revoke" | "review" | "manage-members" | "manage-keys" | "manage-integrations", IssuerRole[]> = {
   award: ["owner", "editor", "awarder"],
   revoke: ["owner", "editor"],
   edit: ["owner", "editor"],
@@ -20,6 +20,7 @@ const ALLOWED: Record<"award" | "edit" | "revoke" | "review" | "manage-members" 
   review: ["owner", "assessor"],
   "manage-members": ["owner"],
   "manage-keys": ["owner"],
+  "manage-integrations": ["owner"],
 };
 export type IssuerAction = keyof typeof ALLOWED;
 
@@ -54,7 +55,17 @@ export async function getRole(ctx: Pick<AppContext, "db">, issuerId: string, use
 }
 
 /** The issuer, if `user` may do `action` for it; NotFoundError for strangers, ForbiddenError for members without the role. */
-export async function requireIssuerRole(ctx: Pick<AppContext, "db">, user: User, issuerId: string, action: IssuerAction): Promise<Issuer> {
+/** An issuer's API token acts for that issuer alone, whatever else its creator may do. */
+export const outsideToken = (ctx: { apiToken?: ApiCaller | null }, issuerId: string): boolean =>
+  ctx.apiToken != null && ctx.apiToken.issuerId !== issuerId;
+
+export async function requireIssuerRole(
+  ctx: Pick<AppContext, "db"> & { apiToken?: ApiCaller | null },
+  user: User,
+  issuerId: string,
+  action: IssuerAction,
+): Promise<Issuer> {
+  if (outsideToken(ctx, issuerId)) throw new NotFoundError("No issuer with that id, or you are not one of its members.");
   const [issuer, role] = await Promise.all([getIssuer(ctx, issuerId), getRole(ctx, issuerId, user.id)]);
   if (!issuer || !role) throw new NotFoundError("No issuer with that id, or you are not one of its members.");
   if (!roleAllows(role, action)) throw new ForbiddenError(`Your role (${role}) cannot do that for ${issuer.name}.`);

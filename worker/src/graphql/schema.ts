@@ -29,6 +29,7 @@ import "../microcredentials/micro-credential.graphql";
 import "../microcredentials/submission.graphql";
 import "../microcredentials/submission-queue.graphql";
 import "../sso/sso.graphql";
+import "../integrations/api-token.graphql";
 import { builder } from "./builder";
 
 export const schema = builder.toSchema();

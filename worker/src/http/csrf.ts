@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { bearerTokenOf } from "./bearer";
 import { isOwnOrigin } from "./origin";
 
 export const CSRF_HEADER = "x-laurel-csrf";
@@ -15,7 +16,10 @@ export const CSRF_HEADER = "x-laurel-csrf";
 export function csrfProtection(options: { reads?: boolean } = {}) {
   return createMiddleware<{ Bindings: Env }>(async (c, next) => {
     const read = c.req.method === "GET" || c.req.method === "HEAD";
-    if (c.req.method !== "OPTIONS" && (!read || options.reads)) {
+    // A bearer request authenticates with its token alone (its cookies are ignored), and no
+    // page of another site can add an Authorization header without a preflight we refuse.
+    const bearer = bearerTokenOf(c.req.header("authorization")) !== null;
+    if (c.req.method !== "OPTIONS" && !bearer && (!read || options.reads)) {
       const origin = c.req.header("origin");
       if (!c.req.header(CSRF_HEADER)) {
         return c.json({ errors: [{ message: `Missing ${CSRF_HEADER} header.`, extensions: { code: "CSRF_HEADER_MISSING" } }] }, 403);

@@ -40,6 +40,17 @@ export async function reauthenticate(ctx: AppContext, user: User, input: { passw
   );
 }
 
+/**
+ * Step-up: a current code from the user's authenticator, for a change that a stolen session
+ * alone must not make. It counts towards the user's second-factor limit like a sign-in.
+ */
+export async function requireFreshCode(ctx: AppContext, user: User, rawCode: string): Promise<void> {
+  const code = checkTotpFormat(rawCode);
+  const authenticator = await getActiveAuthenticator(ctx, user.id);
+  if (!authenticator) throw ValidationError.field("code", "Your account has no authenticator yet.");
+  await checkSecondFactorAttempt(ctx, user, () => checkCode(ctx, authenticator, code, ctx.now()));
+}
+
 /** Step one of replacing the authenticator: the password and a current code, then a new QR code. */
 export async function beginAuthenticatorReplacement(ctx: AppContext, user: User, input: { password?: string | null; code: string }) {
   await reauthenticate(ctx, user, input);
@@ -74,10 +85,7 @@ export async function confirmAuthenticatorReplacement(ctx: AppContext, user: Use
 
 /** A new recovery code for a signed-in user who proves the authenticator; the old one dies. */
 export async function regenerateRecoveryCode(ctx: AppContext, user: User, input: { code: string }): Promise<{ recoveryCode: string }> {
-  const code = checkTotpFormat(input.code);
-  const authenticator = await getActiveAuthenticator(ctx, user.id);
-  if (!authenticator) throw ValidationError.field("code", "Your account has no authenticator yet.");
-  await checkSecondFactorAttempt(ctx, user, () => checkCode(ctx, authenticator, code, ctx.now()));
+  await requireFreshCode(ctx, user, input.code);
   const now = ctx.now();
   const recovery = await newRecoveryCode();
   await ctx.db.batch([

@@ -1,0 +1,63 @@
+import { env, exports } from "cloudflare:workers";
+import { randomToken, sha256Hex } from "../src/lib/crypto";
+import type { GraphQLAnswer } from "./client";
+
+const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
+
+export const CREATE_TOKEN = `mutation ($input: ApiTokenInput!) {
+  createApiToken(input: $input) { ${ERRORS} ... on ApiTokenCreated { token apiToken { id name scopes hint status expiresAt lastUsedAt } } }
+}`;
+export const REVOKE_TOKEN = `mutation ($id: ID!) { revokeApiToken(id: $id) { ${ERRORS} ... on ApiToken { id status revokedAt } } }`;
+
+/** A machine's request: the token and nothing else, no CSRF header, from a server's address. */
+export async function bearerRequest(
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  return exports.default.fetch(
+    new Request("http://127.0.0.1:8787/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "cf-connecting-ip": "203.0.113.7", ...headers },
+      body: JSON.stringify({ query, variables }),
+    }),
+  );
+}
+
+export async function bearerGql<T = any>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> {
+  const response = await bearerRequest(token, query, variables);
+  return (await response.json()) as GraphQLAnswer<T>;
+}
+
+/**
+ * A token written straight to D1, for tests about what a token may do rather than how it is
+ * made (making one is a step-up, and an authenticator code works once).
+ */
+export async function insertApiToken(input: {
+  userId: string;
+  issuerId?: string | null;
+  scopes: string[];
+  expiresAt?: number | null;
+  lastUsedAt?: number;
+}) {
+  const token = `laurel_at_${randomToken(32)}`;
+  const id = crypto.randomUUID();
+  await env.DB.prepare(
+    "insert into api_tokens (id, issuer_id, created_by_user_id, name, scopes, token_hash, hint, created_at, expires_at, last_used_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  )
+    .bind(
+      id,
+      input.issuerId ?? null,
+      input.userId,
+      "test",
+      JSON.stringify(input.scopes),
+      await sha256Hex(token),
+      "laurel_at_…test",
+      Date.now(),
+      input.expiresAt ?? null,
+      input.lastUsedAt ?? null,
+    )
+    .run();
+  return { id, token };
+}
