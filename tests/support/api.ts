@@ -15,6 +15,21 @@ export class ApiClient {
     }
   }
 
+  /** The session as browser cookies, to open the SPA signed in as this client. */
+  browserCookies() {
+    const { hostname } = new URL(baseUrl());
+    // As the Worker sets them: __Host- cookies are Secure, host-only and for the whole site.
+    return [...this.cookies].map(([name, value]) => ({
+      name,
+      value,
+      domain: hostname,
+      path: "/",
+      secure: true,
+      httpOnly: true,
+      sameSite: "Lax" as const,
+    }));
+  }
+
   private headers(): Record<string, string> {
     return { "x-laurel-csrf": "1", cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
   }
@@ -86,7 +101,7 @@ const CREATE_BADGE_CLASS = graphql(
 
 /** A signed-in owner of a new issuer with one badge class. */
 export async function issuerWithBadgeClass(label: string) {
-  const { client } = await signedInAccount(label);
+  const { client, totpSecret } = await signedInAccount(label);
   const { createIssuer } = await client.gql(CREATE_ISSUER, {
     input: { name: "Interop Institute", url: "https://interop.example.org/", email: "badges@interop.example.org" },
   });
@@ -107,5 +122,5 @@ export async function issuerWithBadgeClass(label: string) {
     { "input.image": new File([BADGE_SVG], "badge.svg", { type: "image/svg+xml" }) },
   );
   if (createBadgeClass.__typename !== "BadgeClass") throw new Error(`badge class: ${JSON.stringify(createBadgeClass)}`);
-  return { client, issuerId: createIssuer.id, badgeClassId: createBadgeClass.id };
+  return { client, totpSecret, issuerId: createIssuer.id, badgeClassId: createBadgeClass.id };
 }

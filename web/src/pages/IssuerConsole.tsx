@@ -1,5 +1,6 @@
 import { useParams } from "@solidjs/router";
 import { createResource, createSignal, Show } from "solid-js";
+import { ApiTokens } from "../components/integrations/ApiTokens";
 import { AwardForm } from "../components/issuer/AwardForm";
 import { AwardList } from "../components/issuer/AwardList";
 import { BadgeClassList, BadgeClassSummaryFields } from "../components/issuer/BadgeClassList";
@@ -48,6 +49,7 @@ export default function IssuerConsole() {
             <Show when={i().myRole === "OWNER"}>
               <MembersPanel issuerId={i().id} />
               <SigningKeys issuerId={i().id} />
+              <ApiTokens issuerId={i().id} />
             </Show>
           </div>
         </Page>

@@ -6,6 +6,7 @@ import { Button } from "../components/Button";
 import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
+import { ApiTokens } from "../components/integrations/ApiTokens";
 import { AuthenticatorCodeField } from "../components/mfa/AuthenticatorCodeField";
 import { type Enrolment, EnrolmentFields, QrEnrolment } from "../components/mfa/QrEnrolment";
 import { Page } from "../components/Page";
@@ -269,6 +270,7 @@ export default function Security() {
             <NewRecoveryCode createdAt={mfa().recoveryCodeCreatedAt} onDone={refetch} />
             <RememberedDevices devices={mfa().rememberedDevices} onChange={refetch} />
             <LinkedProviders />
+            <ApiTokens />
           </div>
         )}
       </Show>

@@ -7,6 +7,7 @@ import type { AppContext } from "../context";
 import type { Db } from "../database";
 import { insertWhere } from "../db/conditional";
 import { emailIntent } from "../email/queued-email";
+import { apiTokens } from "../integrations/api-tokens.table";
 import { checkEmail } from "../lib/email-address";
 import { InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -59,6 +60,11 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
       .update(ssoIdentities)
       .set({ userId: intoId })
       .where(and(eq(ssoIdentities.userId, fromId), when)),
+    // Integrations keep working: the survivor now holds the memberships the tokens act with.
+    db
+      .update(apiTokens)
+      .set({ createdByUserId: intoId })
+      .where(and(eq(apiTokens.createdByUserId, fromId), when)),
     // One profile per user: the survivor's wins; the other's moves only to fill a gap.
     db
       .update(profiles)

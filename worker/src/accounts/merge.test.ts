@@ -192,6 +192,7 @@ describe("linking another account (merge)", () => {
     expect(references).toEqual(
       [
         // Moved to the survivor.
+        "api_tokens.created_by_user_id",
         "collections.user_id",
         "emails.user_id",
         "issuer_members.user_id",
