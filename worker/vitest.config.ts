@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { TEST_API_RATE_LIMIT } from "./test/rate-limits";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "../migrations"));
@@ -10,6 +11,8 @@ export default defineConfig(async () => {
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: "../wrangler.toml" },
         miniflare: {
+          // The API's limit as wrangler.toml has it, but small, so a test reaches it in a few requests.
+          ratelimits: { API_RATE_LIMIT: { simple: { limit: TEST_API_RATE_LIMIT, period: 60 } } },
           // Tests run as the "test" environment with throwaway keys; see test/env.ts.
           bindings: {
             TEST_MIGRATIONS: migrations,

@@ -6,6 +6,7 @@ declare namespace Cloudflare {
 	}
 	interface Env {
 		KV: KVNamespace;
+		API_RATE_LIMIT: RateLimit;
 		FILES: R2Bucket;
 		DB: D1Database;
 		EMAIL: SendEmail;

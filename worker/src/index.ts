@@ -14,6 +14,7 @@ import { type AppEnv, requestContext } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
 import { spaPages } from "./http/spa-pages";
 import { attachApiCaller, refuseInvalidBearer } from "./integrations/bearer-caller";
+import { apiRateLimit } from "./integrations/rate-limit";
 import { evidenceRoutes } from "./microcredentials/evidence.routes";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
@@ -29,7 +30,14 @@ const app = new Hono<AppEnv>();
 app.use("*", securityHeaders());
 // A request with `Authorization: Bearer` is an integration: its token, never its cookies.
 const identifyCaller = (app: AppContext) => (app.bearerToken !== null ? attachApiCaller(app) : attachSession(app));
-app.use("/graphql", credentialedCors(), csrfProtection({ reads: true }), requestContext(identifyCaller), refuseInvalidBearer());
+app.use(
+  "/graphql",
+  credentialedCors(),
+  csrfProtection({ reads: true }),
+  apiRateLimit(),
+  requestContext(identifyCaller),
+  refuseInvalidBearer(),
+);
 app.use("/dev/api/*", credentialedCors(), csrfProtection(), requestContext(attachSession));
 // Evidence uploads (PUT, with the CSRF header) and signed reads (GET, bound to the session).
 app.use("/api/submissions/*", credentialedCors(), csrfProtection(), requestContext(attachSession));

@@ -19,14 +19,22 @@ export async function bearerRequest(
   return exports.default.fetch(
     new Request("http://127.0.0.1:8787/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "cf-connecting-ip": "203.0.113.7", ...headers },
+      // Each call from its own address unless told, so tests do not share the per-address limit.
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "cf-connecting-ip": randomIp(), ...headers },
       body: JSON.stringify({ query, variables }),
     }),
   );
 }
 
-export async function bearerGql<T = any>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> {
-  const response = await bearerRequest(token, query, variables);
+const randomIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
+
+export async function bearerGql<T = any>(
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLAnswer<T>> {
+  const response = await bearerRequest(token, query, variables, headers);
   return (await response.json()) as GraphQLAnswer<T>;
 }
 

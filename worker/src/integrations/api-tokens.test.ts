@@ -6,8 +6,10 @@ import { TestClient, uniqueEmail } from "../../test/client";
 import { countingContext } from "../../test/counting";
 import { createUser, signInAs } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
+import { TEST_API_RATE_LIMIT } from "../../test/rate-limits";
 import { sha256Hex } from "../lib/crypto";
 import { attachApiCaller } from "./bearer-caller";
+import { API_RATE_LIMIT } from "./rate-limit";
 
 const ISSUER = "query ($id: ID!) { issuer(id: $id) { id name } }";
 const AWARDS = "query ($id: ID!) { issuer(id: $id) { awards { total items { id recipientEmail } } } }";
@@ -157,7 +159,9 @@ describe("API tokens", () => {
     const created = (
       await client.gql(CREATE_TOKEN, { input: { issuerId: issuer.id, name: "CI", scopes: ["issuer:read"], code: totp(secret) } })
     ).createApiToken;
-    expect((await bearerGql(created.token, ISSUER, { id: issuer.id })).data?.issuer?.id).toBe(issuer.id);
+    expect((await bearerGql(created.token, ISSUER, { id: issuer.id }, { "cf-connecting-ip": "203.0.113.7" })).data?.issuer?.id).toBe(
+      issuer.id,
+    );
     await vi.waitFor(async () => {
       const used = await client.gql("query ($id: ID!) { issuer(id: $id) { apiTokens { lastUsedAt lastUsedIp } } }", { id: issuer.id });
       expect(used.issuer.apiTokens[0]).toEqual({ lastUsedAt: expect.any(String), lastUsedIp: "203.0.113.7" });
@@ -220,5 +224,49 @@ describe("API tokens", () => {
     await attachApiCaller(ctx);
     expect(ctx.apiToken?.issuerId).toBe(issuer.id);
     expect(queries()).toBe(1);
+  });
+});
+
+/**
+ * The limiter counts in windows aligned to the minute: a test that runs across a boundary
+ * would see its count start again, so it starts at least ten seconds before one.
+ */
+async function awayFromMinuteBoundary() {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
+}
+
+describe("API rate limits", () => {
+  it("answer 429 with Retry-After once a token has made its requests for the minute, before looking it up", async () => {
+    await awayFromMinuteBoundary();
+    // A made-up token from ever-new addresses: 401s (no such token) until the token's limit, then 429.
+    const token = `laurel_at_${"r".repeat(39)}${Math.random().toString(36).slice(2, 6).padEnd(4, "x")}`;
+    const statuses: number[] = [];
+    for (let i = 0; i <= TEST_API_RATE_LIMIT; i++) {
+      const response = await bearerRequest(token, "{ apiScopes { name } }", {}, { "cf-connecting-ip": `192.0.2.${i + 1}` });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(response.headers.get("retry-after")).toBe(String(API_RATE_LIMIT.periodSeconds));
+        expect(((await response.json()) as any).errors[0].extensions.code).toBe("RATE_LIMITED");
+      } else await response.body?.cancel();
+    }
+    expect(statuses).toEqual([...Array(TEST_API_RATE_LIMIT).fill(401), 429]);
+  });
+
+  it("count each address too, whatever tokens it tries", async () => {
+    await awayFromMinuteBoundary();
+    const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i <= TEST_API_RATE_LIMIT; i++) {
+      const response = await bearerRequest(
+        `laurel_at_${String(i).padStart(43, "q")}`,
+        "{ apiScopes { name } }",
+        {},
+        { "cf-connecting-ip": ip },
+      );
+      statuses.push(response.status);
+      await response.body?.cancel();
+    }
+    expect(statuses.at(-1)).toBe(429);
   });
 });
