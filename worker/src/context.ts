@@ -28,6 +28,8 @@ export interface AppContext {
   /** Set when the request came with `Authorization: Bearer`; such requests read no cookies. */
   bearerToken: string | null;
   apiToken: ApiCaller | null;
+  /** The request's `Idempotency-Key` header: a creating mutation's default key (ADR 025). */
+  idempotencyKey: string | null;
   cookies: CookieJar;
   responseHeaders: Headers;
   waitUntil(promise: Promise<unknown>): void;
@@ -46,12 +48,16 @@ export type SignedInContext = AppContext & { user: User };
 
 type RequestParts = Pick<AppContext, "ip" | "userAgent" | "cookies" | "responseHeaders" | "waitUntil"> & {
   bearerToken?: string | null;
+  idempotencyKey?: string | null;
   /** A D1 bookmark or session constraint; the primary when absent (see ADR 019). */
   readFrom?: string;
 };
 
 /** Config, a fresh D1 session and client, and the mailer, around what the caller knows of the request. */
-export function createAppContext(env: Env, { readFrom = "first-primary", bearerToken = null, ...parts }: RequestParts): AppContext {
+export function createAppContext(
+  env: Env,
+  { readFrom = "first-primary", bearerToken = null, idempotencyKey = null, ...parts }: RequestParts,
+): AppContext {
   const config = getConfig(env);
   const d1 = env.DB.withSession(readFrom);
   const db = createDb(d1);
@@ -67,6 +73,7 @@ export function createAppContext(env: Env, { readFrom = "first-primary", bearerT
     user: null,
     bearerToken,
     apiToken: null,
+    idempotencyKey,
     ...parts,
   };
 }

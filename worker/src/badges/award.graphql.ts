@@ -96,11 +96,11 @@ builder.mutationFields((t) => ({
       idempotencyKey: t.arg.string({
         required: false,
         description:
-          "A fresh random key (a UUID) per award the user means to make: a retry with the same key and input returns the first award instead of a second.",
+          "A fresh random key (a UUID) per award the user means to make: a retry with the same key and input returns the first award instead of a second. Integrations may send it as the Idempotency-Key header instead.",
       }),
     },
     resolve: (_r, { badgeClassId, input, idempotencyKey }, ctx) =>
-      awardBadge(ctx, ctx.user, String(badgeClassId), input, idempotencyKey ?? null),
+      awardBadge(ctx, ctx.user, String(badgeClassId), input, idempotencyKey ?? ctx.idempotencyKey),
   }),
   revokeAward: t.withAuth({ actor: "awards:write" }).field({
     type: AwardType,

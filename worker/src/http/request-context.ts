@@ -26,6 +26,7 @@ export function requestContext(identify: (app: AppContext) => Promise<void>) {
     const app = createAppContext(c.env, {
       readFrom: readFrom(bookmark),
       bearerToken,
+      idempotencyKey: c.req.header("idempotency-key") ?? null,
       ip: c.req.header("cf-connecting-ip") ?? null,
       userAgent: c.req.header("user-agent") ?? null,
       cookies: bearerToken === null ? cookieJar(c, responseHeaders) : NO_COOKIES,

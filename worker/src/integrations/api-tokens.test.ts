@@ -214,6 +214,41 @@ describe("API tokens", () => {
     void owner;
   });
 
+  it("award once for 20 concurrent retries with one Idempotency-Key header", async () => {
+    const { owner, issuer, badgeClass } = await ownerWithIssuer();
+    const { token } = await insertApiToken({ userId: owner.id, issuerId: issuer.id, scopes: ["awards:write"] });
+    const email = uniqueEmail("retried");
+    const key = crypto.randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const response = await bearerRequest(
+          token,
+          AWARD_ERRORS,
+          { badgeClassId: badgeClass.id, input: { email } },
+          { "idempotency-key": key },
+        );
+        const body = (await response.json()) as any;
+        if (!body.data) throw new Error(JSON.stringify(body));
+        return body.data.awardBadge;
+      }),
+    );
+    expect(new Set(answers.map((a) => a.__typename))).toEqual(new Set(["Award"]));
+    expect(new Set(answers.map((a) => a.id)).size).toBe(1);
+    const count = await env.DB.prepare("select count(*) as n from awards where recipient_email = ?").bind(email).first<{ n: number }>();
+    expect(count?.n).toBe(1);
+    // The same key with another request is refused, not silently answered with the first award
+    // (from a second token of the same creator: the first has used its test allowance).
+    const second = await insertApiToken({ userId: owner.id, issuerId: issuer.id, scopes: ["awards:write"] });
+    const reused = await bearerRequest(
+      second.token,
+      AWARD_ERRORS,
+      { badgeClassId: badgeClass.id, input: { email: uniqueEmail("other") } },
+      { "idempotency-key": key },
+    );
+    const reusedBody = (await reused.json()) as any;
+    expect(reusedBody.data?.awardBadge.__typename, JSON.stringify(reusedBody)).toBe("IdempotencyKeyReusedError");
+  });
+
   it("cost one D1 read to check", async () => {
     const { owner, issuer } = await ownerWithIssuer();
     // Used a moment ago: the check is the read alone (the last-use write is at most once a minute).

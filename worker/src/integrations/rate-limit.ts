@@ -25,7 +25,7 @@ export function apiRateLimit() {
         {
           errors: [
             {
-              message: `Too many requests: at most ${API_RATE_LIMIT.requests} a minute per token and per address. Try again in a minute.`,
+              message: "Too many requests from this token or address. Try again in a minute.",
               extensions: { code: "RATE_LIMITED", retryAfterSeconds: API_RATE_LIMIT.periodSeconds },
             },
           ],
