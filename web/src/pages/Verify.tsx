@@ -56,7 +56,7 @@ export default function Verify() {
   return (
     <Page
       title="Verify a badge"
-      lead="Check any Open Badges 2.0 badge: is it real, whose is it, is it still valid? No account needed."
+      lead="Check any Open Badges 2.0 badge or 3.0 credential: is it real, whose is it, is it still valid? No account needed."
       narrow
     >
       <form onSubmit={onSubmit} novalidate>
