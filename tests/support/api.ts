@@ -34,6 +34,21 @@ export class ApiClient {
     return { "x-laurel-csrf": "1", cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
   }
 
+  /** The session's cookies, to open a browser already signed in as this client (`context.addCookies`). */
+  cookiesFor(url: string) {
+    // `__Host-` cookies must be Secure with path "/", which Chromium accepts on a loopback origin.
+    const { hostname } = new URL(url);
+    return [...this.cookies].map(([name, value]) => ({
+      name,
+      value,
+      domain: hostname,
+      path: "/",
+      secure: true,
+      httpOnly: true,
+      sameSite: "Lax" as const,
+    }));
+  }
+
   /** A typed document gets a typed result; a plain string (tests' own one-off queries) gets `any`. */
   gql<D extends AnyDocument>(document: D, variables: Variables<D>, files?: Record<string, File>): Promise<Result<D>>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, files?: Record<string, File>): Promise<T>;

@@ -18,6 +18,7 @@ const Collections = lazy(() => import("./pages/Collections"));
 const CollectionEditor = lazy(() => import("./pages/CollectionEditor"));
 const Issuers = lazy(() => import("./pages/Issuers"));
 const IssuerConsole = lazy(() => import("./pages/IssuerConsole"));
+const BadgeClassPage = lazy(() => import("./pages/BadgeClassPage"));
 const MfaSetup = lazy(() => import("./pages/MfaSetup"));
 const SecondFactor = lazy(() => import("./pages/SecondFactor"));
 const ContinueSignIn = lazy(() => import("./pages/ContinueSignIn"));
@@ -53,6 +54,7 @@ export function App() {
       <Route path="/backpack/collections/:id" component={signedIn(CollectionEditor)} />
       <Route path="/issuers" component={signedIn(Issuers)} />
       <Route path="/issuers/:id" component={signedIn(IssuerConsole)} />
+      <Route path="/issuers/:id/badge-classes/:classId" component={signedIn(BadgeClassPage)} />
       <Route path="/invitations/:token" component={Invitation} />
       <Route path="/dev/mailbox" component={Mailbox} />
       <Route path="/verify" component={Verify} />

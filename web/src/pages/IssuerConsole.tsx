@@ -35,9 +35,9 @@ export default function IssuerConsole() {
       {(i) => (
         <Page title={i().name} lead={`Your role: ${i().myRole?.toLowerCase()}`}>
           <div class="stack">
-            <BadgeClassList badgeClasses={i().badgeClasses} />
+            <BadgeClassList issuerId={i().id} badgeClasses={i().badgeClasses} />
             <Show when={i().myRole !== "AWARDER"}>
-              <NewBadgeClassForm issuerId={i().id} onCreated={refetch} />
+              <NewBadgeClassForm issuerId={i().id} onCreated={refetch} activity={version()} />
             </Show>
             <Show when={i().badgeClasses.length}>
               <div class="grid-2">

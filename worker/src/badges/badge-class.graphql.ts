@@ -10,6 +10,7 @@ import {
   getBadgeClass,
   getBadgeClasses,
   listBadgeClassesOfIssuers,
+  lockedFieldsOf,
   updateBadgeClass,
 } from "./badge-classes.service";
 import { IssuerType, myRoleIn } from "./issuer.graphql";
@@ -38,6 +39,12 @@ BadgeClassType.implement({
     achievementType: t.exposeString("achievementType"),
     validForMonths: t.exposeInt("validForMonths", { nullable: true }),
     createdAt: t.field({ type: "DateTime", resolve: (b) => b.createdAt }),
+    updatedAt: t.field({ type: "DateTime", resolve: (b) => b.updatedAt }),
+    lockedFields: t.stringList({
+      description:
+        "Input fields updateBadgeClass no longer changes because the class has awards (criteriaNarrative, criteriaUrl, achievementType); empty before its first award.",
+      resolve: (b, _a, ctx) => lockedFieldsOf(ctx, b.id),
+    }),
   }),
 });
 
@@ -91,6 +98,8 @@ builder.mutationFields((t) => ({
   updateBadgeClass: t.withAuth({ actor: "badge_classes:write" }).field({
     type: BadgeClassType,
     errors: { types: [NotFoundError, ForbiddenError] },
+    description:
+      "Editors and owners change a class; without an image the current one stays. Hosted documents show the change, signed credentials keep what was signed; once awarded, criteria and type are refused with field errors (ADR 022).",
     args: { id: t.arg.id(), input: t.arg({ type: BadgeClassInput }) },
     resolve: (_r, { id, input }, ctx) => updateBadgeClass(ctx, ctx.user, String(id), input),
   }),

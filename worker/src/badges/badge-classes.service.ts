@@ -1,12 +1,16 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, not } from "drizzle-orm";
 import type { User } from "../accounts/accounts.table";
-import { auditInsert } from "../audit/audit";
+import { auditInsert, auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
+import { rowExists } from "../db/conditional";
 import { inSlices } from "../db/limits";
+import { purgeAfterCommit } from "../http/edge-cache";
 import { checkList, checkText, checkUrl } from "../lib/checks";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { uploadImage } from "../lib/images";
+import { publicUrls } from "../lib/public-urls";
+import { awards } from "./awards.table";
 import { type Alignment, type BadgeClass, badgeClasses } from "./badge-classes.table";
 import { requireIssuerRole } from "./issuers.service";
 
@@ -119,23 +123,83 @@ export async function createBadgeClass(ctx: AppContext, user: User, issuerId: st
   return created[0]!;
 }
 
+/**
+ * What an award was earned against (ADR 022): once a class has an award these stay as they
+ * were, because the hosted Open Badges 2.0 class is live and changing them would change, after
+ * the fact, what every earner is said to have done. A different requirement is a new class.
+ */
+export const LOCKED_ONCE_AWARDED = ["criteriaNarrative", "criteriaUrl", "achievementType"] as const;
+
+const LOCKED_MESSAGE = "Badges were already awarded against this; create a new badge class to change it.";
+
+/** Public pages purged at once after an edit; older ones are served until their edge copy expires. */
+const PURGED_AWARD_PAGES = 100;
+
+const hasAwards = (ctx: Pick<AppContext, "db">, id: string) => rowExists(ctx.db, awards, eq(awards.badgeClassId, id));
+
+/** The fields of LOCKED_ONCE_AWARDED this class can no longer change (none until its first award). */
+export async function lockedFieldsOf(ctx: Pick<AppContext, "db">, id: string): Promise<string[]> {
+  const [row] = await ctx.db
+    .select({ awarded: hasAwards(ctx, id) })
+    .from(badgeClasses)
+    .where(eq(badgeClasses.id, id))
+    .all();
+  return row?.awarded ? [...LOCKED_ONCE_AWARDED] : [];
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Editors and owners change a class. Hosted documents (the OB 2.0 class and assertions, the
+ * public pages) show the class as it now is; signed OB 3.0 credentials keep what was signed
+ * (ADR 022). Criteria and type are refused once the class has an award, decided in the same
+ * statement as the update, so an award landing meanwhile wins over the change.
+ */
 export async function updateBadgeClass(ctx: AppContext, user: User, id: string, input: BadgeClassInput): Promise<BadgeClass> {
   const existing = await requireBadgeClass(ctx, id);
   await requireIssuerRole(ctx, user, existing.issuerId, "edit");
   const values = checkBadgeClass(input);
+  const changed = (Object.keys(values) as (keyof typeof values)[]).filter((key) => !sameValue(values[key], existing[key]));
+  const lockedChanged = LOCKED_ONCE_AWARDED.filter((key) => changed.includes(key));
+  const refuseLocked = () => {
+    const problems = new Problems();
+    for (const key of lockedChanged) problems.add(key, LOCKED_MESSAGE);
+    problems.throwIfAny();
+  };
+  if (lockedChanged.length > 0 && (await lockedFieldsOf(ctx, id)).length > 0) refuseLocked();
   const imageKey = input.image ? await uploadImage(ctx, "image", "badges", input.image) : existing.imageKey;
+  const fields = imageKey === existing.imageKey ? changed : [...changed, "image"];
+  if (fields.length === 0) return existing;
   const now = ctx.now();
-  const [updated] = await ctx.db.batch([
+  const guard = lockedChanged.length > 0 ? and(eq(badgeClasses.id, id), not(hasAwards(ctx, id))) : eq(badgeClasses.id, id);
+  const [, updated] = await ctx.db.batch([
+    // Before the update, under its guard: one entry for the change, only if it happens.
+    auditInsertWhere(
+      ctx.db,
+      { actorUserId: user.id, action: "badge-class.updated", subjectType: "badge-class", subjectId: id, data: { fields }, ip: ctx.ip },
+      now,
+      rowExists(ctx.db, badgeClasses, guard),
+    ),
     ctx.db
       .update(badgeClasses)
       .set({ ...values, imageKey, updatedAt: new Date(now) })
-      .where(eq(badgeClasses.id, id))
+      .where(guard)
       .returning(),
-    auditInsert(
-      ctx.db,
-      { actorUserId: user.id, action: "badge-class.updated", subjectType: "badge-class", subjectId: id, data: values, ip: ctx.ip },
-      now,
-    ),
   ]);
-  return updated[0]!;
+  const badgeClass = updated[0];
+  if (!badgeClass) {
+    // An award landed between the check above and the update.
+    refuseLocked();
+    throw new NotFoundError("No badge class with that id.");
+  }
+  const recent = await ctx.db
+    .select({ id: awards.id })
+    .from(awards)
+    .where(eq(awards.badgeClassId, id))
+    .orderBy(desc(awards.createdAt))
+    .limit(PURGED_AWARD_PAGES)
+    .all();
+  const urls = publicUrls(ctx.config.appUrl);
+  purgeAfterCommit(ctx, [urls.badge(id), ...recent.map((award) => urls.assertion(award.id))]);
+  return badgeClass;
 }

@@ -46,6 +46,11 @@ export const SPA_PAGES: readonly SpaPage[] = [
   { path: "/backpack/collections/:id", title: "Collection", description: "Choose the badges of a collection and share it." },
   { path: "/issuers", title: "Issuers", description: "The issuers you award badges for." },
   { path: "/issuers/:id", title: "Issuer console", description: "Badge classes, awards and members of an issuer." },
+  {
+    path: "/issuers/:id/badge-classes/:classId",
+    title: "Badge class",
+    description: "One of an issuer's badge classes: its details, editing it, and its awards.",
+  },
   { path: "/invitations/:token", title: "Invitation", description: "An invitation to award badges for an issuer on Laurel." },
   { path: "/dev/mailbox", title: "Mailbox", description: "Emails Laurel sent in development.", devOnly: true },
   {

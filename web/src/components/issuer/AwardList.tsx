@@ -9,9 +9,9 @@ import { FormAlert } from "../FormAlert";
 import { SubmitOrCancel } from "../SubmitOrCancel";
 
 const AWARDS = graphql(`
-  query IssuerAwards($id: ID!, $status: AwardStatus) {
+  query IssuerAwards($id: ID!, $status: AwardStatus, $badgeClassId: ID) {
     issuer(id: $id) {
-      awards(status: $status, limit: 100) {
+      awards(status: $status, badgeClassId: $badgeClassId, limit: 100) {
         total
         items { id status recipientEmail recipientName issuedOn revocationReason badgeClass { name } }
       }
@@ -28,12 +28,15 @@ const REVOKE = graphql(
 );
 const FILTERS: (AwardStatus | null)[] = [null, "PENDING", "ACCEPTED", "REVOKED", "EXPIRED"];
 
-/** The issuer's awards by status; editors and owners revoke with a reason the recipient sees. `version` changes after an award. */
-export function AwardList(props: { issuerId: string; canRevoke: boolean; version: number }) {
+/**
+ * The issuer's awards by status (of one badge class, given `badgeClassId`); editors and owners
+ * revoke with a reason the recipient sees. `version` changes after an award.
+ */
+export function AwardList(props: { issuerId: string; canRevoke: boolean; version: number; badgeClassId?: string }) {
   const [status, setStatus] = createSignal<AwardStatus | null>(null);
   const [awards, { refetch }] = createResource(
-    () => ({ id: props.issuerId, status: status(), version: props.version }),
-    async ({ id, status }) => (await query(AWARDS, { id, status })).issuer?.awards,
+    () => ({ id: props.issuerId, status: status(), version: props.version, badgeClassId: props.badgeClassId ?? null }),
+    async ({ id, status, badgeClassId }) => (await query(AWARDS, { id, status, badgeClassId })).issuer?.awards,
   );
   // One award at a time gets the revoke form, in its own row.
   const [revoking, setRevoking] = createSignal<string | null>(null);

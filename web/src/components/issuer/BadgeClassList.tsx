@@ -1,11 +1,12 @@
+import { A } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import { type FragmentOf, graphql } from "../../lib/gql";
 
 /** What the console shows of each badge class; the award forms pick from the same list. */
 export const BadgeClassSummaryFields = graphql(`fragment BadgeClassSummaryFields on BadgeClass { id name imageUrl validForMonths }`);
 
-/** The issuer's badge classes as cards. */
-export function BadgeClassList(props: { badgeClasses: FragmentOf<typeof BadgeClassSummaryFields>[] }) {
+/** The issuer's badge classes as cards, each opening its own page (details, editing, its awards). */
+export function BadgeClassList(props: { issuerId: string; badgeClasses: FragmentOf<typeof BadgeClassSummaryFields>[] }) {
   return (
     <section class="panel" aria-labelledby="classes-heading">
       <h2 id="classes-heading">Badge classes</h2>
@@ -15,7 +16,9 @@ export function BadgeClassList(props: { badgeClasses: FragmentOf<typeof BadgeCla
             {(c) => (
               <li class="badge-card">
                 <img src={c.imageUrl} alt="" width="72" height="72" />
-                <span class="badge-card__name">{c.name}</span>
+                <A class="badge-card__name" href={`/issuers/${props.issuerId}/badge-classes/${c.id}`}>
+                  {c.name}
+                </A>
                 <span class="badge-card__meta">{c.validForMonths ? `Valid ${c.validForMonths} months` : "Does not expire"}</span>
               </li>
             )}
