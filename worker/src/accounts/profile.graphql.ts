@@ -8,13 +8,16 @@ const SocialLinkType = builder.objectRef<{ label: string; url: string }>("Social
   fields: (t) => ({ label: t.exposeString("label"), url: t.exposeString("url") }),
 });
 
-const ProfileType = builder.objectRef<Omit<Profile, "userId" | "updatedAt">>("Profile").implement({
+export const ProfileType = builder.objectRef<Omit<Profile, "userId" | "updatedAt">>("Profile").implement({
   description: "What the learner shows about themselves next to their badges.",
   fields: (t) => ({
     headline: t.exposeString("headline"),
     photoUrl: t.string({ nullable: true, resolve: (p, _a, ctx) => (p.photoKey ? publicUrls(ctx.config.appUrl).image(p.photoKey) : null) }),
     socialLinks: t.field({ type: [SocialLinkType], resolve: (p) => p.socialLinks }),
     institutions: t.exposeStringList("institutions", { description: "Educational providers." }),
+    shownPublicly: t.exposeBoolean("shownPublicly", {
+      description: "Whether the learner's name and this profile appear on their public badge and collection pages.",
+    }),
   }),
 });
 

@@ -1,13 +1,13 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { checkText, checkUrl } from "../lib/checks";
 import { Problems } from "../lib/errors";
 import { uploadImage } from "../lib/images";
-import type { User } from "./accounts.table";
+import { emails, type User, users } from "./accounts.table";
 import { type Profile, profiles, type SocialLink } from "./profile.table";
 
-const EMPTY = { headline: "", photoKey: null, socialLinks: [], institutions: [] };
+const EMPTY = { headline: "", photoKey: null, socialLinks: [], institutions: [], shownPublicly: false };
 
 export async function getProfile(ctx: Pick<AppContext, "db">, userId: string): Promise<Omit<Profile, "userId" | "updatedAt">> {
   return (await ctx.db.query.profiles.findFirst({ where: eq(profiles.userId, userId) })) ?? EMPTY;
@@ -51,3 +51,51 @@ async function saveProfile(ctx: AppContext, user: User, change: Partial<Omit<Pro
   ]);
   return saved[0]!;
 }
+
+/** What a learner's public pages show of them, only when they chose to (`shownPublicly`). */
+export interface PublicProfile {
+  name: string;
+  headline: string;
+  photoKey: string | null;
+  socialLinks: SocialLink[];
+  institutions: string[];
+}
+
+/** Sets the learner's choice to show their profile on their public pages. */
+export async function setProfileShownPublicly(ctx: AppContext, user: User, shown: boolean) {
+  return saveProfile(ctx, user, { shownPublicly: shown }, shown ? "account.profile-shown" : "account.profile-hidden");
+}
+
+/**
+ * The public profile of the active account holding `address` verified, when its owner chose
+ * to show it; null otherwise (no account, an unverified address, or the learner said no).
+ */
+export async function getPublicProfileOfAddress(ctx: Pick<AppContext, "db">, address: string): Promise<PublicProfile | null> {
+  const row = await ctx.db
+    .select({ user: users, profile: profiles })
+    .from(emails)
+    .innerJoin(users, eq(users.id, emails.userId))
+    .innerJoin(profiles, eq(profiles.userId, users.id))
+    .where(and(eq(emails.address, address), isNotNull(emails.verifiedAt), eq(users.status, "active"), eq(profiles.shownPublicly, true)))
+    .get();
+  return row ? publicProfileOf(row.user, row.profile) : null;
+}
+
+/** The public profile of a learner, when they chose to show it. */
+export async function getPublicProfile(ctx: Pick<AppContext, "db">, userId: string): Promise<PublicProfile | null> {
+  const row = await ctx.db
+    .select({ user: users, profile: profiles })
+    .from(users)
+    .innerJoin(profiles, eq(profiles.userId, users.id))
+    .where(and(eq(users.id, userId), eq(users.status, "active"), eq(profiles.shownPublicly, true)))
+    .get();
+  return row ? publicProfileOf(row.user, row.profile) : null;
+}
+
+const publicProfileOf = (user: User, profile: Profile): PublicProfile => ({
+  name: `${user.firstName} ${user.lastName}`.trim(),
+  headline: profile.headline,
+  photoKey: profile.photoKey,
+  socialLinks: profile.socialLinks,
+  institutions: profile.institutions,
+});

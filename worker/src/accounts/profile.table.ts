@@ -17,6 +17,8 @@ export const profiles = sqliteTable("profiles", {
   socialLinks: text("social_links", { mode: "json" }).$type<SocialLink[]>().notNull(),
   /** Schools, universities and other educational providers the learner studied with. */
   institutions: text("institutions", { mode: "json" }).$type<string[]>().notNull(),
+  /** The learner's choice to show their name and this profile on their public badge and collection pages. */
+  shownPublicly: integer("shown_publicly", { mode: "boolean" }).notNull().default(false),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { getUserById } from "../accounts/accounts.service";
+import { getPublicProfile } from "../accounts/profile.service";
 import { getBadgeClasses } from "../badges/badge-classes.service";
 import { getIssuers } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { getConfig } from "../env";
 import { escapeHtml } from "../lib/html";
 import { publicUrls } from "../lib/public-urls";
-import { publicPage } from "../verification/page";
+import { profileSection, publicPage } from "../verification/page";
 import { jsonLd, respond } from "../verification/public-response";
 import { collectionBadges, collectionCacheUrl, getSharedCollection, shareTokenHash } from "./collections.service";
 import type { Collection } from "./collections.table";
@@ -18,7 +19,11 @@ export const collectionRoutes = new Hono<{ Bindings: Env }>();
 const MAX_AGE_SECONDS = 60;
 
 async function publicView(ctx: AppContext, collection: Collection) {
-  const [owner, awards] = await Promise.all([getUserById(ctx, collection.userId), collectionBadges(ctx, collection, { publicOnly: true })]);
+  const [owner, profile, awards] = await Promise.all([
+    getUserById(ctx, collection.userId),
+    getPublicProfile(ctx, collection.userId),
+    collectionBadges(ctx, collection, { publicOnly: true }),
+  ]);
   // One query each for the badge classes and the issuers, however many badges there are.
   const [badgeClasses, issuers] = await Promise.all([
     getBadgeClasses(
@@ -44,7 +49,7 @@ async function publicView(ctx: AppContext, collection: Collection) {
       },
     ];
   });
-  return { owner: owner ? `${owner.firstName} ${owner.lastName}` : "A Laurel learner", badges };
+  return { owner: owner ? `${owner.firstName} ${owner.lastName}` : "A Laurel learner", profile, badges };
 }
 
 collectionRoutes.get("/collections/:token", async (c) => {
@@ -57,7 +62,7 @@ collectionRoutes.get("/collections/:token", async (c) => {
       const collection = await getSharedCollection(ctx, hash);
       if (!collection) return null;
       const url = publicUrls(ctx.config.appUrl).collection(token);
-      const { owner, badges } = await publicView(ctx, collection);
+      const { owner, profile, badges } = await publicView(ctx, collection);
       if (variant === "json") {
         return {
           ...jsonLd(200, { id: url, name: collection.name, description: collection.description, owner, badges }),
@@ -83,6 +88,7 @@ collectionRoutes.get("/collections/:token", async (c) => {
           `<h1>${escapeHtml(collection.name)}</h1>
 <p>A collection by ${escapeHtml(owner)}${collection.description ? `: ${escapeHtml(collection.description)}` : ""}</p>
 ${badges.length ? `<ul class="grid">${items}</ul>` : "<p>No badges in this collection yet.</p>"}
+${profile ? profileSection(ctx.config.appUrl, profile, "Collected by") : ""}
 <p><small>Each badge links to its own verification page.</small></p>
 `,
         ),

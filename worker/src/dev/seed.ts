@@ -1,6 +1,7 @@
 import { getUserByEmail } from "../accounts/accounts.service";
 import { newAccountInserts } from "../accounts/new-account";
 import { hashPassword } from "../accounts/password";
+import { profiles } from "../accounts/profile.table";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
 import { insertAuthenticatorStatement, knownAuthenticator } from "../mfa/authenticators";
@@ -15,7 +16,18 @@ export const DEMO_PASSWORD = "laurel-demo-2026";
 export const DEMO_TOTP_SECRET = "LAURELDEMOTOTPSECRETFORDEVONLY23";
 
 export const DEMO_ACCOUNTS = [
-  { email: "learner@laurel.local", firstName: "Lena", lastName: "Learner", role: "learner" as const, note: "a learner with demo badges" },
+  {
+    email: "learner@laurel.local",
+    firstName: "Lena",
+    lastName: "Learner",
+    role: "learner" as const,
+    note: "a learner with demo badges, her profile shown on her public pages",
+    profile: {
+      headline: "Science teacher, years 7–9",
+      socialLinks: [{ label: "Portfolio", url: "https://lena.example.org/" }],
+      institutions: ["Laurel Demo Academy"],
+    },
+  },
   {
     email: "issuer@laurel.local",
     firstName: "Ivan",
@@ -30,7 +42,8 @@ export const DEMO_ACCOUNTS = [
 export async function seedDemoData(ctx: AppContext) {
   const created: string[] = [];
   const now = ctx.now();
-  for (const { note: _note, ...account } of DEMO_ACCOUNTS) {
+  for (const { note: _note, ...entry } of DEMO_ACCOUNTS) {
+    const { profile, ...account } = { profile: undefined, ...entry };
     if (await getUserByEmail(ctx, account.email)) continue;
     const { userId, statements } = newAccountInserts(
       ctx.db,
@@ -41,6 +54,7 @@ export async function seedDemoData(ctx: AppContext) {
     await ctx.db.batch([
       ...statements,
       authenticator,
+      ...(profile ? [ctx.db.insert(profiles).values({ userId, ...profile, shownPublicly: true, updatedAt: new Date(now) })] : []),
       auditInsert(ctx.db, { actorUserId: null, action: "account.seeded", subjectType: "user", subjectId: userId }, now),
     ]);
     created.push(account.email);

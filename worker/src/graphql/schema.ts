@@ -23,6 +23,7 @@ import "../badges/backpack.graphql";
 import "../verification/sharing.graphql";
 import "../verification/credentials.graphql";
 import "../collections/collections.graphql";
+import "../collections/public-profile.graphql";
 import "../microcredentials/submission-state.graphql";
 import "../microcredentials/submission-errors.graphql";
 import "../microcredentials/micro-credential.graphql";

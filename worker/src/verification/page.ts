@@ -1,3 +1,4 @@
+import type { PublicProfile } from "../accounts/profile.service";
 import type { Award } from "../badges/awards.table";
 import { awardStatus } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
@@ -19,7 +20,14 @@ const STATUS_TEXT = {
  * The human face of an assertion URL: what a browser, a LinkedIn preview or a recruiter sees.
  * Server-rendered with Open Graph and Twitter card tags, no script; every value escaped.
  */
-export function assertionPage(appUrl: string, award: Award, badgeClass: BadgeClass, issuer: Issuer, now: number): string {
+export function assertionPage(
+  appUrl: string,
+  award: Award,
+  badgeClass: BadgeClass,
+  issuer: Issuer,
+  now: number,
+  profile: PublicProfile | null = null,
+): string {
   const status = awardStatus(award, now);
   const [statusClass, statusLabel] = STATUS_TEXT[status];
   const url = publicUrls(appUrl).assertion(award.id);
@@ -41,6 +49,7 @@ ${revoked}
 <dt>Criteria</dt><dd>${escapeHtml(badgeClass.criteriaNarrative ?? "")}${badgeClass.criteriaUrl ? ` <a href="${escapeHtml(badgeClass.criteriaUrl)}" rel="noopener">Details</a>` : ""}</dd></dl>
 <p>${escapeHtml(badgeClass.description)}</p>
 ${learningDetails(award, badgeClass)}
+${profile ? profileSection(appUrl, profile, "Earned by") : ""}
 <p><a href="${escapeHtml(url)}?format=json" type="application/ld+json">Open Badges 2.0 assertion (JSON-LD)</a> · <a href="${escapeHtml(publicUrls(appUrl).credential(award.id))}?download">Open Badges 3.0 credential</a> · <a href="${escapeHtml(linkedInShareUrl(appUrl, award))}" rel="noopener">Share on LinkedIn</a></p>
 `,
   );
@@ -66,6 +75,24 @@ function learningDetails(award: Award, badgeClass: BadgeClass): string {
   if (badgeClass.tags.length)
     parts.push(`<p class="tags">${badgeClass.tags.map((t) => `<span class="tag">${escapeHtml(t)}</span>`).join(" ")}</p>`);
   return parts.length ? `<section class="details">${parts.join("\n")}</section>` : "";
+}
+
+/**
+ * The learner as they chose to be seen (their profile, shown only when they switched it on):
+ * name, photo, headline, links and educational providers. Links are the learner's, not ours:
+ * nofollow, and `me` so profile sites can tell they point back at their owner.
+ */
+export function profileSection(appUrl: string, profile: PublicProfile, heading: string): string {
+  const photo = profile.photoKey
+    ? `<img class="avatar" src="${escapeHtml(publicUrls(appUrl).image(profile.photoKey))}" alt="${escapeHtml(profile.name)}" width="72" height="72">`
+    : "";
+  const links = profile.socialLinks.map((l) => `<a href="${escapeHtml(l.url)}" rel="me noopener nofollow">${escapeHtml(l.label)}</a>`);
+  return `<section class="profile" aria-label="${escapeHtml(heading)} ${escapeHtml(profile.name)}">${photo}<div>
+<p class="profile__name">${escapeHtml(heading)} <strong>${escapeHtml(profile.name)}</strong></p>
+${profile.headline ? `<p>${escapeHtml(profile.headline)}</p>` : ""}
+${profile.institutions.length ? `<p>Studied with ${profile.institutions.map(escapeHtml).join(", ")}</p>` : ""}
+${links.length ? `<p>${links.join(" · ")}</p>` : ""}
+</div></section>`;
 }
 
 export interface PageMeta {
@@ -99,7 +126,8 @@ ${meta.alternate ? `<link rel="alternate" type="application/ld+json" href="${esc
 .status{display:inline-block;border-radius:999px;padding:.1rem .75rem;font-weight:700}.valid{background:#e6f4ea;color:#0d5323}.expired{background:#fef7e0;color:#6b5300}.revoked{background:#fce8e6;color:#8c1d18}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;text-align:left}dt{color:#56645d}dd{margin:0;overflow-wrap:anywhere}.notice{color:#8c1d18;font-weight:600}a{color:#17573a}
 .details{text-align:left}.details h2{font-size:1rem;margin:1.25rem 0 .25rem}.details a{overflow-wrap:anywhere}
-.tag{display:inline-block;background:#e8efe9;border-radius:999px;padding:0 .6rem;font-size:.875rem}.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:1rem}.grid img{width:100%;max-width:120px}</style>
+.tag{display:inline-block;background:#e8efe9;border-radius:999px;padding:0 .6rem;font-size:.875rem}.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:1rem}.grid img{width:100%;max-width:120px}
+.profile{display:flex;gap:1rem;align-items:center;text-align:left;border-top:1px solid #d5ddd8;margin-top:1.25rem;padding-top:1rem}.profile p{margin:.15rem 0;overflow-wrap:anywhere}.avatar{border-radius:50%;object-fit:cover;width:72px;height:72px}</style>
 </head><body><main><div class="card">
 ${body}</div></main></body></html>`;
 }

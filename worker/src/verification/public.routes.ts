@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { getPublicProfileOfAddress } from "../accounts/profile.service";
 import { getAward } from "../badges/awards.service";
 import { getBadgeClass } from "../badges/badge-classes.service";
 import { getIssuer } from "../badges/issuers.service";
@@ -25,9 +26,11 @@ publicRoutes.get("/assertions/:id", (c) =>
     const issuer = await getIssuer(ctx, award.issuerId);
     if (!badgeClass || !issuer) return null;
     if (variant === "html") {
+      // The learner's profile, if they chose to show it, on badges they keep in their backpack.
+      const profile = award.hiddenAt || award.revokedAt ? null : await getPublicProfileOfAddress(ctx, award.recipientEmail);
       return {
         status: award.revokedAt ? 410 : 200,
-        body: assertionPage(ctx.config.appUrl, award, badgeClass, issuer, ctx.now()),
+        body: assertionPage(ctx.config.appUrl, award, badgeClass, issuer, ctx.now(), profile),
         type: "text/html; charset=utf-8",
       };
     }

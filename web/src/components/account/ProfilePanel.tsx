@@ -4,10 +4,12 @@ import { ErrorFields, graphql } from "../../lib/gql";
 import { mutate, query } from "../../lib/graphql";
 import { Alert } from "../Alert";
 import { Button } from "../Button";
-import { Field } from "../Field";
+import { Checkbox, Field } from "../Field";
 import { FormAlert } from "../FormAlert";
 
-const ProfileFields = graphql(`fragment ProfileFields on Profile { headline photoUrl socialLinks { label url } institutions }`);
+const ProfileFields = graphql(
+  `fragment ProfileFields on Profile { headline photoUrl socialLinks { label url } institutions shownPublicly }`,
+);
 const PROFILE = graphql(`query MyProfile { me { profile { ...ProfileFields } } }`, [ProfileFields]);
 const UPDATE = graphql(
   `mutation UpdateProfile($headline: String, $socialLinks: [SocialLinkInput!], $institutions: [String!]) {
@@ -17,6 +19,11 @@ const UPDATE = graphql(
 );
 const PHOTO = graphql(
   `mutation SetProfilePhoto($photo: File) { setProfilePhoto(photo: $photo) { __typename ...ErrorFields ...ProfileFields } }`,
+  [ErrorFields, ProfileFields],
+);
+
+const SHOW = graphql(
+  `mutation ShowProfilePublicly($shown: Boolean!) { showProfilePublicly(shown: $shown) { __typename ...ErrorFields ...ProfileFields } }`,
   [ErrorFields, ProfileFields],
 );
 
@@ -35,6 +42,12 @@ export function ProfilePanel() {
   const [profile, { mutate: setProfile }] = createResource(async () => (await query(PROFILE)).me?.profile);
   const form = createFormState();
   const photo = createFormState();
+  const visibility = createFormState();
+  const onShown = (shown: boolean) =>
+    visibility.run(
+      () => mutate(SHOW, { shown }),
+      (p) => setProfile(p),
+    );
   const [saved, setSaved] = createSignal(false);
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -66,10 +79,23 @@ export function ProfilePanel() {
   return (
     <section class="panel" aria-labelledby="profile-heading">
       <h2 id="profile-heading">Profile</h2>
-      <p>Shown with the badges you share.</p>
       <Show when={profile()}>
         {(p) => (
           <>
+            <Checkbox
+              name="shownPublicly"
+              checked={p().shownPublicly}
+              disabled={visibility.submitting()}
+              onChange={(e) => onShown(e.currentTarget.checked)}
+            >
+              Show my name and this profile on my public badge and collection pages
+            </Checkbox>
+            <p class="field__hint" role="status">
+              {p().shownPublicly
+                ? "Shown: anyone with a link to one of your badges or collections sees your name, photo, headline, links and providers."
+                : "Not shown: your public pages show only the badges."}
+            </p>
+            <FormAlert form={visibility} />
             <div class="profile-photo">
               <Show when={p().photoUrl} fallback={<div class="profile-photo__empty" aria-hidden="true" />}>
                 {(url) => <img src={url()} alt="You" width="96" height="96" />}

@@ -1,0 +1,1 @@
+ALTER TABLE `profiles` ADD `shown_publicly` integer DEFAULT false NOT NULL;
