@@ -6,7 +6,11 @@ type ButtonProps = JSX.ButtonHTMLAttributes<HTMLButtonElement> & {
   variant?: "primary" | "secondary" | "danger" | "link";
 };
 
-/** A button that shows it is working and cannot be pressed twice meanwhile. */
+/**
+ * A button that shows it is working and cannot be pressed twice meanwhile. Both labels are
+ * laid out in the same cell, the one not in use hidden, so the button keeps its size when it
+ * turns busy and nothing beside it moves under the pointer.
+ */
 export function Button(props: ButtonProps) {
   const [own, rest] = splitProps(props, ["busy", "busyLabel", "variant", "children", "disabled", "type"]);
   return (
@@ -17,7 +21,14 @@ export function Button(props: ButtonProps) {
       aria-busy={own.busy ? "true" : undefined}
       {...rest}
     >
-      {own.busy ? (own.busyLabel ?? "Working…") : own.children}
+      <span class="button__faces">
+        <span class="button__face" classList={{ "button__face--off": own.busy }}>
+          {own.children}
+        </span>
+        <span class="button__face" classList={{ "button__face--off": !own.busy }}>
+          {own.busyLabel ?? "Working…"}
+        </span>
+      </span>
     </button>
   );
 }

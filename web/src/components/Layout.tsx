@@ -1,5 +1,5 @@
 import { A, useLocation, useNavigate } from "@solidjs/router";
-import { type JSX, Show } from "solid-js";
+import { createSignal, type JSX, Show } from "solid-js";
 import { graphql } from "../lib/gql";
 import { mutate } from "../lib/graphql";
 import { currentUser, setCurrentUser } from "../lib/session";
@@ -14,15 +14,28 @@ export function Layout(props: { children?: JSX.Element }) {
   const navigate = useNavigate();
   const location = useLocation();
   const midSignIn = () => !currentUser() && SIGN_IN_STEPS.includes(location.pathname);
-  async function cancelSignIn() {
-    await mutate(CANCEL_SIGN_IN);
-    navigate("/sign-in");
+  // One request at a time: a second press while the first runs does nothing.
+  const [leaving, setLeaving] = createSignal(false);
+  async function leave(action: () => Promise<unknown>) {
+    if (leaving()) return;
+    setLeaving(true);
+    try {
+      await action();
+    } finally {
+      setLeaving(false);
+    }
   }
-  async function signOut() {
-    await mutate(SIGN_OUT);
-    setCurrentUser(null);
-    navigate("/sign-in?signedOut=1");
-  }
+  const cancelSignIn = () =>
+    leave(async () => {
+      await mutate(CANCEL_SIGN_IN);
+      navigate("/sign-in");
+    });
+  const signOut = () =>
+    leave(async () => {
+      await mutate(SIGN_OUT);
+      setCurrentUser(null);
+      navigate("/sign-in?signedOut=1");
+    });
   return (
     <>
       <a class="skip-link" href="#main">
@@ -39,7 +52,7 @@ export function Layout(props: { children?: JSX.Element }) {
               <Show
                 when={!midSignIn()}
                 fallback={
-                  <button type="button" class="button button--link" onClick={cancelSignIn}>
+                  <button type="button" class="button button--link" disabled={leaving()} onClick={cancelSignIn}>
                     Cancel sign-in
                   </button>
                 }
@@ -57,7 +70,7 @@ export function Layout(props: { children?: JSX.Element }) {
             <A href="/backpack">Backpack</A>
             <A href="/issuers">Issuers</A>
             <A href="/account">Account</A>
-            <button type="button" class="button button--link" onClick={signOut}>
+            <button type="button" class="button button--link" disabled={leaving()} onClick={signOut}>
               Sign out
             </button>
           </Show>

@@ -8,15 +8,20 @@ export function createFormState() {
   const [message, setMessage] = createSignal<string | null>(null);
   async function run<T, E>(action: () => Promise<Outcome<T, E>>, onSuccess: (data: T) => unknown) {
     setSubmitting(true);
-    setMessage(null);
-    setFieldErrors({});
+    // The last answer's messages stay until the next one arrives: clearing them now would move
+    // the form up under the pointer while the request runs (a double-click then lands on
+    // whatever slid beneath it). Fields clear their own message as they are edited.
     // The form being sent (its submit button has the focus): after a refusal, the first field
     // it marks invalid takes the focus, so keyboard and screen-reader users land on the problem.
     const form = document.activeElement?.closest("form") ?? null;
     try {
       const outcome = await action();
-      if (outcome.ok) await onSuccess(outcome.data);
-      else {
+      if (outcome.ok) {
+        setMessage(null);
+        setFieldErrors({});
+        await onSuccess(outcome.data);
+      } else {
+        setMessage(null);
         setFieldErrors(outcome.fieldErrors);
         if (form && Object.keys(outcome.fieldErrors).length > 0) {
           requestAnimationFrame(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
@@ -29,7 +34,12 @@ export function createFormState() {
       setSubmitting(false);
     }
   }
-  return { submitting, fieldErrors, message, setMessage, run };
+  /** Forgets the last answer's messages, when something newer makes them stale (a code sent again). */
+  const clear = () => {
+    setMessage(null);
+    setFieldErrors({});
+  };
+  return { submitting, fieldErrors, message, setMessage, clear, run };
 }
 
 /** The state `createFormState` makes, for components that show it. */

@@ -256,7 +256,7 @@ export default function CollectionEditor() {
                     <Button variant="secondary" busy={details.submitting()} busyLabel="Saving…">
                       Save
                     </Button>
-                    <Button type="button" variant="danger" onClick={remove}>
+                    <Button type="button" variant="danger" busy={sharing.submitting()} busyLabel="Deleting…" onClick={remove}>
                       Delete collection
                     </Button>
                   </div>

@@ -36,13 +36,18 @@ export default function VerifyRegistration() {
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
+    setResent(false);
     return form.run(() => mutate(ACTIVATE, { email: values.email ?? "", code: values.code ?? "" }), setActivated);
   };
   const onResend = () => {
     setResent(false);
     return resend.run(
       () => mutate(RESEND, { email: email() }),
-      () => setResent(true),
+      () => {
+        // The old code's "expired" or "not correct" is about a code that no longer counts.
+        form.clear();
+        setResent(true);
+      },
     );
   };
 

@@ -101,18 +101,19 @@ export function ProfilePanel() {
                 {(url) => <img src={url()} alt="You" width="96" height="96" />}
               </Show>
               <div class="stack">
-                <label class="button button--secondary" for="profile-photo-input">
-                  {p().photoUrl ? "Change photo" : "Add a photo"}
+                <label class="button button--secondary" for="profile-photo-input" aria-busy={photo.submitting() ? "true" : undefined}>
+                  {photo.submitting() ? "Uploading…" : p().photoUrl ? "Change photo" : "Add a photo"}
                 </label>
                 <input
                   id="profile-photo-input"
+                  disabled={photo.submitting()}
                   class="visually-hidden"
                   type="file"
                   accept="image/png,image/svg+xml"
                   onChange={(e) => onPhoto(e.currentTarget.files?.[0] ?? null)}
                 />
                 <Show when={p().photoUrl}>
-                  <Button type="button" variant="link" onClick={() => onPhoto(null)}>
+                  <Button type="button" variant="link" busy={photo.submitting()} busyLabel="Removing…" onClick={() => onPhoto(null)}>
                     Remove photo
                   </Button>
                 </Show>
