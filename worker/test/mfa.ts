@@ -22,7 +22,7 @@ export const SIGN_IN_STEP = "... on SignInStep { status userId pendingExpiresAt 
 const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
 const CODE_ERRORS = `${ERRORS} ... on InvalidCodeError { attemptsLeft } ... on RateLimitedError { retryAfterSeconds }`;
 
-export const BEGIN_SETUP = `mutation { beginMfaSetup { ${ERRORS} ... on MfaEnrolment { qrCodeSvg secret accountName } } }`;
+export const BEGIN_SETUP = `mutation { beginMfaSetup { ${ERRORS} ... on MfaEnrolment { qrCodeSvg secret accountName hasPassword } } }`;
 export const CONFIRM_SETUP = `mutation ($code: String!) { confirmMfaSetup(code: $code) { ${ERRORS} ... on InvalidCodeError { attemptsLeft } ... on RecoveryCodeIssued { recoveryCode } } }`;
 export const ACKNOWLEDGE = `mutation { acknowledgeRecoveryCode { ${ERRORS} ${SIGN_IN_STEP} } }`;
 export const VERIFY_CODE = `mutation ($code: String!, $remember: Boolean!) { verifySignInCode(code: $code, rememberDevice: $remember) { ${CODE_ERRORS} ${SIGN_IN_STEP} } }`;

@@ -12,10 +12,10 @@ import { ErrorFields, graphql } from "../lib/gql";
 import { mutate } from "../lib/graphql";
 import { continueAfterSignIn, SignInStepFields } from "../lib/sign-in-flow";
 
-const BEGIN = graphql(`mutation BeginMfaSetup { beginMfaSetup { __typename ...ErrorFields ...EnrolmentFields } }`, [
-  ErrorFields,
-  EnrolmentFields,
-]);
+const BEGIN = graphql(
+  `mutation BeginMfaSetup { beginMfaSetup { __typename ...ErrorFields ...EnrolmentFields ... on MfaEnrolment { hasPassword } } }`,
+  [ErrorFields, EnrolmentFields],
+);
 const CONFIRM = graphql(
   `mutation ConfirmMfaSetup($code: String!) {
     confirmMfaSetup(code: $code) { __typename ...ErrorFields ... on RecoveryCodeIssued { recoveryCode } }
@@ -76,8 +76,13 @@ export default function MfaSetup() {
               {(ready) => (
                 <>
                   <p>
-                    Every Laurel account signs in in two steps: first your password or your Google or Microsoft account, then a code from an
-                    authenticator app on your phone or computer.
+                    <Show
+                      when={ready().hasPassword === false}
+                      fallback="Every Laurel account signs in in two steps: first your password (or a Google or Microsoft account you link), then a code from an authenticator app on your phone or computer."
+                    >
+                      Every Laurel account signs in in two steps: yours signs in with Google or Microsoft, and then asks for a code from an
+                      authenticator app on your phone or computer.
+                    </Show>
                   </p>
                   <QrEnrolment enrolment={ready()} />
                   <FormAlert form={form} />

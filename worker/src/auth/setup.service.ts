@@ -16,7 +16,10 @@ import { finishSignIn } from "./sign-in.service";
 
 export async function beginSignInSetup(ctx: AppContext): Promise<Enrolment> {
   const pending = await requirePendingSignIn(ctx, ["setup"]);
-  return beginEnrolment(ctx, pending.userId, await getPrimaryEmail(ctx, pending.userId), ctx.now());
+  const user = await requirePendingUser(ctx, pending);
+  const enrolment = await beginEnrolment(ctx, user.id, await getPrimaryEmail(ctx, user.id), ctx.now());
+  // The set-up page says how this account signs in: a password, or only Google or Microsoft.
+  return { ...enrolment, hasPassword: Boolean(user.passwordHash) };
 }
 
 /** Confirms the new authenticator with a code from it and returns the first recovery code. */

@@ -31,6 +31,8 @@ describe("set-up at the first sign-in", () => {
     expect(setup.qrCodeSvg).toMatch(/^<svg[\s\S]*<\/svg>$/);
     expect(setup.secret).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
     expect(setup.accountName).toBe(user.email);
+    // The set-up page tells an account with a password that it signs in with it.
+    expect(setup.hasPassword).toBe(true);
     const secret = setup.secret.replaceAll(" ", "");
     const stored = await env.DB.prepare("select secret_box from mfa_authenticators where user_id = ?")
       .bind(user.id)

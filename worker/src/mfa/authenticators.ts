@@ -16,6 +16,8 @@ export interface Enrolment {
   /** Base32 in groups of four, for typing into an app ("Trouble scanning?"). */
   secret: string;
   accountName: string;
+  /** At the first sign-in's set-up: whether the account has a password, or signs in only with Google or Microsoft. */
+  hasPassword?: boolean;
 }
 
 export async function getActiveAuthenticator(ctx: Pick<AppContext, "db">, userId: string): Promise<Authenticator | null> {

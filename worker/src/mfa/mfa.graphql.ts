@@ -18,6 +18,12 @@ export const MfaEnrolmentType = builder.objectRef<Enrolment>("MfaEnrolment").imp
     qrCodeSvg: t.exposeString("qrCodeSvg", { description: "An SVG QR code of the otpauth://totp URI (SHA-1, 6 digits, 30 s)." }),
     secret: t.exposeString("secret", { description: 'The base32 secret in groups of four, for "Trouble scanning?".' }),
     accountName: t.exposeString("accountName"),
+    hasPassword: t.boolean({
+      nullable: true,
+      description:
+        "At the first sign-in's set-up (beginMfaSetup): whether the account has a password; false for one that signs in only with Google or Microsoft. Null elsewhere.",
+      resolve: (e) => e.hasPassword ?? null,
+    }),
   }),
 });
 

@@ -38,7 +38,8 @@ const MERGE = graphql(
 
 const when = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" });
 
-type Step = { kind: "idle" } | { kind: "code"; address: string } | { kind: "merge"; address: string };
+/** `linking`: started from "Link another Laurel account" rather than from adding an address. */
+type Step = { kind: "idle" } | { kind: "code"; address: string; linking: boolean } | { kind: "merge"; address: string };
 
 /**
  * The account's verified addresses: badges to any of them fill the backpack. Adding one takes
@@ -53,10 +54,11 @@ export function EmailsPanel() {
   const merge = createFormState();
   const row = createFormState();
 
-  const codeAddress = () => {
+  const codeStep = () => {
     const current = step();
-    return current.kind === "code" ? current.address : null;
+    return current.kind === "code" ? current : null;
   };
+  const link = createFormState();
   const mergeAddress = () => {
     const current = step();
     return current.kind === "merge" ? current.address : null;
@@ -66,13 +68,15 @@ export function EmailsPanel() {
     await Promise.all([refetch(), refreshUser()]);
     setNotice(message);
   };
-  const onAdd = (event: SubmitEvent) => {
+  // Linking another account starts as adding its address: the code proves the mailbox first,
+  // and only then is it said whether another account holds it (no enumeration).
+  const onAdd = (event: SubmitEvent, linking: boolean) => {
     event.preventDefault();
     const { address } = formValues(event.currentTarget as HTMLFormElement);
     setNotice(null);
-    return add.run(
+    return (linking ? link : add).run(
       () => mutate(ADD, { address: address ?? "" }),
-      (sent) => setStep({ kind: "code", address: sent.email }),
+      (sent) => setStep({ kind: "code", address: sent.email, linking }),
     );
   };
   const onConfirm = async (event: SubmitEvent, address: string) => {
@@ -159,25 +163,45 @@ export function EmailsPanel() {
 
       <Show when={step().kind === "idle"}>
         <FormAlert form={add} />
-        <form onSubmit={onAdd} novalidate>
+        <form onSubmit={(e) => onAdd(e, false)} novalidate>
           <Field label="Add an email address" name="address" type="email" autocomplete="email" required error={add.fieldErrors().address} />
           <Button variant="secondary" busy={add.submitting()} busyLabel="Sending…">
             Send a code
           </Button>
         </form>
+        <h3 id="link-account-heading">Link another Laurel account</h3>
+        <p>
+          Have a second Laurel account, for example one you made with Google or Microsoft at work or school? Link it to this one: its
+          addresses, badges and sign-in links move here, and it is closed. Start with its email address; we send it a code.
+        </p>
+        <FormAlert form={link} />
+        <form onSubmit={(e) => onAdd(e, true)} aria-labelledby="link-account-heading" novalidate>
+          <Field
+            label="Email address of the other account"
+            name="address"
+            type="email"
+            autocomplete="off"
+            required
+            error={link.fieldErrors().address}
+          />
+          <Button variant="secondary" busy={link.submitting()} busyLabel="Sending…">
+            Send a code to link it
+          </Button>
+        </form>
       </Show>
 
-      <Show when={codeAddress()}>
-        {(address) => (
+      <Show when={codeStep()}>
+        {(current) => (
           <>
             <p>
-              We sent a code to <strong>{address()}</strong>. Enter it to add the address.
+              We sent a code to <strong>{current().address}</strong>.{" "}
+              {current().linking ? "Enter it to go on linking that account." : "Enter it to add the address."}
             </p>
             <FormAlert form={confirm} />
-            <form onSubmit={(e) => onConfirm(e, address())} novalidate>
+            <form onSubmit={(e) => onConfirm(e, current().address)} novalidate>
               <EmailedCodeField error={confirm.fieldErrors().code} />
               <SubmitOrCancel busy={confirm.submitting()} busyLabel="Checking…" onCancel={() => setStep({ kind: "idle" })}>
-                Add address
+                {current().linking ? "Continue" : "Add address"}
               </SubmitOrCancel>
             </form>
           </>
