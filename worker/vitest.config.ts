@@ -37,6 +37,8 @@ export default defineConfig(async () => {
                 multiTenant: true,
               },
             ]),
+            // Read only by test/turnstile.ts, which turns Turnstile on with it for its own client.
+            TURNSTILE_PEER_URL: inject("turnstilePeerUrl"),
             SSO_GOOGLE_CLIENT_SECRET: "laurel-test-secret",
             SSO_MICROSOFT_CLIENT_SECRET: "laurel-test-secret",
           },

@@ -14,7 +14,24 @@ export interface Config {
   sso: { providers: SsoProviderConfig[] };
   /** Whether the public verifier may fetch other issuers' documents over the network. */
   verifyRemote: boolean;
+  /** Cloudflare Turnstile on the signed-out forms, when a site key is configured; null: off. */
+  turnstile: TurnstileConfig | null;
 }
+
+/**
+ * `TURNSTILE_SITE_KEY` (public, shown to the widget) with the `TURNSTILE_SECRET_KEY` secret;
+ * the siteverify and widget script addresses default to Cloudflare's, and point at the
+ * loopback peer (tests/turnstile-peer) in development and tests.
+ */
+export interface TurnstileConfig {
+  siteKey: string;
+  secretKey: string;
+  siteverifyUrl: string;
+  scriptUrl: string;
+}
+
+const TURNSTILE_SITEVERIFY = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+const TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js";
 
 /** An OpenID Connect provider from `SSO_PROVIDERS`; its secret from `SSO_<NAME>_CLIENT_SECRET`. */
 export interface SsoProviderConfig {
@@ -67,6 +84,7 @@ function readConfig(env: Env): Config {
     problems.push("the outbox transport keeps mail in D1 and is for development only");
   }
   const ssoProviders = readSsoProviders(env, environment, problems);
+  const turnstile = readTurnstile(env, environment, problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   return {
     environment: environment as Environment,
@@ -83,6 +101,39 @@ function readConfig(env: Env): Config {
       apiKey: env.EMAIL_API_KEY ?? "",
     },
     sso: { providers: ssoProviders },
+    turnstile,
+  };
+}
+
+/** Both keys or neither; addresses https, or http on loopback outside production. */
+function readTurnstile(env: Env, environment: string, problems: string[]): TurnstileConfig | null {
+  // Not declared in wrangler.toml: Turnstile is optional.
+  const raw = env as unknown as Record<string, unknown>;
+  const text = (name: string) => (typeof raw[name] === "string" ? (raw[name] as string).trim() : "");
+  const siteKey = text("TURNSTILE_SITE_KEY");
+  const secretKey = text("TURNSTILE_SECRET_KEY");
+  if (!siteKey && !secretKey) return null;
+  if (!siteKey || !secretKey) {
+    problems.push("Turnstile needs both TURNSTILE_SITE_KEY and the TURNSTILE_SECRET_KEY secret, or neither");
+    return null;
+  }
+  const address = (name: string, fallback: string) => {
+    const value = text(name) || fallback;
+    try {
+      const url = new URL(value);
+      const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+      if (url.protocol !== "https:" && (environment === "production" || url.protocol !== "http:" || !loopback)) throw new Error("scheme");
+      return url.toString();
+    } catch {
+      problems.push(`${name} must be an https URL (http only on loopback outside production)`);
+      return "";
+    }
+  };
+  return {
+    siteKey,
+    secretKey,
+    siteverifyUrl: address("TURNSTILE_SITEVERIFY_URL", TURNSTILE_SITEVERIFY),
+    scriptUrl: address("TURNSTILE_SCRIPT_URL", TURNSTILE_SCRIPT),
   };
 }
 

@@ -3,6 +3,7 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     FUZZ_SEED: string;
     FUZZ_CASES: string;
+    TURNSTILE_PEER_URL: string;
   }
   interface GlobalProps {
     mainModule: typeof import("../src/index");

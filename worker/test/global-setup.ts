@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
 import { startOidcProvider } from "../../tests/oidc-provider/provider.mjs";
+import { startTurnstilePeer } from "../../tests/turnstile-peer/peer.mjs";
 
 /**
  * Real protocol peers on loopback for the workerd tests (runs in Node, once per run).
@@ -27,7 +28,11 @@ export async function setup(project: TestProject) {
   project.provide("mailProviderUrl", `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const oidc = await startOidcProvider({ testHooks: true });
   project.provide("oidcProviderUrl", oidc.url);
+  // Turnstile is off in the tests' bindings; test/turnstile.ts turns it on for the tests about it.
+  const turnstile = await startTurnstilePeer({ testHooks: true });
+  project.provide("turnstilePeerUrl", turnstile.url);
   return async () => {
+    await turnstile.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await oidc.close();
   };
@@ -48,5 +53,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     mailProviderUrl: string;
     oidcProviderUrl: string;
+    turnstilePeerUrl: string;
   }
 }

@@ -68,6 +68,24 @@ builder.queryField("termsVersion", (t) =>
   }),
 );
 
+const TURNSTILE_ARG =
+  "The Cloudflare Turnstile widget's token, required when Query.turnstile is set; a missing or refused one is a ValidationError on turnstileToken.";
+
+const TurnstileSettings = builder.objectRef<{ siteKey: string; scriptUrl: string }>("TurnstileSettings").implement({
+  description: "Cloudflare Turnstile on the signed-out forms: the widget's site key and script.",
+  fields: (t) => ({ siteKey: t.exposeString("siteKey"), scriptUrl: t.exposeString("scriptUrl") }),
+});
+
+builder.queryField("turnstile", (t) =>
+  t.field({
+    type: TurnstileSettings,
+    nullable: true,
+    description: "Set when registration and password reset ask for a Turnstile token; null when they do not.",
+    resolve: (_r, _a, ctx) =>
+      ctx.config.turnstile ? { siteKey: ctx.config.turnstile.siteKey, scriptUrl: ctx.config.turnstile.scriptUrl } : null,
+  }),
+);
+
 builder.mutationField("register", (t) =>
   t.field({
     type: CodeSent,
@@ -78,6 +96,7 @@ builder.mutationField("register", (t) =>
       email: t.arg.string(),
       password: t.arg.string(),
       acceptTerms: t.arg.boolean(),
+      turnstileToken: t.arg.string({ required: false, description: TURNSTILE_ARG }),
     },
     resolve: (_root, args, ctx) => register(ctx, args),
   }),
@@ -105,8 +124,8 @@ builder.mutationField("requestPasswordReset", (t) =>
   t.field({
     type: CodeSent,
     errors: { types: [RateLimitedError] },
-    args: { email: t.arg.string() },
-    resolve: (_root, args, ctx) => requestPasswordReset(ctx, args.email),
+    args: { email: t.arg.string(), turnstileToken: t.arg.string({ required: false, description: TURNSTILE_ARG }) },
+    resolve: (_root, args, ctx) => requestPasswordReset(ctx, args.email, args.turnstileToken),
   }),
 );
 

@@ -5,6 +5,7 @@ import { emailIntent } from "../email/queued-email";
 import { inBackground } from "../http/background";
 import { checkEmail } from "../lib/email-address";
 import { ForbiddenError, Problems } from "../lib/errors";
+import { requireHuman } from "../lib/turnstile";
 import { forgetAllDevices } from "../mfa/remembered-devices";
 import { afterCommit } from "../outbox/enqueue";
 import type { OutboxWrite } from "../outbox/intents";
@@ -74,6 +75,8 @@ export interface RegisterInput {
   email: string;
   password: string;
   acceptTerms: boolean;
+  /** Cloudflare Turnstile's token, when Turnstile is on. */
+  turnstileToken?: string | null;
 }
 
 /**
@@ -88,6 +91,7 @@ export async function register(ctx: AppContext, input: RegisterInput): Promise<{
   checkPassword(problems, "password", input.password);
   if (!input.acceptTerms) problems.add("acceptTerms", "Agree to the End user terms and Privacy policy to register.");
   problems.throwIfAny();
+  await requireHuman(ctx, input.turnstileToken, "register");
 
   const now = ctx.now();
   const payload = {
@@ -164,10 +168,11 @@ export async function activateAccount(ctx: AppContext, input: { email: string; c
   return { email, reconnected: false };
 }
 
-export async function requestPasswordReset(ctx: AppContext, rawEmail: string): Promise<{ email: string }> {
+export async function requestPasswordReset(ctx: AppContext, rawEmail: string, turnstileToken?: string | null): Promise<{ email: string }> {
   const problems = new Problems();
   const email = checkEmail(problems, "email", rawEmail);
   problems.throwIfAny();
+  await requireHuman(ctx, turnstileToken, "password-reset");
   const now = ctx.now();
   const user = await getUserByEmail(ctx, email);
   // A code row and an email exist either way, so throttling, work and answer look the same.

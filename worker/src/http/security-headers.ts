@@ -28,6 +28,17 @@ export const PAGE_CSP =
 export const SPA_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/**
+ * The shell's policy with Cloudflare Turnstile's widget allowed, when it is on: its script and
+ * the challenge frame come from the script's origin (the loopback peer in development).
+ */
+export function spaCspWithTurnstile(scriptUrl: string): string {
+  const origin = new URL(scriptUrl).origin;
+  return SPA_CSP.replace("script-src 'self'", `script-src 'self' ${origin}`)
+    .replace("connect-src 'self'", `connect-src 'self' ${origin}`)
+    .replace("default-src 'self';", `default-src 'self'; frame-src ${origin};`);
+}
+
 /** The dev mailbox shows each email's HTML, which styles itself inline, in a sandboxed frame. */
 export const MAILBOX_CSP = SPA_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { getConfig } from "../env";
 import { escapeHtml } from "../lib/html";
-import { MAILBOX_CSP, SPA_CSP } from "./security-headers";
+import { MAILBOX_CSP, SPA_CSP, spaCspWithTurnstile } from "./security-headers";
 
 /**
  * The SPA's pages as the Worker knows them: each path the router of `web/src/App.tsx` answers
@@ -92,7 +92,13 @@ export function robotsTxt(): string {
 }
 
 /** The SPA's HTML with the page's title and description written in, so a crawler sees them. */
-async function renderShell(assets: Fetcher, request: Request, page: SpaPage | null, status: number): Promise<Response> {
+async function renderShell(
+  assets: Fetcher,
+  request: Request,
+  page: SpaPage | null,
+  status: number,
+  turnstileScript: string | null,
+): Promise<Response> {
   const shell = await assets.fetch(new Request(new URL("/", request.url), { headers: { accept: "text/html" } }));
   const title = page ? (page.path === "/" ? "Laurel" : `${page.title} · Laurel`) : "Page not found · Laurel";
   const description = page?.description ?? "There is no page at this address.";
@@ -111,7 +117,10 @@ async function renderShell(assets: Fetcher, request: Request, page: SpaPage | nu
   headers.set("cache-control", "no-cache");
   headers.delete("etag");
   // The shell's own policy (scripts and styles from files only); the mailbox shows emails' inline styles.
-  headers.set("content-security-policy", page?.path === "/dev/mailbox" ? MAILBOX_CSP : SPA_CSP);
+  headers.set(
+    "content-security-policy",
+    page?.path === "/dev/mailbox" ? MAILBOX_CSP : turnstileScript ? spaCspWithTurnstile(turnstileScript) : SPA_CSP,
+  );
   headers.set("cross-origin-opener-policy", "same-origin");
   return new Response(request.method === "HEAD" ? null : rewritten.body, { status, headers });
 }
@@ -128,7 +137,8 @@ export function spaPages() {
       return next();
     }
     if (pathname === "/robots.txt") return c.text(robotsTxt(), 200, { "cache-control": "public, max-age=3600" });
-    const page = findSpaPage(pathname, { development: getConfig(c.env).environment !== "production" });
-    return renderShell(c.env.ASSETS, c.req.raw, page, page ? 200 : 404);
+    const config = getConfig(c.env);
+    const page = findSpaPage(pathname, { development: config.environment !== "production" });
+    return renderShell(c.env.ASSETS, c.req.raw, page, page ? 200 : 404, config.turnstile?.scriptUrl ?? null);
   });
 }
