@@ -43,7 +43,7 @@ it("links another Laurel account from its own entry on the Account page", async 
   await page.getByRole("heading", { name: "Link another Laurel account" }).waitFor();
   await expectAccessible(page, "account page");
   await page.getByLabel("Email address of the other account").fill(other.email);
-  await page.getByRole("button", { name: "Send a code to link it" }).click();
+  await page.getByRole("button", { name: "Email it a code" }).click();
   await page.getByText("Enter it to go on linking that account.").waitFor();
   const code = codeFrom(await readMailInMailbox(await context.newPage(), other.email, "Add this address"));
   await page.getByLabel("Code from the email").fill(code);

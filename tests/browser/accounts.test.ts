@@ -84,7 +84,7 @@ it("registers, activates with the code from the Mailbox page, signs in, signs ou
   await page.getByLabel("Code from the app").waitFor();
   await enterSignInCode(page, oathtoolCode(secret, 1));
   await page.waitForURL(/\/account$/);
-  await page.getByRole("heading", { name: "Account" }).waitFor();
+  await page.getByRole("heading", { name: "Account", exact: true }).waitFor();
 });
 
 it("shows the API's field errors beside the fields and keeps the user on the form", async () => {

@@ -185,7 +185,7 @@ export function EmailsPanel() {
             error={link.fieldErrors().address}
           />
           <Button variant="secondary" busy={link.submitting()} busyLabel="Sending…">
-            Send a code to link it
+            Email it a code
           </Button>
         </form>
       </Show>
