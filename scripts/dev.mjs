@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { startOidcProvider } from "../tests/oidc-provider/provider.mjs";
+import { startTurnstilePeer } from "../tests/turnstile-peer/peer.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
@@ -29,9 +30,11 @@ function start(command, args) {
 
 let shuttingDown = false;
 let oidc = null;
+let turnstile = null;
 function shutdown(code = 0) {
   shuttingDown = true;
   oidc?.close();
+  turnstile?.close();
   for (const child of children) child.kill("SIGTERM");
   process.exit(code);
 }
@@ -61,6 +64,8 @@ if (!existsSync(`${root}.dev.vars`)) {
 }
 // The stand-in for Google and Microsoft sign-in (see .dev.vars.example).
 oidc = await startOidcProvider({ port: 8799 });
+// The stand-in for Cloudflare Turnstile, used once TURNSTILE_SITE_KEY is set in .dev.vars.
+turnstile = await startTurnstilePeer({ port: 8797 });
 run("pnpm", ["exec", "wrangler", "d1", "migrations", "apply", "DB", "--local"]);
 run("pnpm", ["--filter", "web", "build"]);
 start("pnpm", ["--filter", "web", "exec", "vite", "build", "--watch", "--logLevel", "warn"]);
@@ -74,6 +79,7 @@ console.log(`
   Laurel is running on ${url}
   Dev mailbox:  ${url}/dev/mailbox
   Google / Microsoft sign-in: a local OpenID Connect provider on ${oidc.url}
+  Turnstile: a local stand-in on ${turnstile.url} (on once TURNSTILE_SITE_KEY is set in .dev.vars)
   Demo accounts (password: ${seeded.accounts[0]?.password}):
 ${seeded.accounts.map((a) => `    ${a.email.padEnd(22)} ${a.note}`).join("\n")}
   Their two-step sign-in code: \`oathtool --totp -b ${seeded.totpSecret}\`

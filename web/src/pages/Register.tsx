@@ -5,14 +5,15 @@ import { Checkbox, Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { SsoButtons } from "../components/SsoButtons";
+import { spentChallenge, TurnstileField } from "../components/TurnstileField";
 import { createFormState, formValues } from "../lib/forms";
 import { ErrorFields, graphql } from "../lib/gql";
 import { mutate } from "../lib/graphql";
 import { nextQuery } from "../lib/sign-in-flow";
 
 const REGISTER = graphql(
-  `mutation Register($firstName: String!, $lastName: String!, $email: String!, $password: String!, $acceptTerms: Boolean!) {
-    register(firstName: $firstName, lastName: $lastName, email: $email, password: $password, acceptTerms: $acceptTerms) {
+  `mutation Register($firstName: String!, $lastName: String!, $email: String!, $password: String!, $acceptTerms: Boolean!, $turnstileToken: String) {
+    register(firstName: $firstName, lastName: $lastName, email: $email, password: $password, acceptTerms: $acceptTerms, turnstileToken: $turnstileToken) {
       __typename ...ErrorFields ... on CodeSent { email }
     }
   }`,
@@ -23,13 +24,16 @@ export default function Register() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const form = createFormState();
+  // Counts the answers that sent the form back: the human test starts over after each.
+  const [attempt, setAttempt] = createSignal(0);
   const [email, setEmail] = createSignal(typeof params.email === "string" ? params.email : "");
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
-    return form.run(
+    const sending = form.run(
       () =>
         mutate(REGISTER, {
+          turnstileToken: values.turnstileToken || null,
           firstName: values.firstName ?? "",
           lastName: values.lastName ?? "",
           email: values.email ?? "",
@@ -39,6 +43,9 @@ export default function Register() {
       // An invitation (or other page) that sent the visitor here gets them back after sign-in.
       (sent) => navigate(`/register/verify?email=${encodeURIComponent(sent.email)}${nextQuery(params.next)}`),
     );
+    return sending.then((outcome) => {
+      if (!outcome.ok && values.turnstileToken && spentChallenge(outcome.fieldErrors)) setAttempt(attempt() + 1);
+    });
   };
   return (
     <Page title="Create your Laurel account" narrow lead="Your badges, from every issuer, in one place.">
@@ -84,6 +91,7 @@ export default function Register() {
             Privacy policy
           </A>
         </Checkbox>
+        <TurnstileField action="register" attempt={attempt()} error={form.fieldErrors().turnstileToken} />
         <Button busy={form.submitting()} busyLabel="Submitting…">
           Submit
         </Button>
