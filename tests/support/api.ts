@@ -114,9 +114,10 @@ const CREATE_BADGE_CLASS = graphql(
   [ErrorFields],
 );
 
-/** A signed-in owner of a new issuer with one badge class. */
+/** A signed-in owner of a new issuer with one badge class, with what signs them in again. */
 export async function issuerWithBadgeClass(label: string) {
-  const { client, totpSecret } = await signedInAccount(label);
+  const account = await signedInAccount(label);
+  const { client } = account;
   const { createIssuer } = await client.gql(CREATE_ISSUER, {
     input: { name: "Interop Institute", url: "https://interop.example.org/", email: "badges@interop.example.org" },
   });
@@ -137,5 +138,5 @@ export async function issuerWithBadgeClass(label: string) {
     { "input.image": new File([BADGE_SVG], "badge.svg", { type: "image/svg+xml" }) },
   );
   if (createBadgeClass.__typename !== "BadgeClass") throw new Error(`badge class: ${JSON.stringify(createBadgeClass)}`);
-  return { client, totpSecret, issuerId: createIssuer.id, badgeClassId: createBadgeClass.id };
+  return { ...account, issuerId: createIssuer.id, badgeClassId: createBadgeClass.id };
 }

@@ -25,6 +25,12 @@ const ContinueSignIn = lazy(() => import("./pages/ContinueSignIn"));
 const Mailbox = lazy(() => import("./pages/Mailbox"));
 const Invitation = lazy(() => import("./pages/Invitation"));
 const Verify = lazy(() => import("./pages/Verify"));
+const MicroCredential = lazy(() => import("./pages/MicroCredential"));
+const MicroCredentialEditor = lazy(() => import("./pages/MicroCredentialEditor"));
+const Submissions = lazy(() => import("./pages/Submissions"));
+const Submission = lazy(() => import("./pages/Submission"));
+const ReviewQueue = lazy(() => import("./pages/ReviewQueue"));
+const Review = lazy(() => import("./pages/Review"));
 const Terms = lazy(() => import("./pages/Terms"));
 const Privacy = lazy(() => import("./pages/Privacy"));
 
@@ -55,6 +61,12 @@ export function App() {
       <Route path="/issuers" component={signedIn(Issuers)} />
       <Route path="/issuers/:id" component={signedIn(IssuerConsole)} />
       <Route path="/issuers/:id/badge-classes/:classId" component={signedIn(BadgeClassPage)} />
+      <Route path="/issuers/:id/reviews" component={signedIn(ReviewQueue)} />
+      <Route path="/issuers/:id/reviews/:submissionId" component={signedIn(Review)} />
+      <Route path="/issuers/:id/micro-credentials/:badgeClassId" component={signedIn(MicroCredentialEditor)} />
+      <Route path="/micro-credentials/:id" component={MicroCredential} />
+      <Route path="/submissions" component={signedIn(Submissions)} />
+      <Route path="/submissions/:id" component={signedIn(Submission)} />
       <Route path="/invitations/:token" component={Invitation} />
       <Route path="/dev/mailbox" component={Mailbox} />
       <Route path="/verify" component={Verify} />

@@ -68,6 +68,7 @@ export function Layout(props: { children?: JSX.Element }) {
               Home
             </A>
             <A href="/backpack">Backpack</A>
+            <A href="/submissions">Submissions</A>
             <A href="/issuers">Issuers</A>
             <A href="/account">Account</A>
             <button type="button" class="button button--link" disabled={leaving()} onClick={signOut}>

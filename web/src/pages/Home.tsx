@@ -32,6 +32,11 @@ export default function Home() {
               <A href="/backpack">Open backpack</A>
             </li>
             <li class="card">
+              <h2>Your micro-credentials</h2>
+              <p>Drafts, submissions waiting for review, and the assessors' feedback.</p>
+              <A href="/submissions">My submissions</A>
+            </li>
+            <li class="card">
               <h2>Issue badges</h2>
               <p>Define badges for your organisation and award them.</p>
               <A href="/issuers">Issuers</A>

@@ -1,4 +1,4 @@
-import { useParams } from "@solidjs/router";
+import { A, useParams } from "@solidjs/router";
 import { createResource, createSignal, Show } from "solid-js";
 import { ApiTokens } from "../components/integrations/ApiTokens";
 import { AwardForm } from "../components/issuer/AwardForm";
@@ -27,6 +27,7 @@ export default function IssuerConsole() {
   // Bumped after an award so the list below reloads.
   const [version, setVersion] = createSignal(0);
   const onAwarded = () => setVersion(version() + 1);
+  const canEdit = () => issuer()?.myRole === "OWNER" || issuer()?.myRole === "EDITOR";
   return (
     <Show
       when={issuer()}
@@ -35,17 +36,28 @@ export default function IssuerConsole() {
       {(i) => (
         <Page title={i().name} lead={`Your role: ${i().myRole?.toLowerCase()}`}>
           <div class="stack">
-            <BadgeClassList issuerId={i().id} badgeClasses={i().badgeClasses} />
-            <Show when={i().myRole !== "AWARDER"}>
+            <Show when={i().myRole === "OWNER" || i().myRole === "ASSESSOR"}>
+              <section class="panel" aria-labelledby="reviews-heading">
+                <h2 id="reviews-heading">Micro-credential submissions</h2>
+                <p>Learners' evidence waiting for an assessor's decision.</p>
+                <A class="button button--primary" href={`/issuers/${i().id}/reviews`}>
+                  Review submissions
+                </A>
+              </section>
+            </Show>
+            <BadgeClassList issuerId={i().id} canEdit={canEdit()} badgeClasses={i().badgeClasses} />
+            <Show when={canEdit()}>
               <NewBadgeClassForm issuerId={i().id} onCreated={refetch} activity={version()} />
             </Show>
-            <Show when={i().badgeClasses.length}>
+            <Show when={i().badgeClasses.length && i().myRole !== "ASSESSOR"}>
               <div class="grid-2">
                 <AwardForm badgeClasses={i().badgeClasses} onAwarded={onAwarded} />
                 <BulkAwardForm badgeClasses={i().badgeClasses} onAwarded={onAwarded} />
               </div>
             </Show>
-            <AwardList issuerId={i().id} canRevoke={i().myRole !== "AWARDER"} version={version()} />
+            <Show when={i().myRole !== "ASSESSOR"}>
+              <AwardList issuerId={i().id} canRevoke={canEdit()} version={version()} />
+            </Show>
             <Show when={i().myRole === "OWNER"}>
               <MembersPanel issuerId={i().id} />
               <SigningKeys issuerId={i().id} />

@@ -7,6 +7,7 @@ import type { AppContext } from "../context";
 import { insertAuthenticatorStatement, knownAuthenticator } from "../mfa/authenticators";
 import { otpauthUri } from "../mfa/totp";
 import { seedDemoBadges } from "./demo-badges";
+import { seedDemoMicroCredentials } from "./demo-micro-credentials";
 
 export const DEMO_PASSWORD = "laurel-demo-2026";
 /**
@@ -60,9 +61,11 @@ export async function seedDemoData(ctx: AppContext) {
     created.push(account.email);
   }
   const badges = await seedDemoBadges(ctx);
+  const microCredentials = await seedDemoMicroCredentials(ctx);
   return {
     created,
     demoBadges: badges,
+    demoMicroCredentials: microCredentials,
     totpSecret: DEMO_TOTP_SECRET,
     otpauthUri: otpauthUri("demo accounts", DEMO_TOTP_SECRET),
     accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role, note: a.note })),

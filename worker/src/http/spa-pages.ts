@@ -51,6 +51,21 @@ export const SPA_PAGES: readonly SpaPage[] = [
     title: "Badge class",
     description: "One of an issuer's badge classes: its details, editing it, and its awards.",
   },
+  { path: "/issuers/:id/reviews", title: "Submissions to review", description: "An issuer's micro-credential submissions, oldest first." },
+  { path: "/issuers/:id/reviews/:submissionId", title: "Review", description: "Score a submission against the rubric and decide." },
+  {
+    path: "/issuers/:id/micro-credentials/:badgeClassId",
+    title: "Micro-credential definition",
+    description: "What learners submit for a micro-credential, and its rubric.",
+  },
+  {
+    path: "/micro-credentials/:id",
+    title: "Micro-credential",
+    description: "A competency-based badge earned by submitting evidence that an assessor judges against a rubric.",
+    indexed: true,
+  },
+  { path: "/submissions", title: "My submissions", description: "Your work towards micro-credentials and the assessors' feedback." },
+  { path: "/submissions/:id", title: "Submission", description: "Your submission: answers, files, status and feedback." },
   { path: "/invitations/:token", title: "Invitation", description: "An invitation to award badges for an issuer on Laurel." },
   { path: "/dev/mailbox", title: "Mailbox", description: "Emails Laurel sent in development.", devOnly: true },
   {

@@ -3,10 +3,12 @@ import { For, Show } from "solid-js";
 import { type FragmentOf, graphql } from "../../lib/gql";
 
 /** What the console shows of each badge class; the award forms pick from the same list. */
-export const BadgeClassSummaryFields = graphql(`fragment BadgeClassSummaryFields on BadgeClass { id name imageUrl validForMonths }`);
+export const BadgeClassSummaryFields = graphql(
+  `fragment BadgeClassSummaryFields on BadgeClass { id name imageUrl validForMonths microCredential { badgeClassId } }`,
+);
 
-/** The issuer's badge classes as cards, each opening its own page (details, editing, its awards). */
-export function BadgeClassList(props: { issuerId: string; badgeClasses: FragmentOf<typeof BadgeClassSummaryFields>[] }) {
+/** The issuer\'s badge classes as cards, each opening its own page; editors and owners define a micro-credential from each. */
+export function BadgeClassList(props: { issuerId: string; canEdit: boolean; badgeClasses: FragmentOf<typeof BadgeClassSummaryFields>[] }) {
   return (
     <section class="panel" aria-labelledby="classes-heading">
       <h2 id="classes-heading">Badge classes</h2>
@@ -20,6 +22,20 @@ export function BadgeClassList(props: { issuerId: string; badgeClasses: Fragment
                   {c.name}
                 </A>
                 <span class="badge-card__meta">{c.validForMonths ? `Valid ${c.validForMonths} months` : "Does not expire"}</span>
+                <Show when={c.microCredential}>
+                  <span class="tag">micro-credential</span>
+                  <A href={`/micro-credentials/${c.id}`} aria-label={`Public page of ${c.name}`}>
+                    Public page
+                  </A>
+                </Show>
+                <Show when={props.canEdit}>
+                  <A
+                    href={`/issuers/${props.issuerId}/micro-credentials/${c.id}`}
+                    aria-label={`${c.microCredential ? "Edit micro-credential" : "Make it a micro-credential"}: ${c.name}`}
+                  >
+                    {c.microCredential ? "Edit micro-credential" : "Make it a micro-credential"}
+                  </A>
+                </Show>
               </li>
             )}
           </For>

@@ -1,0 +1,34 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { TestClient } from "../../test/client";
+
+// `pnpm dev` shows every feature with data: the seed must keep making it, once.
+
+const seed = () => new TestClient().request("/dev/api/seed", { method: "POST", headers: { "x-laurel-csrf": "1" } });
+
+describe("the demo seed", () => {
+  it("gives the demo issuer micro-credentials and the demo learner a returned, a submitted and a draft submission, once", async () => {
+    const first = (await (await seed()).json()) as { demoMicroCredentials: boolean };
+    expect(first.demoMicroCredentials).toBe(true);
+    const states = await env.DB.prepare(
+      `select s.state, s.round, (select count(*) from submission_reviews r where r.submission_id = s.id) as reviews,
+         (select count(*) from submission_scores sc join submission_reviews r on r.id = sc.review_id where r.submission_id = s.id) as scores
+       from submissions s join users u on u.id = s.learner_id join emails e on e.user_id = u.id
+       where e.address = 'learner@laurel.local' order by s.state`,
+    ).all<{ state: string; round: number; reviews: number; scores: number }>();
+    expect(states.results).toEqual([
+      { state: "draft", round: 0, reviews: 0, scores: 0 },
+      { state: "returned", round: 1, reviews: 1, scores: 2 },
+      { state: "submitted", round: 1, reviews: 0, scores: 0 },
+    ]);
+    const classes = await env.DB.prepare("select count(*) as n from micro_credentials where blind_review = 1").first<{ n: number }>();
+    expect(classes?.n).toBe(1);
+    // The evidence file of each handed-in submission is in R2.
+    const files = await env.FILES.list({ prefix: "evidence/" });
+    expect(files.objects.length).toBe(2);
+
+    const again = (await (await seed()).json()) as { demoMicroCredentials: boolean };
+    expect(again.demoMicroCredentials).toBe(false);
+    expect((await env.DB.prepare("select count(*) as n from submissions").first<{ n: number }>())?.n).toBe(3);
+  });
+});
