@@ -49,6 +49,15 @@ export class ApiClient {
     }));
   }
 
+  /** Any other request to Laurel in this client's session (the evidence upload, a signed link). */
+  async request(pathname: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    for (const [k, v] of Object.entries(this.headers())) headers.set(k, v);
+    const response = await fetch(`${baseUrl()}${pathname}`, { ...init, headers });
+    this.remember(response);
+    return response;
+  }
+
   /** A typed document gets a typed result; a plain string (tests' own one-off queries) gets `any`. */
   gql<D extends AnyDocument>(document: D, variables: Variables<D>, files?: Record<string, File>): Promise<Result<D>>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, files?: Record<string, File>): Promise<T>;
