@@ -60,7 +60,11 @@ it("a learner drafts and submits with a file, is returned with feedback, resubmi
 
   // A visitor with no account reads it and starts: through sign-in and back.
   const learner = await newPage(browser);
-  await learner.page.goto(`/micro-credentials/${owner.badgeClassId}`);
+  await learner.page.goto("/");
+  await learner.page.getByRole("navigation").getByRole("link", { name: "Micro-credentials" }).click();
+  await learner.page.getByRole("heading", { name: "Micro-credentials", exact: true }).waitFor();
+  await expectAccessible(learner.page, "the micro-credential catalogue");
+  await learner.page.locator(`a[href="/micro-credentials/${owner.badgeClassId}"]`).click();
   await learner.page.getByRole("heading", { name: "Open Standards Practitioner" }).waitFor();
   await learner.page.getByRole("heading", { name: "How it is assessed" }).waitFor();
   expect(await learner.page.getByText("Usually reviewed within 14 days of submitting.").count()).toBe(1);

@@ -25,6 +25,7 @@ const ContinueSignIn = lazy(() => import("./pages/ContinueSignIn"));
 const Mailbox = lazy(() => import("./pages/Mailbox"));
 const Invitation = lazy(() => import("./pages/Invitation"));
 const Verify = lazy(() => import("./pages/Verify"));
+const MicroCredentials = lazy(() => import("./pages/MicroCredentials"));
 const MicroCredential = lazy(() => import("./pages/MicroCredential"));
 const MicroCredentialEditor = lazy(() => import("./pages/MicroCredentialEditor"));
 const Submissions = lazy(() => import("./pages/Submissions"));
@@ -64,6 +65,7 @@ export function App() {
       <Route path="/issuers/:id/reviews" component={signedIn(ReviewQueue)} />
       <Route path="/issuers/:id/reviews/:submissionId" component={signedIn(Review)} />
       <Route path="/issuers/:id/micro-credentials/:badgeClassId" component={signedIn(MicroCredentialEditor)} />
+      <Route path="/micro-credentials" component={MicroCredentials} />
       <Route path="/micro-credentials/:id" component={MicroCredential} />
       <Route path="/submissions" component={signedIn(Submissions)} />
       <Route path="/submissions/:id" component={signedIn(Submission)} />

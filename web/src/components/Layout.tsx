@@ -57,6 +57,7 @@ export function Layout(props: { children?: JSX.Element }) {
                   </button>
                 }
               >
+                <A href="/micro-credentials">Micro-credentials</A>
                 <A href="/sign-in">Sign in</A>
                 <A href="/register" class="nav-cta">
                   Register
@@ -68,6 +69,9 @@ export function Layout(props: { children?: JSX.Element }) {
               Home
             </A>
             <A href="/backpack">Backpack</A>
+            <A href="/micro-credentials" end>
+              Micro-credentials
+            </A>
             <A href="/submissions">Submissions</A>
             <A href="/issuers">Issuers</A>
             <A href="/account">Account</A>

@@ -20,6 +20,9 @@ export default function Home() {
               Sign in
             </A>
           </p>
+          <p>
+            <A href="/micro-credentials">Browse the micro-credentials you can earn</A>
+          </p>
         </Page>
       }
     >
@@ -34,7 +37,7 @@ export default function Home() {
             <li class="card">
               <h2>Your micro-credentials</h2>
               <p>Drafts, submissions waiting for review, and the assessors' feedback.</p>
-              <A href="/submissions">My submissions</A>
+              <A href="/submissions">My submissions</A> · <A href="/micro-credentials">Find one to start</A>
             </li>
             <li class="card">
               <h2>Issue badges</h2>

@@ -59,6 +59,12 @@ export const SPA_PAGES: readonly SpaPage[] = [
     description: "What learners submit for a micro-credential, and its rubric.",
   },
   {
+    path: "/micro-credentials",
+    title: "Micro-credentials",
+    description: "Competency-based badges you earn by submitting evidence that an assessor judges against a rubric.",
+    indexed: true,
+  },
+  {
     path: "/micro-credentials/:id",
     title: "Micro-credential",
     description: "A competency-based badge earned by submitting evidence that an assessor judges against a rubric.",

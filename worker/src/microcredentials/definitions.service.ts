@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import { requireBadgeClass } from "../badges/badge-classes.service";
@@ -66,6 +66,16 @@ export interface MicroCredentialInput {
 
 export async function getMicroCredential(ctx: Pick<AppContext, "db">, badgeClassId: string): Promise<MicroCredential | null> {
   return (await ctx.db.query.microCredentials.findFirst({ where: eq(microCredentials.badgeClassId, badgeClassId) })) ?? null;
+}
+
+/** Every micro-credential, newest definition first: the public catalogue learners choose from. */
+export function listMicroCredentials(ctx: Pick<AppContext, "db">, options: { first: number }): Promise<MicroCredential[]> {
+  return ctx.db
+    .select()
+    .from(microCredentials)
+    .orderBy(desc(microCredentials.updatedAt), microCredentials.badgeClassId)
+    .limit(options.first)
+    .all();
 }
 
 export async function listPrerequisites(ctx: Pick<AppContext, "db">, badgeClassId: string) {

@@ -2,7 +2,7 @@ import { BadgeClassType } from "../badges/badge-class.graphql";
 import { getBadgeClass } from "../badges/badge-classes.service";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
-import { getMicroCredential, listPrerequisites, setMicroCredential } from "./definitions.service";
+import { getMicroCredential, listMicroCredentials, listPrerequisites, setMicroCredential } from "./definitions.service";
 import type { MicroCredential, Resource } from "./micro-credentials.table";
 import { RubricCriterionInput, RubricCriterionType } from "./rubric-criterion.graphql";
 import { SubmissionPartInput, SubmissionPartType } from "./submission-part.graphql";
@@ -57,6 +57,12 @@ const MicroCredentialInput = builder.inputType("MicroCredentialInput", {
 });
 
 builder.queryFields((t) => ({
+  microCredentials: t.field({
+    type: [MicroCredentialType],
+    description: "Every micro-credential learners can start, most recently defined first. Public.",
+    args: { first: t.arg.int({ required: false, defaultValue: 50 }) },
+    resolve: (_r, { first }, ctx) => listMicroCredentials(ctx, { first: Math.min(Math.max(first ?? 50, 1), 100) }),
+  }),
   microCredential: t.field({
     type: MicroCredentialType,
     nullable: true,

@@ -21,7 +21,7 @@ import { race, racingContexts } from "../../test/race";
 import { getUserById } from "../accounts/accounts.service";
 import { backgroundContext } from "../context";
 import { createDb } from "../database";
-import { claimSubmission, decideSubmission, listQueue } from "./reviews.service";
+import { CLAIM_MS, claimSubmission, decideSubmission, listQueue } from "./reviews.service";
 
 // The assessor's side: claiming, scoring and deciding, and every decision that is refused.
 
@@ -50,6 +50,26 @@ describe("claiming a submission", () => {
     expect(taken).toMatchObject({ state: "IN_REVIEW", claimedByMe: true });
     const late = (await s.assessorClient.gql(DECIDE, { id: work.id, decision: "AWARDED", scores: passingScores(s) })).decideSubmission;
     expect(late.__typename).toBe("SubmissionClaimedError");
+  });
+
+  it("lapses after two hours by the clock: the work is free again, another assessor takes it, and the first can no longer decide", async () => {
+    const s = await microCredential();
+    const work = await submitted(s);
+    const ctx = backgroundContext(env, { waitUntil: () => undefined });
+    const [assessor, owner] = [(await getUserById(ctx, s.assessor.id))!, (await getUserById(ctx, s.owner.id))!];
+    const claimed = await claimSubmission(ctx, assessor, work.id);
+    const claimedAt = ctx.now();
+    await expect(claimSubmission(ctx, owner, work.id)).rejects.toMatchObject({ name: "SubmissionClaimedError" });
+    // Nobody touches the row: only time passes.
+    const later = { ...ctx, now: () => claimed.claimedUntil!.getTime() + 1 };
+    expect(claimed.claimedUntil!.getTime() - claimedAt).toBeLessThanOrEqual(CLAIM_MS);
+    const taken = await claimSubmission(later, owner, work.id);
+    expect(taken).toMatchObject({ state: "in_review", claimedBy: owner.id });
+    expect(taken.claimedUntil!.getTime()).toBe(later.now() + CLAIM_MS);
+    await expect(decideSubmission(later, assessor, work.id, { decision: "awarded", scores: passingScores(s) })).rejects.toMatchObject({
+      name: "SubmissionClaimedError",
+    });
+    expect(await count("select count(*) as n from submission_reviews where submission_id = ?", work.id)).toBe(0);
   });
 
   it("is refused for a draft, a withdrawn submission, the learner, and members of other issuers", async () => {

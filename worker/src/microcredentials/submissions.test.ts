@@ -56,6 +56,15 @@ describe("defining a micro-credential", () => {
     ]);
   });
 
+  it("is listed in the public catalogue, readable with no account; a plain badge class is not", async () => {
+    const s = await microCredential();
+    await issuerWithBadgeClass((await signedIn()).client, { name: "Just a badge" });
+    const catalogue = `query { microCredentials(first: 100) { badgeClassId competency badgeClass { name issuer { name } } } }`;
+    const listed = (await new TestClient().gql(catalogue)).microCredentials as { badgeClassId: string; badgeClass: { name: string } }[];
+    expect(listed).toContainEqual(expect.objectContaining({ badgeClassId: s.badgeClassId, competency: definitionInput().competency }));
+    expect(listed.some((m) => m.badgeClass.name === "Just a badge")).toBe(false);
+  });
+
   it("refuses a bad definition with a message per field", async () => {
     const s = await microCredential();
     const result = (
