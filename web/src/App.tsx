@@ -24,6 +24,9 @@ const SecondFactor = lazy(() => import("./pages/SecondFactor"));
 const ContinueSignIn = lazy(() => import("./pages/ContinueSignIn"));
 const Mailbox = lazy(() => import("./pages/Mailbox"));
 const Invitation = lazy(() => import("./pages/Invitation"));
+const MyPathways = lazy(() => import("./pages/MyPathways"));
+const Pathway = lazy(() => import("./pages/Pathway"));
+const PathwayBuilder = lazy(() => import("./pages/PathwayBuilder"));
 const Verify = lazy(() => import("./pages/Verify"));
 const MicroCredentials = lazy(() => import("./pages/MicroCredentials"));
 const MicroCredential = lazy(() => import("./pages/MicroCredential"));
@@ -69,6 +72,9 @@ export function App() {
       <Route path="/micro-credentials/:id" component={MicroCredential} />
       <Route path="/submissions" component={signedIn(Submissions)} />
       <Route path="/submissions/:id" component={signedIn(Submission)} />
+      <Route path="/issuers/:id/pathways/:pathwayId" component={signedIn(PathwayBuilder)} />
+      <Route path="/pathways" component={signedIn(MyPathways)} />
+      <Route path="/pathways/:id" component={signedIn(Pathway)} />
       <Route path="/invitations/:token" component={Invitation} />
       <Route path="/dev/mailbox" component={Mailbox} />
       <Route path="/verify" component={Verify} />

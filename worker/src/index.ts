@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { ACCOUNTS_MERGED, EMAIL_VERIFIED } from "./accounts/account-events";
 import { AWARD_CREATED, AWARD_REVOKED } from "./badges/award-events";
 import { imageRoutes } from "./badges/images.routes";
 import { notifyAwardCreated, notifyAwardRevoked } from "./badges/notifications";
@@ -18,6 +19,9 @@ import { apiRateLimit } from "./integrations/rate-limit";
 import { evidenceRoutes } from "./microcredentials/evidence.routes";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
+import { completePathwaysAfterAward, completePathwaysOfAccount, evaluatePathwayEvent } from "./pathways/completion.handlers";
+import { sendPathwayInvitation } from "./pathways/invitations.service";
+import { PATHWAY_EVALUATE, PATHWAY_INVITED } from "./pathways/pathway-events";
 import { attachSession } from "./sessions/visitor";
 import { ssoRoutes } from "./sso/sso.routes";
 import { credentialRoutes } from "./verification/credentials.routes";
@@ -71,8 +75,13 @@ app.onError((error, c) => {
 const outboxHandlers: OutboxHandlers<AppContext> = {
   [EMAIL_SEND]: [sendQueuedEmail],
   // The email first: a signing failure retries the event, and the email's marker keeps it single.
-  [AWARD_CREATED]: [notifyAwardCreated, signAwardCredential],
+  // Pathways last: their completion awards are new events of their own, whatever happens here.
+  [AWARD_CREATED]: [notifyAwardCreated, signAwardCredential, completePathwaysAfterAward],
   [AWARD_REVOKED]: [notifyAwardRevoked],
+  [PATHWAY_EVALUATE]: [evaluatePathwayEvent],
+  [PATHWAY_INVITED]: [sendPathwayInvitation],
+  [EMAIL_VERIFIED]: [completePathwaysOfAccount],
+  [ACCOUNTS_MERGED]: [completePathwaysOfAccount],
 };
 
 export default {

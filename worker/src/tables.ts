@@ -17,6 +17,7 @@ export * from "./mfa/mfa.table";
 export * from "./microcredentials/micro-credentials.table";
 export * from "./microcredentials/submissions.table";
 export * from "./outbox/outbox.table";
+export * from "./pathways/pathways.table";
 export * from "./sso/sso.table";
 export * from "./throttling/attempts.table";
 export * from "./verification/issuer-keys.table";

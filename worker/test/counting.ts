@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
+import { getUserById } from "../src/accounts/accounts.service";
 import type { AppContext } from "../src/context";
 import { backgroundContext } from "../src/context";
 import { createDb } from "../src/database";
 import { graphqlServer } from "../src/graphql/yoga";
+import type { TestUser } from "./fixtures";
 
 /** A request context whose D1 counts the statements prepared on it (`queries()`). */
 export function countingContext(): { ctx: AppContext; queries: () => number } {
@@ -39,4 +41,13 @@ export async function runQuery(ctx: AppContext, query: string): Promise<any> {
   const body = (await response.json()) as { data: unknown; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
+}
+
+/** Runs `query` as `user` through Yoga on a D1 session that counts the statements prepared. */
+export async function countQueries(user: TestUser, query: string): Promise<{ data: any; queries: number }> {
+  const { ctx, queries } = countingContext();
+  ctx.user = await getUserById(ctx, user.id);
+  const before = queries();
+  const data = await runQuery(ctx, query);
+  return { data, queries: queries() - before };
 }

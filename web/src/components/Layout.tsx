@@ -73,6 +73,7 @@ export function Layout(props: { children?: JSX.Element }) {
               Micro-credentials
             </A>
             <A href="/submissions">Submissions</A>
+            <A href="/pathways">Pathways</A>
             <A href="/issuers">Issuers</A>
             <A href="/account">Account</A>
             <button type="button" class="button button--link" disabled={leaving()} onClick={signOut}>

@@ -7,6 +7,7 @@ import { BadgeClassList, BadgeClassSummaryFields } from "../components/issuer/Ba
 import { BulkAwardForm } from "../components/issuer/BulkAwardForm";
 import { MembersPanel } from "../components/issuer/MembersPanel";
 import { NewBadgeClassForm } from "../components/issuer/NewBadgeClassForm";
+import { PathwaysPanel } from "../components/issuer/PathwaysPanel";
 import { SigningKeys } from "../components/issuer/SigningKeys";
 import { Page } from "../components/Page";
 import { graphql } from "../lib/gql";
@@ -17,7 +18,7 @@ const ISSUER = graphql(
   [BadgeClassSummaryFields],
 );
 
-/** Everything an issuer's members do, by role: badge classes, awarding (one or a CSV), the award list with revocation, members and keys. */
+/** Everything an issuer's members do, by role: badge classes, awarding (one or a CSV), the award list with revocation, pathways, members and keys. */
 export default function IssuerConsole() {
   const params = useParams();
   const [issuer, { refetch }] = createResource(
@@ -58,6 +59,7 @@ export default function IssuerConsole() {
             <Show when={i().myRole !== "ASSESSOR"}>
               <AwardList issuerId={i().id} canRevoke={canEdit()} version={version()} />
             </Show>
+            <PathwaysPanel issuerId={i().id} badgeClasses={i().badgeClasses} canEdit={canEdit()} />
             <Show when={i().myRole === "OWNER"}>
               <MembersPanel issuerId={i().id} />
               <SigningKeys issuerId={i().id} />

@@ -8,6 +8,8 @@ import { inSlices } from "../db/limits";
 import { checkEmail } from "../lib/email-address";
 import { InvalidCodeError, NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { afterCommit } from "../outbox/enqueue";
+import { emailVerifiedIntent } from "./account-events";
 import { addEmailCodeEmail } from "./accounts.emails";
 import { getUserByEmail } from "./accounts.service";
 import { type Email, emails, type User } from "./accounts.table";
@@ -105,6 +107,8 @@ export async function confirmEmail(ctx: AppContext, user: User, input: { address
   if (owner && owner.id !== user.id) throw await mergeRequired(ctx, user, address);
   if (owner) throw ValidationError.field("address", "This address is already on your account.");
   const id = newId();
+  // What the address holds (badges, pathway invitations) is the account's now; pathways judge completions again.
+  const verified = emailVerifiedIntent(ctx.db, user.id, id, now);
   try {
     const [inserted] = await ctx.db.batch([
       ctx.db
@@ -116,7 +120,9 @@ export async function confirmEmail(ctx: AppContext, user: User, input: { address
         { actorUserId: user.id, action: "account.email-added", subjectType: "user", subjectId: user.id, data: { address }, ip: ctx.ip },
         now,
       ),
+      verified.statement,
     ]);
+    afterCommit(ctx, [verified.id]);
     return inserted[0]!;
   } catch (error) {
     // Another account verified the address between our check and our insert.

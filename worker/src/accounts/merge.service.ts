@@ -1,5 +1,6 @@
 import { and, eq, exists, inArray, notExists, notInArray, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { alias } from "drizzle-orm/sqlite-core";
 import { auditInsertWhere } from "../audit/audit";
 import { issuerMembers } from "../badges/issuers.table";
 import { collections } from "../collections/collections.table";
@@ -18,10 +19,12 @@ import { forgetAllDevices } from "../mfa/remembered-devices";
 import { submissions } from "../microcredentials/submissions.table";
 import { afterCommit } from "../outbox/enqueue";
 import type { OutboxWrite } from "../outbox/intents";
+import { pathwayCompletions, pathwayProgressShares, pathwaySubscriptions } from "../pathways/pathways.table";
 import { revokeAllSessions } from "../sessions/sessions.service";
 import { ssoFlows, ssoIdentities } from "../sso/sso.table";
 import { clearAttemptsStatement } from "../throttling/guard";
 import { secondFactorKey } from "../throttling/policies";
+import { accountsMergedIntent } from "./account-events";
 import { accountsMergedEmail } from "./accounts.emails";
 import { getUserByEmail, getUserById } from "./accounts.service";
 import { emails, type User, users } from "./accounts.table";
@@ -114,6 +117,47 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
       .update(submissions)
       .set({ learnerId: intoId })
       .where(and(eq(submissions.learnerId, fromId), when)),
+    // Pathways both accounts follow stay followed once; a node both completed keeps the
+    // survivor's completion (the other's stays with the closed account, with its award).
+    db
+      .delete(pathwaySubscriptions)
+      .where(
+        and(
+          eq(pathwaySubscriptions.userId, fromId),
+          inArray(
+            pathwaySubscriptions.pathwayId,
+            db.select({ id: pathwaySubscriptions.pathwayId }).from(pathwaySubscriptions).where(eq(pathwaySubscriptions.userId, intoId)),
+          ),
+          when,
+        ),
+      ),
+    db
+      .update(pathwaySubscriptions)
+      .set({ userId: intoId })
+      .where(and(eq(pathwaySubscriptions.userId, fromId), when)),
+    db
+      .update(pathwayCompletions)
+      .set({ userId: intoId })
+      .where(
+        and(
+          eq(pathwayCompletions.userId, fromId),
+          notExists(
+            db
+              .select({ id: survivorCompletions.id })
+              .from(survivorCompletions)
+              .where(
+                and(
+                  eq(survivorCompletions.userId, intoId),
+                  eq(survivorCompletions.pathwayId, pathwayCompletions.pathwayId),
+                  eq(survivorCompletions.nodeId, pathwayCompletions.nodeId),
+                ),
+              ),
+          ),
+          when,
+        ),
+      ),
+    // A progress link of the closed account stops working; the survivor shares again if they want.
+    db.delete(pathwayProgressShares).where(and(eq(pathwayProgressShares.userId, fromId), when)),
   ] as const;
 }
 
@@ -130,6 +174,8 @@ function deleteAccountOnlyRows(ctx: AppContext, userId: string, when: SQL) {
     ctx.db.delete(ssoFlows).where(and(eq(ssoFlows.userId, userId), when)),
   ] as const;
 }
+
+const survivorCompletions = alias(pathwayCompletions, "survivor_completions");
 
 const isActive = (db: Db, userId: string) =>
   exists(
@@ -163,6 +209,8 @@ async function runMerge(
       now,
       won,
     );
+  // Pathways judge the survivor's completions again: it holds the other account's badges now.
+  const merged = accountsMergedIntent(ctx.db, mergeId, intoId, now, won);
   const [recorded] = await ctx.db.batch([
     insertWhere(
       ctx.db,
@@ -178,8 +226,10 @@ async function runMerge(
     ...deleteAccountOnlyRows(ctx, fromId, won),
     audit(intoId),
     audit(fromId),
+    merged.statement,
     ...(await follow(won)),
   ]);
+  if (recorded.length === 1) afterCommit(ctx, [merged.id]);
   return recorded.length === 1;
 }
 

@@ -199,10 +199,14 @@ describe("linking another account (merge)", () => {
         "profiles.user_id",
         "sso_identities.user_id",
         "submissions.learner_id",
+        "pathway_subscriptions.user_id",
+        // Moved unless the survivor completed the same node (then it stays, with its award).
+        "pathway_completions.user_id",
         // Deleted with the other account's factors and flows.
         "mfa_authenticators.user_id",
         "mfa_recovery_codes.user_id",
         "sso_flows.user_id",
+        "pathway_progress_shares.user_id",
         // Refused once the account is closed (auth/ checks it is active), and short-lived.
         "pending_sign_ins.user_id",
         "sign_in_links.user_id",
@@ -216,6 +220,9 @@ describe("linking another account (merge)", () => {
         "submissions.claimed_by",
         "issuer_invitations.accepted_by_user_id",
         "issuer_invitations.invited_by_user_id",
+        "pathway_invitations.answered_by",
+        "pathway_invitations.invited_by",
+        "pathways.created_by",
       ].sort(),
     );
   });

@@ -11,7 +11,7 @@ import { newId } from "../lib/ids";
 import { uploadImage } from "../lib/images";
 import { publicUrls } from "../lib/public-urls";
 import { awards } from "./awards.table";
-import { type Alignment, type BadgeClass, badgeClasses } from "./badge-classes.table";
+import { type Alignment, type BadgeClass, badgeClasses, type CompletionRule } from "./badge-classes.table";
 import { requireIssuerRole } from "./issuers.service";
 
 export const ACHIEVEMENT_TYPES = [
@@ -202,4 +202,15 @@ export async function updateBadgeClass(ctx: AppContext, user: User, id: string, 
   const urls = publicUrls(ctx.config.appUrl);
   purgeAfterCommit(ctx, [urls.badge(id), ...recent.map((award) => urls.assertion(award.id))]);
   return badgeClass;
+}
+
+/**
+ * For another domain's batch (a pathway's edit): records what completes a badge Laurel awards
+ * itself, so its public documents tell verifiers why it was earned.
+ */
+export function setCompletionRuleStatement(ctx: Pick<AppContext, "db">, badgeClassId: string, rule: CompletionRule | null, now: number) {
+  return ctx.db
+    .update(badgeClasses)
+    .set({ completionRule: rule, updatedAt: new Date(now) })
+    .where(eq(badgeClasses.id, badgeClassId));
 }

@@ -8,6 +8,15 @@ export interface Alignment {
   framework?: string | null;
 }
 
+/**
+ * What earns the badge when Laurel awards it itself, e.g. on completing a pathway: written by
+ * that domain, shown to verifiers in the criteria and as alignments to the required badges.
+ */
+export interface CompletionRule {
+  narrative: string;
+  requires: { id: string; name: string }[];
+}
+
 /** A badge an issuer can award (Open Badges BadgeClass / OB 3.0 Achievement). */
 export const badgeClasses = sqliteTable(
   "badge_classes",
@@ -29,6 +38,7 @@ export const badgeClasses = sqliteTable(
     achievementType: text("achievement_type").notNull().default("Badge"),
     /** Awards expire this many months after their issue date, when set. */
     validForMonths: integer("valid_for_months"),
+    completionRule: text("completion_rule", { mode: "json" }).$type<CompletionRule>(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },

@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { IMAGE_HEADERS } from "../http/image-headers";
 import { SVG_SANITISER_VERSION, SvgError, sanitiseSvg } from "../lib/svg";
 
-/** Badge, issuer and profile images from R2. Keys are immutable, so responses cache for a year. */
+/** Badge, issuer, profile and pathway images from R2. Keys are immutable, so responses cache for a year. */
 export const imageRoutes = new Hono<{ Bindings: Env }>();
 
-imageRoutes.get("/:folder{badges|issuers|profiles}/:name{[A-Za-z0-9-]+\\.(png|svg)}", async (c) => {
+imageRoutes.get("/:folder{badges|issuers|profiles|pathways}/:name{[A-Za-z0-9-]+\\.(png|svg)}", async (c) => {
   const key = `${c.req.param("folder")}/${c.req.param("name")}`;
   const object = await c.env.FILES.get(key);
   if (!object) return c.json({ error: "Not found" }, 404);

@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AWARD, issuerWithBadgeClass } from "../../test/badges";
 import { TestClient } from "../../test/client";
-import { countingContext, runQuery } from "../../test/counting";
-import { createUser, signInAs, type TestUser } from "../../test/fixtures";
-import { getUserById } from "../accounts/accounts.service";
+import { countQueries } from "../../test/counting";
+import { createUser, signInAs } from "../../test/fixtures";
 
 // Nesting must not multiply D1 queries: the dataloaders batch each level, so a page of ten
 // badges from ten issuers costs what a page of two does.
-
-/** Runs `query` as `user` through Yoga on a D1 session that counts the statements prepared. */
-async function countQueries(user: TestUser, query: string): Promise<{ data: any; queries: number }> {
-  const { ctx, queries } = countingContext();
-  ctx.user = await getUserById(ctx, user.id);
-  const before = queries();
-  const data = await runQuery(ctx, query);
-  return { data, queries: queries() - before };
-}
 
 /** A learner with one badge from each of `count` issuers (each with its own badge class), all in one collection, and the issuers' owner. */
 async function learnerWithBadgesFrom(count: number) {

@@ -60,6 +60,7 @@ export async function seedDemoBadges(ctx: AppContext): Promise<boolean> {
       imageKey,
       criteriaNarrative: "Submit a unit plan and a reflection on how it went.",
       criteriaUrl: null,
+      completionRule: null,
       learningOutcomes: ["Plans with evidence of learning in mind", "Reflects on practice"],
       alignments: [{ name: "Teaching standards: assessment", url: "https://example.org/standards/assessment", code: "TS6" }],
       tags: ["teaching"],

@@ -7,9 +7,9 @@ import { TestClient } from "../../test/client";
 const seed = () => new TestClient().request("/dev/api/seed", { method: "POST", headers: { "x-laurel-csrf": "1" } });
 
 describe("the demo seed", () => {
-  it("gives the demo issuer micro-credentials and the demo learner a returned, a submitted and a draft submission, once", async () => {
-    const first = (await (await seed()).json()) as { demoMicroCredentials: boolean };
-    expect(first.demoMicroCredentials).toBe(true);
+  it("gives the demo issuer micro-credentials and a published pathway, the demo learner a returned, a submitted and a draft submission and a pathway invitation, once", async () => {
+    const first = (await (await seed()).json()) as { demoMicroCredentials: boolean; demoPathway: boolean };
+    expect(first).toMatchObject({ demoMicroCredentials: true, demoPathway: true });
     const states = await env.DB.prepare(
       `select s.state, s.round, (select count(*) from submission_reviews r where r.submission_id = s.id) as reviews,
          (select count(*) from submission_scores sc join submission_reviews r on r.id = sc.review_id where r.submission_id = s.id) as scores
@@ -27,8 +27,15 @@ describe("the demo seed", () => {
     const files = await env.FILES.list({ prefix: "evidence/" });
     expect(files.objects.length).toBe(2);
 
-    const again = (await (await seed()).json()) as { demoMicroCredentials: boolean };
-    expect(again.demoMicroCredentials).toBe(false);
+    const pathway = await env.DB.prepare(
+      `select p.id, p.state, (select count(*) from pathway_steps s where s.pathway_id = p.id) as steps,
+        (select count(*) from pathway_invitations i where i.pathway_id = p.id and i.email = 'learner@laurel.local') as invited
+       from pathways p where p.name = 'Assessment Leader'`,
+    ).first<{ state: string; steps: number; invited: number }>();
+    expect(pathway).toMatchObject({ state: "published", steps: 2, invited: 1 });
+
+    const again = (await (await seed()).json()) as { demoMicroCredentials: boolean; demoPathway: boolean };
+    expect(again).toMatchObject({ demoMicroCredentials: false, demoPathway: false });
     expect((await env.DB.prepare("select count(*) as n from submissions").first<{ n: number }>())?.n).toBe(3);
   });
 });

@@ -8,6 +8,7 @@ import { insertAuthenticatorStatement, knownAuthenticator } from "../mfa/authent
 import { otpauthUri } from "../mfa/totp";
 import { seedDemoBadges } from "./demo-badges";
 import { seedDemoMicroCredentials } from "./demo-micro-credentials";
+import { seedDemoPathway } from "./demo-pathways";
 
 export const DEMO_PASSWORD = "laurel-demo-2026";
 /**
@@ -62,10 +63,12 @@ export async function seedDemoData(ctx: AppContext) {
   }
   const badges = await seedDemoBadges(ctx);
   const microCredentials = await seedDemoMicroCredentials(ctx);
+  const pathway = await seedDemoPathway(ctx);
   return {
     created,
     demoBadges: badges,
     demoMicroCredentials: microCredentials,
+    demoPathway: pathway,
     totpSecret: DEMO_TOTP_SECRET,
     otpauthUri: otpauthUri("demo accounts", DEMO_TOTP_SECRET),
     accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role, note: a.note })),

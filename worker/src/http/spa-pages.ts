@@ -72,6 +72,17 @@ export const SPA_PAGES: readonly SpaPage[] = [
   },
   { path: "/submissions", title: "My submissions", description: "Your work towards micro-credentials and the assessors' feedback." },
   { path: "/submissions/:id", title: "Submission", description: "Your submission: answers, files, status and feedback." },
+  {
+    path: "/issuers/:id/pathways/:pathwayId",
+    title: "Pathway builder",
+    description: "Build a pathway's steps, publish it and invite learners.",
+  },
+  {
+    path: "/pathways",
+    title: "Pathways",
+    description: "The pathways you follow, your invitations, and pathways that count a badge you hold.",
+  },
+  { path: "/pathways/:id", title: "Pathway", description: "A pathway's steps: what you have done and how to earn what is missing." },
   { path: "/invitations/:token", title: "Invitation", description: "An invitation to award badges for an issuer on Laurel." },
   { path: "/dev/mailbox", title: "Mailbox", description: "Emails Laurel sent in development.", devOnly: true },
   {

@@ -3,8 +3,8 @@ import { ValidationError } from "./errors";
 import { newId } from "./ids";
 import { type CleanSvg, SVG_SANITISER_VERSION, SvgError, sanitiseSvg } from "./svg";
 
-// Image checks and storage shared by badge classes, issuers and profile photos (served by badges/images.routes.ts).
-export type ImageFolder = "badges" | "issuers" | "profiles";
+// Image checks and storage shared by badge classes, issuers, pathways and profile photos (served by badges/images.routes.ts).
+export type ImageFolder = "badges" | "issuers" | "profiles" | "pathways";
 
 export const MAX_IMAGE_BYTES = 512 * 1024;
 export const MIN_IMAGE_PX = 90;

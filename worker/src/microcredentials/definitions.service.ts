@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { User } from "../accounts/accounts.table";
 import { auditInsert } from "../audit/audit";
 import { requireBadgeClass } from "../badges/badge-classes.service";
@@ -7,9 +7,11 @@ import { requireIssuerRole } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { checkList, checkText, checkUrl } from "../lib/checks";
 import { Problems } from "../lib/errors";
+import { pathwaySteps, pathways } from "../pathways/pathways.table";
 import {
   type MicroCredential,
   microCredentialPrerequisites,
+  microCredentialStepPrerequisites,
   microCredentials,
   PART_KINDS,
   type PartKind,
@@ -60,6 +62,8 @@ export interface MicroCredentialInput {
   parts: PartInput[];
   criteria: CriterionInput[];
   prerequisiteBadgeClassIds?: string[] | null;
+  /** Pathway steps (or pathways) the learner must meet first. */
+  prerequisiteStepIds?: string[] | null;
   reviewTargetDays?: number | null;
   blindReview?: boolean | null;
 }
@@ -76,6 +80,30 @@ export function listMicroCredentials(ctx: Pick<AppContext, "db">, options: { fir
     .orderBy(desc(microCredentials.updatedAt), microCredentials.badgeClassId)
     .limit(options.first)
     .all();
+}
+
+/** How many of these ids name a pathway step or a whole pathway. */
+async function pathwayNodesFound(ctx: Pick<AppContext, "db">, ids: string[]): Promise<number> {
+  const list = JSON.stringify(ids);
+  const [steps, whole] = await Promise.all([
+    ctx.db
+      .select({ id: pathwaySteps.id })
+      .from(pathwaySteps)
+      .where(sql`${pathwaySteps.id} in (select value from json_each(${list}))`)
+      .all(),
+    ctx.db.select({ id: pathways.id }).from(pathways).where(sql`${pathways.id} in (select value from json_each(${list}))`).all(),
+  ]);
+  return steps.length + whole.length;
+}
+
+/** The pathway steps the micro-credential requires, by id. */
+export async function listStepPrerequisites(ctx: Pick<AppContext, "db">, badgeClassId: string): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ stepId: microCredentialStepPrerequisites.stepId })
+    .from(microCredentialStepPrerequisites)
+    .where(eq(microCredentialStepPrerequisites.badgeClassId, badgeClassId))
+    .all();
+  return rows.map((r) => r.stepId);
 }
 
 export async function listPrerequisites(ctx: Pick<AppContext, "db">, badgeClassId: string) {
@@ -188,6 +216,10 @@ export async function setMicroCredential(
     : [];
   if (known.length !== new Set(prerequisiteIds).size)
     problems.add("prerequisiteBadgeClassIds", "One of the prerequisites is not a badge class.");
+  const stepIds = [...new Set(checkList(problems, "prerequisiteStepIds", "prerequisite steps", input.prerequisiteStepIds, 10, 100))];
+  if (stepIds.length && (await pathwayNodesFound(ctx, stepIds)) !== stepIds.length) {
+    problems.add("prerequisiteStepIds", "One of the prerequisite steps is not a step of a pathway.");
+  }
   problems.throwIfAny();
 
   const now = ctx.now();
@@ -218,6 +250,8 @@ export async function setMicroCredential(
     ...[...new Set(prerequisiteIds)].map((requiredBadgeClassId) =>
       ctx.db.insert(microCredentialPrerequisites).values({ badgeClassId, requiredBadgeClassId }),
     ),
+    ctx.db.delete(microCredentialStepPrerequisites).where(eq(microCredentialStepPrerequisites.badgeClassId, badgeClassId)),
+    ...stepIds.map((stepId) => ctx.db.insert(microCredentialStepPrerequisites).values({ badgeClassId, stepId })),
     auditInsert(
       ctx.db,
       { actorUserId: user.id, action: "micro-credential.set", subjectType: "badge-class", subjectId: badgeClassId, ip: ctx.ip },

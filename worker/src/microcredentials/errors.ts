@@ -16,8 +16,16 @@ export class SubmissionStateError extends Error {
 /** The learner does not hold, on any verified email, every badge the micro-credential requires. */
 export class PrerequisitesMissingError extends Error {
   override name = "PrerequisitesMissingError";
-  constructor(readonly missing: { id: string; name: string }[]) {
-    super(`Earn ${missing.map((m) => `"${m.name}"`).join(", ")} first: this micro-credential requires it.`);
+  constructor(
+    readonly missing: { id: string; name: string }[],
+    /** Pathway steps the learner does not meet yet. */
+    readonly missingSteps: { stepId: string; name: string; pathwayId: string | null; pathwayName: string | null }[] = [],
+  ) {
+    const names = [
+      ...missing.map((m) => `"${m.name}"`),
+      ...missingSteps.map((s) => (s.pathwayName ? `the step "${s.name}" of the pathway "${s.pathwayName}"` : s.name)),
+    ];
+    super(`Earn ${names.join(", ")} first: this micro-credential requires it.`);
   }
 }
 

@@ -2,7 +2,13 @@ import { BadgeClassType } from "../badges/badge-class.graphql";
 import { getBadgeClass } from "../badges/badge-classes.service";
 import { builder } from "../graphql/builder";
 import { ForbiddenError, NotFoundError } from "../lib/errors";
-import { getMicroCredential, listMicroCredentials, listPrerequisites, setMicroCredential } from "./definitions.service";
+import {
+  getMicroCredential,
+  listMicroCredentials,
+  listPrerequisites,
+  listStepPrerequisites,
+  setMicroCredential,
+} from "./definitions.service";
 import type { MicroCredential, Resource } from "./micro-credentials.table";
 import { RubricCriterionInput, RubricCriterionType } from "./rubric-criterion.graphql";
 import { SubmissionPartInput, SubmissionPartType } from "./submission-part.graphql";
@@ -28,6 +34,10 @@ export const MicroCredentialType = builder.objectRef<MicroCredential>("MicroCred
     parts: t.field({ type: [SubmissionPartType], resolve: (m) => m.parts }),
     criteria: t.field({ type: [RubricCriterionType], resolve: (m) => m.criteria }),
     prerequisites: t.field({ type: [PrerequisiteType], resolve: (m, _a, ctx) => listPrerequisites(ctx, m.badgeClassId) }),
+    prerequisiteStepIds: t.idList({
+      description: "Pathway steps (or whole pathways) a learner must meet, with badges held now, before submitting.",
+      resolve: (m, _a, ctx) => listStepPrerequisites(ctx, m.badgeClassId),
+    }),
     reviewTargetDays: t.exposeInt("reviewTargetDays"),
     blindReview: t.exposeBoolean("blindReview"),
   }),
@@ -51,6 +61,7 @@ const MicroCredentialInput = builder.inputType("MicroCredentialInput", {
     parts: t.field({ type: [SubmissionPartInput] }),
     criteria: t.field({ type: [RubricCriterionInput] }),
     prerequisiteBadgeClassIds: t.idList({ required: false }),
+    prerequisiteStepIds: t.idList({ required: false, description: "Ids of pathway steps, or of a pathway for all of it." }),
     reviewTargetDays: t.int({ required: false }),
     blindReview: t.boolean({ required: false }),
   }),
@@ -85,6 +96,7 @@ builder.mutationFields((t) => ({
         parts: input.parts.map((p) => ({ ...p, id: p.id ? String(p.id) : null })),
         criteria: input.criteria.map((c) => ({ ...c, id: c.id ? String(c.id) : null })),
         prerequisiteBadgeClassIds: input.prerequisiteBadgeClassIds?.map(String) ?? null,
+        prerequisiteStepIds: input.prerequisiteStepIds?.map(String) ?? null,
       }),
   }),
 }));

@@ -84,4 +84,20 @@ export const microCredentialPrerequisites = sqliteTable(
   (t) => [primaryKey({ columns: [t.badgeClassId, t.requiredBadgeClassId] })],
 );
 
+/**
+ * Pathway steps (or whole pathways, by the pathway's id) a learner must meet, with badges held
+ * now, before submitting. No foreign key: the pathway's issuer may remove the step, and a
+ * prerequisite on a removed step cannot be met (the learner is told so).
+ */
+export const microCredentialStepPrerequisites = sqliteTable(
+  "micro_credential_step_prerequisites",
+  {
+    badgeClassId: text("badge_class_id")
+      .notNull()
+      .references(() => microCredentials.badgeClassId),
+    stepId: text("step_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.badgeClassId, t.stepId] })],
+);
+
 export type MicroCredential = typeof microCredentials.$inferSelect;

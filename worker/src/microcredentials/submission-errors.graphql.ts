@@ -14,11 +14,27 @@ const MissingBadge = builder.objectRef<{ id: string; name: string }>("MissingPre
   fields: (t) => ({ badgeClassId: t.exposeID("id"), name: t.exposeString("name") }),
 });
 
+const MissingStep = builder.objectRef<PrerequisitesMissingError["missingSteps"][number]>("MissingPathwayStep").implement({
+  fields: (t) => ({
+    stepId: t.exposeID("stepId"),
+    name: t.exposeString("name"),
+    pathwayId: t.exposeID("pathwayId", { nullable: true, description: "Null when the step was removed from its pathway." }),
+    pathwayName: t.exposeString("pathwayName", { nullable: true }),
+  }),
+});
+
 builder.objectType(PrerequisitesMissingError, {
   name: "PrerequisitesMissingError",
   description: "The learner does not hold, on any verified email, every prerequisite badge.",
   interfaces: [ErrorInterface],
-  fields: (t) => ({ missing: t.field({ type: [MissingBadge], resolve: (e) => e.missing }) }),
+  fields: (t) => ({
+    missing: t.field({ type: [MissingBadge], resolve: (e) => e.missing }),
+    missingSteps: t.field({
+      type: [MissingStep],
+      description: "Pathway steps not met yet with the badges held now.",
+      resolve: (e) => e.missingSteps,
+    }),
+  }),
 });
 
 builder.objectType(SubmissionClaimedError, {

@@ -12,8 +12,9 @@ import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { afterCommit } from "../outbox/enqueue";
 import type { OutboxWrite } from "../outbox/intents";
+import { stepStandings } from "../pathways/progress.service";
 import { type AnswerInput, checkComplete, mergeAnswers } from "./answers";
-import { getMicroCredential } from "./definitions.service";
+import { getMicroCredential, listStepPrerequisites } from "./definitions.service";
 import { PrerequisitesMissingError, SubmissionStateError } from "./errors";
 import { submissionReceivedEmail } from "./micro-credentials.emails";
 import { type MicroCredential, microCredentialPrerequisites } from "./micro-credentials.table";
@@ -63,9 +64,20 @@ export async function missingPrerequisites(ctx: Pick<AppContext, "db" | "now">, 
     .all();
 }
 
-async function requirePrerequisites(ctx: Pick<AppContext, "db" | "now">, badgeClassId: string, learnerId: string) {
-  const missing = await missingPrerequisites(ctx, badgeClassId, learnerId);
-  if (missing.length) throw new PrerequisitesMissingError(missing);
+/**
+ * Refuses unless every prerequisite is met; returns the SQL guards of the pathway steps it
+ * requires, for the statement that hands the work in (a step met now must still be met then).
+ */
+async function requirePrerequisites(ctx: Pick<AppContext, "db" | "now">, badgeClassId: string, learnerId: string): Promise<SQL[]> {
+  const [missing, steps] = await Promise.all([
+    missingPrerequisites(ctx, badgeClassId, learnerId),
+    listStepPrerequisites(ctx, badgeClassId).then((ids) => stepStandings(ctx, learnerId, ids, ctx.now())),
+  ]);
+  const missingSteps = steps
+    .filter((s) => !s.met)
+    .map(({ nodeId, name, pathwayId, pathwayName }) => ({ stepId: nodeId, name, pathwayId, pathwayName }));
+  if (missing.length || missingSteps.length) throw new PrerequisitesMissingError(missing, missingSteps);
+  return steps.map((s) => s.guard).filter((g): g is SQL => g !== null);
 }
 
 export async function getSubmission(ctx: Pick<AppContext, "db">, id: string): Promise<Submission | null> {
@@ -222,7 +234,7 @@ async function handIn(ctx: AppContext, user: User, id: string, kind: "submit" | 
   checkComplete(problems, definition.parts, submission.answers);
   if (note && note.length > 5000) problems.add("note", "The note can be at most 5000 characters.");
   problems.throwIfAny();
-  await requirePrerequisites(ctx, submission.badgeClassId, user.id);
+  const stepGuards = await requirePrerequisites(ctx, submission.badgeClassId, user.id);
   const now = ctx.now();
   const round = submission.round + 1;
   // Emails are sealed before the batch, so they test for the change's id chosen here.
@@ -240,6 +252,7 @@ async function handIn(ctx: AppContext, user: User, id: string, kind: "submit" | 
       eq(submissions.round, submission.round),
       eq(submissions.updatedAt, submission.updatedAt),
       holdsPrerequisites(submission.badgeClassId, user.id, now),
+      ...stepGuards,
     ),
     set: { round, note, submittedAt: new Date(now), claimedBy: null, claimedUntil: null },
     audit: { action: `submission.${kind === "submit" ? "submitted" : "resubmitted"}`, data: { round } },
@@ -257,8 +270,7 @@ async function handIn(ctx: AppContext, user: User, id: string, kind: "submit" | 
   if (!updated) {
     const current = await getSubmission(ctx, id);
     if (current?.state === from) {
-      const missing = await missingPrerequisites(ctx, submission.badgeClassId, user.id);
-      if (missing.length) throw new PrerequisitesMissingError(missing);
+      await requirePrerequisites(ctx, submission.badgeClassId, user.id);
       throw ValidationError.field("answers", "Your answers changed while submitting. Check them and submit again.");
     }
     return refusal(ctx, id, action);

@@ -2,6 +2,7 @@ import type { Award } from "../badges/awards.table";
 import type { BadgeClass } from "../badges/badge-classes.table";
 import type { Issuer } from "../badges/issuers.table";
 import { publicUrls } from "../lib/public-urls";
+import { criteriaNarrative, requiredAchievements } from "./ob3";
 
 // Open Badges 2.0 hosted verification documents (https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html).
 export const OB2_CONTEXT = "https://w3id.org/openbadges/v2";
@@ -31,18 +32,21 @@ export function badgeClassDocument(appUrl: string, badgeClass: BadgeClass) {
     image: publicUrls(appUrl).image(badgeClass.imageKey),
     criteria: {
       ...(badgeClass.criteriaUrl ? { id: badgeClass.criteriaUrl } : {}),
-      ...(badgeClass.criteriaNarrative ? { narrative: badgeClass.criteriaNarrative } : {}),
+      ...(criteriaNarrative(badgeClass) ? { narrative: criteriaNarrative(badgeClass) } : {}),
     },
     issuer: publicUrls(appUrl).issuer(badgeClass.issuerId),
     ...(badgeClass.tags.length ? { tags: badgeClass.tags } : {}),
-    ...(badgeClass.alignments.length
+    ...(badgeClass.alignments.length || badgeClass.completionRule?.requires.length
       ? {
-          alignment: badgeClass.alignments.map((a) => ({
-            targetName: a.name,
-            targetUrl: a.url,
-            ...(a.code ? { targetCode: a.code } : {}),
-            ...(a.framework ? { targetFramework: a.framework } : {}),
-          })),
+          alignment: [
+            ...badgeClass.alignments.map((a) => ({
+              targetName: a.name,
+              targetUrl: a.url,
+              ...(a.code ? { targetCode: a.code } : {}),
+              ...(a.framework ? { targetFramework: a.framework } : {}),
+            })),
+            ...requiredAchievements(appUrl, badgeClass),
+          ],
         }
       : {}),
   };

@@ -48,6 +48,21 @@ function resultDescriptions(achievementId: string, results: RubricResult[]) {
   });
 }
 
+/** The criteria as written, followed by what completes the badge when Laurel awards it (a pathway). */
+export function criteriaNarrative(badgeClass: BadgeClass): string | null {
+  const parts = [badgeClass.criteriaNarrative, badgeClass.completionRule?.narrative].filter(Boolean);
+  return parts.length ? parts.join("\n\n") : null;
+}
+
+/** The badges a completion badge requires, as alignments a verifier can follow. */
+export function requiredAchievements(appUrl: string, badgeClass: BadgeClass) {
+  return (badgeClass.completionRule?.requires ?? []).map((r) => ({
+    targetName: r.name,
+    targetUrl: publicUrls(appUrl).badge(r.id),
+    targetDescription: "Required to earn this achievement.",
+  }));
+}
+
 export function achievement(appUrl: string, badgeClass: BadgeClass, results: RubricResult[] | null = null) {
   const id = publicUrls(appUrl).badge(badgeClass.id);
   return {
@@ -59,18 +74,21 @@ export function achievement(appUrl: string, badgeClass: BadgeClass, results: Rub
     image: image(publicUrls(appUrl).image(badgeClass.imageKey)),
     criteria: {
       ...(badgeClass.criteriaUrl ? { id: badgeClass.criteriaUrl } : {}),
-      narrative: badgeClass.criteriaNarrative ?? `Awarded by the issuer for: ${badgeClass.name}.`,
+      narrative: criteriaNarrative(badgeClass) ?? `Awarded by the issuer for: ${badgeClass.name}.`,
     },
     ...(badgeClass.tags.length ? { tag: badgeClass.tags } : {}),
-    ...(badgeClass.alignments.length
+    ...(badgeClass.alignments.length || badgeClass.completionRule?.requires.length
       ? {
-          alignment: badgeClass.alignments.map((a) => ({
-            type: ["Alignment"],
-            targetName: a.name,
-            targetUrl: a.url,
-            ...(a.code ? { targetCode: a.code } : {}),
-            ...(a.framework ? { targetFramework: a.framework } : {}),
-          })),
+          alignment: [
+            ...badgeClass.alignments.map((a) => ({
+              type: ["Alignment"],
+              targetName: a.name,
+              targetUrl: a.url,
+              ...(a.code ? { targetCode: a.code } : {}),
+              ...(a.framework ? { targetFramework: a.framework } : {}),
+            })),
+            ...requiredAchievements(appUrl, badgeClass).map((r) => ({ type: ["Alignment"], ...r })),
+          ],
         }
       : {}),
     ...(results?.length ? { resultDescription: resultDescriptions(id, results) } : {}),

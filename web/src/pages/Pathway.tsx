@@ -1,0 +1,91 @@
+import { A, useParams } from "@solidjs/router";
+import { createResource, createSignal, Show } from "solid-js";
+import { Alert } from "../components/Alert";
+import { Button } from "../components/Button";
+import { Page } from "../components/Page";
+import { PathwayTree } from "../components/pathways/PathwayTree";
+import { PathwayProgressFields } from "../components/pathways/progress";
+import { formatDate } from "../lib/format";
+import { ErrorFields, graphql } from "../lib/gql";
+import { mutate, query } from "../lib/graphql";
+
+const PROGRESS = graphql(`query PathwayPage($id: ID!) { pathwayProgress(pathwayId: $id) { ...PathwayProgressFields } }`, [
+  PathwayProgressFields,
+]);
+const ACCEPT = graphql(
+  `mutation AcceptPathway($pathwayId: ID!) { acceptPathwayInvitation(pathwayId: $pathwayId) { __typename ...ErrorFields ... on Pathway { id } } }`,
+  [ErrorFields],
+);
+const JOIN = graphql(
+  `mutation FollowPathway($pathwayId: ID!) { joinPathway(pathwayId: $pathwayId) { __typename ...ErrorFields ... on Pathway { id } } }`,
+  [ErrorFields],
+);
+const LEAVE = graphql(
+  `mutation LeavePathway($pathwayId: ID!) { leavePathway(pathwayId: $pathwayId) { __typename ...ErrorFields ... on Pathway { id } } }`,
+  [ErrorFields],
+);
+
+/** One pathway as the learner stands on it now: done, missing, and how to earn what is missing. */
+export default function Pathway() {
+  const params = useParams();
+  const [progress, { refetch }] = createResource(
+    () => params.id,
+    async (id) => (await query(PROGRESS, { id })).pathwayProgress,
+  );
+  const [message, setMessage] = createSignal<string | null>(null);
+  const act = async (action: () => ReturnType<typeof mutate>, done: string) => {
+    const outcome = await action();
+    setMessage(outcome.ok ? done : outcome.message);
+    await refetch();
+  };
+  return (
+    <Show when={progress()} fallback={<p class="loading">{progress.loading ? "Loading…" : "No such pathway, or it is not published."}</p>}>
+      {(p) => (
+        <Page title={p().pathway.name} lead={`By ${p().issuer.name}`}>
+          <p>
+            <A href="/pathways">Back to Pathways</A>
+          </p>
+          <Show when={message()}>{(m) => <Alert kind="info">{m()}</Alert>}</Show>
+          <section class="panel" aria-labelledby="about-heading">
+            <h2 id="about-heading">About this pathway</h2>
+            <Show when={p().pathway.description}>
+              <p>{p().pathway.description}</p>
+            </Show>
+            <p>
+              <Show when={p().completedAt} fallback={`${p().stepsDone} of ${p().stepsRequired} steps done.`}>
+                {(at) => <>Completed on {formatDate(at())}.</>}
+              </Show>
+              <Show when={p().next}>{(next) => <> Next: {next().name}.</>}</Show>
+            </p>
+            <Show when={p().invited}>
+              <Button
+                type="button"
+                onClick={() => act(() => mutate(ACCEPT, { pathwayId: p().pathway.id }), "You follow this pathway now.")}
+              >
+                Accept the invitation
+              </Button>
+            </Show>
+            <Show when={!p().invited && !p().subscribed && p().pathway.state === "PUBLISHED"}>
+              <Button type="button" onClick={() => act(() => mutate(JOIN, { pathwayId: p().pathway.id }), "You follow this pathway now.")}>
+                Follow this pathway
+              </Button>
+            </Show>
+            <Show when={p().subscribed}>
+              <Button
+                type="button"
+                variant="secondary"
+                onClick={() => act(() => mutate(LEAVE, { pathwayId: p().pathway.id }), "You no longer follow this pathway.")}
+              >
+                Stop following
+              </Button>
+            </Show>
+          </section>
+          <section class="panel" aria-labelledby="steps-heading">
+            <h2 id="steps-heading">Steps</h2>
+            <PathwayTree nodes={p().nodes} />
+          </section>
+        </Page>
+      )}
+    </Show>
+  );
+}
