@@ -37,6 +37,8 @@ const ReviewQueue = lazy(() => import("./pages/ReviewQueue"));
 const Review = lazy(() => import("./pages/Review"));
 const Terms = lazy(() => import("./pages/Terms"));
 const Privacy = lazy(() => import("./pages/Privacy"));
+const Help = lazy(() => import("./pages/Help"));
+const HelpArticle = lazy(() => import("./pages/HelpArticle"));
 
 const signedIn = (Page: Component) => () => (
   <RequireUser>
@@ -78,6 +80,8 @@ export function App() {
       <Route path="/invitations/:token" component={Invitation} />
       <Route path="/dev/mailbox" component={Mailbox} />
       <Route path="/verify" component={Verify} />
+      <Route path="/help" component={Help} />
+      <Route path="/help/articles/:slug" component={HelpArticle} />
       <Route path="/terms" component={Terms} />
       <Route path="/privacy" component={Privacy} />
       <Route path="*404" component={NotFound} />

@@ -8,6 +8,7 @@ import { type AppContext, backgroundContext } from "./context";
 import { devRoutes } from "./dev/dev.routes";
 import { EMAIL_SEND, sendQueuedEmail } from "./email/queued-email";
 import { graphqlServer } from "./graphql/yoga";
+import { articlePageHead } from "./help/article-page";
 import { credentialedCors, publicCors } from "./http/cors";
 import { csrfProtection } from "./http/csrf";
 import { reportError } from "./http/report-error";
@@ -63,7 +64,7 @@ app.route("/public", collectionRoutes);
 app.route("/api/verify", verifyRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));
-app.use("*", spaPages());
+app.use("*", spaPages({ "/help/articles/:slug": articlePageHead }));
 
 app.notFound((c) => c.json({ error: "Not found" }, 404));
 app.onError((error, c) => {

@@ -12,6 +12,7 @@ export * from "./badges/invitations.table";
 export * from "./badges/issuers.table";
 export * from "./collections/collections.table";
 export * from "./email/outbox.table";
+export * from "./help/help.table";
 export * from "./integrations/api-tokens.table";
 export * from "./mfa/mfa.table";
 export * from "./microcredentials/micro-credentials.table";

@@ -46,6 +46,7 @@ export function Layout(props: { children?: JSX.Element }) {
           <img src="/favicon.svg" alt="" width="28" height="28" /> Laurel
         </A>
         <nav aria-label="Main">
+          <A href="/help">Help</A>
           <Show
             when={currentUser()}
             fallback={

@@ -4,6 +4,9 @@ import { hashPassword } from "../accounts/password";
 import { profiles } from "../accounts/profile.table";
 import { auditInsert } from "../audit/audit";
 import type { AppContext } from "../context";
+import { loadHelpContent } from "../help/articles.service";
+import { parseHelpContent } from "../help/content";
+import { HELP_CONTENT_FILES } from "../help/content.generated";
 import { insertAuthenticatorStatement, knownAuthenticator } from "../mfa/authenticators";
 import { otpauthUri } from "../mfa/totp";
 import { seedDemoBadges } from "./demo-badges";
@@ -64,11 +67,14 @@ export async function seedDemoData(ctx: AppContext) {
   const badges = await seedDemoBadges(ctx);
   const microCredentials = await seedDemoMicroCredentials(ctx);
   const pathway = await seedDemoPathway(ctx);
+  // The help centre's articles, from the files bundled with the Worker; unchanged ones are skipped.
+  const helpArticles = await loadHelpContent(ctx, parseHelpContent(HELP_CONTENT_FILES));
   return {
     created,
     demoBadges: badges,
     demoMicroCredentials: microCredentials,
     demoPathway: pathway,
+    helpArticles,
     totpSecret: DEMO_TOTP_SECRET,
     otpauthUri: otpauthUri("demo accounts", DEMO_TOTP_SECRET),
     accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role, note: a.note })),

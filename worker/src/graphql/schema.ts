@@ -34,6 +34,14 @@ import "../microcredentials/submission.graphql";
 import "../microcredentials/submission-queue.graphql";
 import "../sso/sso.graphql";
 import "../integrations/api-token.graphql";
+import "../help/help-category.graphql";
+import "../help/help-section.graphql";
+import "../help/help-article-link.graphql";
+import "../help/help-article.graphql";
+import "../help/help-votes.graphql";
+import "../help/help-centre.graphql";
+import "../help/help-search.graphql";
+import "../help/help-feedback.graphql";
 import { builder } from "./builder";
 
 export const schema = builder.toSchema();

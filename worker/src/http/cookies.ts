@@ -9,6 +9,8 @@ export const SESSION_COOKIE = "__Host-laurel_session";
 export const PENDING_SIGN_IN_COOKIE = "__Host-laurel_pending";
 /** "Remember this device for 30 days". */
 export const DEVICE_COOKIE = "__Host-laurel_device";
+/** A signed-out reader's random id, so "Was this article helpful?" counts one vote per person. */
+export const VISITOR_COOKIE = "__Host-laurel_visitor";
 
 export interface CookieJar {
   get(name: string): string | undefined;

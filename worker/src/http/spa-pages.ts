@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { getConfig } from "../env";
 import { escapeHtml } from "../lib/html";
@@ -91,6 +92,14 @@ export const SPA_PAGES: readonly SpaPage[] = [
     description: "Check that an Open Badges 2.0 or 3.0 badge is authentic, unrevoked and awarded to the person showing it.",
     indexed: true,
   },
+  {
+    path: "/help",
+    title: "Help centre",
+    description: "Answers about signing in, badges, pathways and micro-credentials on Laurel, with search.",
+    indexed: true,
+  },
+  // Its title and description are the article's own (a lookup given to spaPages()); an unknown slug is a 404.
+  { path: "/help/articles/:slug", title: "Help article", description: "An article of Laurel's help centre.", indexed: true },
   { path: "/terms", title: "Terms of use", description: "The terms under which Laurel is offered.", indexed: true },
   { path: "/privacy", title: "Privacy", description: "What Laurel keeps about you, why, and for how long.", indexed: true },
 ];
@@ -123,6 +132,34 @@ export function robotsTxt(): string {
   return ["User-agent: *", "Allow: /", ...[...disallowed].sort().map((path) => `Disallow: ${path}`), ""].join("\n");
 }
 
+/** What a page's HTML says before any script runs. */
+export interface PageHead {
+  title: string;
+  description: string;
+}
+
+/**
+ * For pages whose head depends on what the path names (an article's slug): the head, or null
+ * when the path names nothing, which answers 404. `params` holds the path's `:name` parts.
+ */
+export type PageHeadLookup = (c: Context<{ Bindings: Env }>, params: Record<string, string>) => Promise<PageHead | null>;
+
+function paramsOf(page: SpaPage, pathname: string): Record<string, string> {
+  const names = page.path.split("/");
+  const values = pathname.replace(/\/$/, "").split("/");
+  const params: Record<string, string> = {};
+  names.forEach((name, i) => {
+    if (name.startsWith(":")) {
+      try {
+        params[name.slice(1)] = decodeURIComponent(values[i] ?? "");
+      } catch {
+        params[name.slice(1)] = "";
+      }
+    }
+  });
+  return params;
+}
+
 /** The SPA's HTML with the page's title and description written in, so a crawler sees them. */
 async function renderShell(
   assets: Fetcher,
@@ -130,14 +167,23 @@ async function renderShell(
   page: SpaPage | null,
   status: number,
   turnstileScript: string | null,
+  head?: PageHead,
 ): Promise<Response> {
   const shell = await assets.fetch(new Request(new URL("/", request.url), { headers: { accept: "text/html" } }));
-  const title = page ? (page.path === "/" ? "Laurel" : `${page.title} · Laurel`) : "Page not found · Laurel";
-  const description = page?.description ?? "There is no page at this address.";
+  const title = head
+    ? `${head.title} · Laurel`
+    : page
+      ? page.path === "/"
+        ? "Laurel"
+        : `${page.title} · Laurel`
+      : "Page not found · Laurel";
+  const description = head?.description ?? page?.description ?? "There is no page at this address.";
   const rewritten = new HTMLRewriter()
     .on("title", {
       element(element) {
         element.setInnerContent(title);
+        element.after(`<meta property="og:description" content="${escapeHtml(description)}" />`, { html: true });
+        element.after(`<meta property="og:title" content="${escapeHtml(title)}" />`, { html: true });
         element.after(`<meta name="description" content="${escapeHtml(description)}" />`, { html: true });
         if (!page?.indexed) element.after(`<meta name="robots" content="noindex" />`, { html: true });
       },
@@ -162,7 +208,7 @@ async function renderShell(
  * unknown one with the SPA's not-found page and a 404, and `/robots.txt`. The asset files
  * themselves (/assets/*, the icon) never reach the Worker (`run_worker_first` in wrangler.toml).
  */
-export function spaPages() {
+export function spaPages(lookups: Record<string, PageHeadLookup> = {}) {
   return createMiddleware<{ Bindings: Env }>(async (c, next) => {
     const { pathname } = new URL(c.req.url);
     if ((c.req.method !== "GET" && c.req.method !== "HEAD") || API_PREFIXES.some((prefix) => pathname.startsWith(prefix))) {
@@ -171,6 +217,14 @@ export function spaPages() {
     if (pathname === "/robots.txt") return c.text(robotsTxt(), 200, { "cache-control": "public, max-age=3600" });
     const config = getConfig(c.env);
     const page = findSpaPage(pathname, { development: config.environment !== "production" });
-    return renderShell(c.env.ASSETS, c.req.raw, page, page ? 200 : 404, config.turnstile?.scriptUrl ?? null);
+    const turnstileScript = config.turnstile?.scriptUrl ?? null;
+    const lookup = page ? lookups[page.path] : undefined;
+    if (page && lookup) {
+      const head = await lookup(c, paramsOf(page, pathname));
+      return head
+        ? renderShell(c.env.ASSETS, c.req.raw, page, 200, turnstileScript, head)
+        : renderShell(c.env.ASSETS, c.req.raw, null, 404, turnstileScript);
+    }
+    return renderShell(c.env.ASSETS, c.req.raw, page, page ? 200 : 404, turnstileScript);
   });
 }

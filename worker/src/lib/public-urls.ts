@@ -10,4 +10,5 @@ export const publicUrls = (appUrl: string) => ({
   statusList: (issuerId: string, list: number) => `${appUrl}/public/status-lists/${issuerId}/${list}`,
   revocationList: (issuerId: string) => `${appUrl}/public/revocation-lists/${issuerId}`,
   didDocument: (issuerId: string) => `${appUrl}/public/issuers/${issuerId}/did.json`,
+  helpArticle: (slug: string) => `${appUrl}/help/articles/${encodeURIComponent(slug)}`,
 });

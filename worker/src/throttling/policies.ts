@@ -178,3 +178,18 @@ export const codeSendKeys = (purpose: string, address: string, ip: string | null
   keyOf(CODE_BURSTS_PER_ADDRESS, purpose, address),
   keyOf(CODE_SENDS_PER_IP, ipBucket(ip)),
 ];
+
+// ---- Help centre ---------------------------------------------------------------------------
+
+const feedbackPaused = (duration: string) => `You have sent a lot of feedback in a short time. You can send more in ${duration}.`;
+
+/** Article feedback from one reader (a signed-in user, or one visitor cookie). */
+export const HELP_FEEDBACK_PER_READER = attemptPolicy("help-feedback:reader", { limit: 5, per: HOUR, onSuccess: "keep" }, feedbackPaused);
+
+/** Article feedback from one network: a reader who drops the cookie is still one network. */
+export const HELP_FEEDBACK_PER_IP = attemptPolicy("help-feedback:ip", { limit: 20, per: HOUR, onSuccess: "keep" }, feedbackPaused);
+
+export const helpFeedbackKeys = (readerKey: string, ip: string | null) => [
+  keyOf(HELP_FEEDBACK_PER_READER, readerKey),
+  keyOf(HELP_FEEDBACK_PER_IP, ipBucket(ip)),
+];

@@ -1,0 +1,24 @@
+import type { AppContext } from "../context";
+import { VISITOR_COOKIE } from "../http/cookies";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { DAY } from "../lib/time";
+
+const VISITOR_MAX_AGE_SECONDS = (365 * DAY) / 1000;
+// randomToken(32): 256 bits, base64url without padding.
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Who is voting or writing: a signed-in user as themselves, anyone else by a random visitor
+ * cookie (256 bits) that is stored only as its SHA-256. `create` sets the cookie when there is
+ * none yet (a vote); reads never do, so reading an article sets no cookie.
+ */
+export async function readerKey(ctx: Pick<AppContext, "user" | "cookies">, { create }: { create: boolean }): Promise<string | null> {
+  if (ctx.user) return `user:${ctx.user.id}`;
+  let token = ctx.cookies.get(VISITOR_COOKIE);
+  if (!token || !TOKEN.test(token)) {
+    if (!create) return null;
+    token = randomToken(32);
+    ctx.cookies.set(VISITOR_COOKIE, token, { maxAgeSeconds: VISITOR_MAX_AGE_SECONDS });
+  }
+  return `visitor:${await sha256Hex(token)}`;
+}
