@@ -223,6 +223,7 @@ describe("linking another account (merge)", () => {
         "pathway_invitations.answered_by",
         "pathway_invitations.invited_by",
         "pathways.created_by",
+        "help_feedback.user_id",
       ].sort(),
     );
   });
