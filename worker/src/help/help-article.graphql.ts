@@ -3,6 +3,7 @@ import { getArticleBySlug, relatedArticles } from "./articles.service";
 import type { HelpArticle } from "./help.table";
 import { HelpArticleLinkType } from "./help-article-link.graphql";
 import { HelpSectionType } from "./help-section.graphql";
+import { sessionUser } from "./voter";
 
 export const HelpArticleType = builder.objectRef<HelpArticle>("HelpArticle").implement({
   description: "A help centre article. Drafts are visible to staff only.",
@@ -35,6 +36,6 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The article at this slug; null when there is none, or it is a draft and you are not staff.",
     args: { slug: t.arg.string() },
-    resolve: (_r, { slug }, ctx) => getArticleBySlug(ctx, slug, { includeDrafts: ctx.user?.role === "staff" }),
+    resolve: (_r, { slug }, ctx) => getArticleBySlug(ctx, slug, { includeDrafts: sessionUser(ctx)?.role === "staff" }),
   }),
 }));

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bearerGql, insertApiToken } from "../../test/api-tokens";
 import { TestClient } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
 import { backgroundContext } from "../context";
@@ -276,6 +277,12 @@ describe("articles", () => {
     const staff = new TestClient();
     await signInAs(staff, await createUser({ role: "staff" }));
     expect((await gql(staff, ARTICLE, { slug: "zq-draft" })).helpArticle.state).toBe("draft");
+    // A staff member's API token is no browser session: it reads what visitors read.
+    const staffUser = await createUser({ role: "staff" });
+    const { token } = await insertApiToken({ userId: staffUser.id, scopes: ["backpack:read"] });
+    const byToken = await bearerGql(token, ARTICLE, { slug: "zq-draft" });
+    expect(byToken.errors).toBeUndefined();
+    expect(byToken.data.helpArticle).toBeNull();
     const centre = await gql(
       new TestClient(),
       "{ helpCentre { categories { slug sections { slug articles { slug } } } promoted { slug } } }",

@@ -12,8 +12,13 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  * cookie (256 bits) that is stored only as its SHA-256. `create` sets the cookie when there is
  * none yet (a vote); reads never do, so reading an article sets no cookie.
  */
-export async function readerKey(ctx: Pick<AppContext, "user" | "cookies">, { create }: { create: boolean }): Promise<string | null> {
-  if (ctx.user) return `user:${ctx.user.id}`;
+export async function readerKey(
+  ctx: Pick<AppContext, "user" | "apiToken" | "cookies">,
+  { create }: { create: boolean },
+): Promise<string | null> {
+  // An API token acts for its creator only on fields that name its scope: here it is a visitor.
+  const user = sessionUser(ctx);
+  if (user) return `user:${user.id}`;
   let token = ctx.cookies.get(VISITOR_COOKIE);
   if (!token || !TOKEN.test(token)) {
     if (!create) return null;
@@ -22,3 +27,6 @@ export async function readerKey(ctx: Pick<AppContext, "user" | "cookies">, { cre
   }
   return `visitor:${await sha256Hex(token)}`;
 }
+
+/** The user of a browser session: null for visitors and for API tokens. */
+export const sessionUser = (ctx: Pick<AppContext, "user" | "apiToken">) => (ctx.apiToken === null ? ctx.user : null);

@@ -7,6 +7,7 @@ import { refusedError, reserveAttempt } from "../throttling/guard";
 import { helpFeedbackKeys } from "../throttling/policies";
 import { getPublishedArticle } from "./articles.service";
 import { type HelpFeedback, helpFeedback, helpVotes } from "./help.table";
+import { sessionUser } from "./voter";
 
 export interface VoteCounts {
   articleId: string;
@@ -79,7 +80,7 @@ export const MAX_FEEDBACK_LENGTH = 2000;
  * network first (the project's one guard), so a flood is refused before anything is written.
  */
 export async function sendArticleFeedback(
-  ctx: Pick<AppContext, "db" | "now" | "ip" | "user">,
+  ctx: Pick<AppContext, "db" | "now" | "ip" | "user" | "apiToken">,
   readerKey: string,
   input: { articleId: string; message: string },
 ): Promise<HelpFeedback> {
@@ -92,7 +93,13 @@ export async function sendArticleFeedback(
   if (!article) throw new NotFoundError("There is no such article.");
   const reservation = await reserveAttempt(ctx.db, helpFeedbackKeys(readerKey, ctx.ip), ctx.now());
   if (!reservation.granted) throw refusedError(reservation);
-  const row: HelpFeedback = { id: newId(), articleId: article.id, message, userId: ctx.user?.id ?? null, createdAt: new Date(ctx.now()) };
+  const row: HelpFeedback = {
+    id: newId(),
+    articleId: article.id,
+    message,
+    userId: sessionUser(ctx)?.id ?? null,
+    createdAt: new Date(ctx.now()),
+  };
   await ctx.db.insert(helpFeedback).values(row);
   return row;
 }
