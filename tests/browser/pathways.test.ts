@@ -45,10 +45,10 @@ it("an issuer builds a two-level pathway and invites a learner, who accepts from
   await issuer.page.getByRole("heading", { name }).waitFor();
   await issuer.page.getByRole("button", { name: "Add a step", exact: true }).click();
   await issuer.page.getByLabel("Step 1 name").fill("Foundations");
-  await issuer.page.getByRole("group", { name: "Step 1 requires" }).getByLabel("Formative Assessment").check();
+  await issuer.page.getByRole("group", { name: "Step 1 requires" }).getByLabel("Formative Assessment", { exact: true }).check();
   await issuer.page.getByRole("button", { name: "Add a step inside Step 1" }).click();
   await issuer.page.getByLabel("Step 1.1 name").fill("Digital practice");
-  await issuer.page.getByRole("group", { name: "Step 1.1 requires" }).getByLabel("Digital Pedagogy").check();
+  await issuer.page.getByRole("group", { name: "Step 1.1 requires" }).getByLabel("Digital Pedagogy", { exact: true }).check();
   await expect
     .poll(() => issuer.page.getByTestId("pathway-preview").textContent())
     .toBe(

@@ -1,4 +1,4 @@
-import { mailboxFor, uniqueEmail } from "./browser";
+import { mailsOnceArrived, uniqueEmail } from "./browser";
 import { anonymousGql, graphql } from "./graphql";
 
 const REGISTER = graphql(`
@@ -14,12 +14,7 @@ const ACTIVATE = graphql(`
 export async function registeredAccount(options: { label: string; firstName: string; password: string }): Promise<string> {
   const email = uniqueEmail(options.label);
   await anonymousGql(REGISTER, { firstName: options.firstName, email, password: options.password });
-  // The code comes through the outbox, a moment after the answer.
-  let mail = (await mailboxFor(email))[0];
-  for (let tries = 0; !mail && tries < 60; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    mail = (await mailboxFor(email))[0];
-  }
+  const [mail] = await mailsOnceArrived(email, "Activate your Laurel account");
   const code = mail?.text.match(/Your code: (\d{6})/)?.[1];
   if (!code) throw new Error(`no activation code mailed to ${email}`);
   const { activateAccount } = await anonymousGql(ACTIVATE, { email, code });

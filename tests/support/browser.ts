@@ -42,6 +42,18 @@ export async function mailboxFor(address: string): Promise<MailboxMessage[]> {
   return messages.filter((m) => m.to === address);
 }
 
+/**
+ * The mail to `address` once at least `count` of them (with `subject`) have arrived, newest
+ * first: mail leaves through the outbox a moment after the answer, longer on a busy machine.
+ */
+export async function mailsOnceArrived(address: string, subject: string, count = 1): Promise<MailboxMessage[]> {
+  for (let tries = 0; ; tries++) {
+    const mails = (await mailboxFor(address)).filter((m) => m.subject === subject).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    if (mails.length >= count || tries >= 120) return mails;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 export function uniqueEmail(label: string): string {
   return `${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}@example.org`;
 }
