@@ -43,7 +43,7 @@ export async function mailboxFor(address: string): Promise<MailboxMessage[]> {
 }
 
 /**
- * The mail to `address` once at least `count` of them (with `subject`) have arrived, newest
+ * The mail to `address` once at least `count` of them (their subject containing `subject`) have arrived, newest
  * first: mail leaves through the outbox a moment after the answer, longer on a busy machine.
  */
 export async function mailsOnceArrived(address: string, subject: string, count = 1): Promise<MailboxMessage[]> {

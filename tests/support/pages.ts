@@ -1,9 +1,13 @@
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { oathtoolCode, scanQrCode, secretFromOtpauth } from "./authenticator";
+import { mailsOnceArrived } from "./browser";
 
 /** Opens the dev Mailbox page, picks the newest message to `address` with `subject` and returns its text part. */
 export async function readMailInMailbox(page: Page, address: string, subject: string): Promise<string> {
+  // Mail leaves through the outbox a moment after the answer (longer on a busy machine): wait
+  // for it over the mailbox's API before reading it on the page.
+  await mailsOnceArrived(address, subject);
   await page.goto("/dev/mailbox");
   const item = page.locator(".mailbox__item", { hasText: address }).filter({ hasText: subject }).first();
   // Mail sent through the outbox comes from the queue a moment after the action: look again
