@@ -13,7 +13,7 @@ import { newId } from "../lib/ids";
 import { afterCommit } from "../outbox/enqueue";
 import { loadTree } from "./pathways.service";
 import { type Pathway, pathwayCompletions, pathwaySubscriptions, pathways } from "./pathways.table";
-import { holdsLive, liveAward } from "./progress.service";
+import { heldByUsers, holdsLive } from "./progress.service";
 import { allNodes, badgeClassesOf, evaluate, type NodeProgress, type RequirementNode } from "./requirements";
 
 // Completions: when a subscriber meets a node's requirement (the pathway's, or a step's with a
@@ -81,18 +81,7 @@ async function judgeUsers(
   for (let i = 0; i < userIds.length; i += USERS_PER_BATCH) {
     const slice = userIds.slice(i, i + USERS_PER_BATCH);
     const [held, recorded, people] = await Promise.all([
-      ctx.db
-        .selectDistinct({ userId: emails.userId, badgeClassId: awards.badgeClassId })
-        .from(awards)
-        .innerJoin(emails, eq(emails.address, awards.recipientEmail))
-        .where(
-          and(
-            inArray(emails.userId, slice),
-            liveAward(now),
-            sql`${awards.badgeClassId} in (select value from json_each(${JSON.stringify(treeBadges)}))`,
-          ),
-        )
-        .all(),
+      heldByUsers(ctx, slice, treeBadges, now),
       ctx.db
         .select()
         .from(pathwayCompletions)
@@ -108,8 +97,7 @@ async function judgeUsers(
     const statements: BatchItem<"sqlite">[] = [];
     const notifications: string[] = [];
     for (const person of people) {
-      const heldSet = new Set(held.filter((h) => h.userId === person.id).map((h) => h.badgeClassId));
-      const progress = new Map(allNodes(evaluate(tree, heldSet)).map((p) => [p.node.id, p] as const));
+      const progress = new Map(allNodes(evaluate(tree, held.get(person.id) ?? new Set<string>())).map((p) => [p.node.id, p] as const));
       for (const node of nodes) {
         const p = progress.get(node.id)!;
         if (!p.met) continue;
