@@ -48,8 +48,13 @@ export async function mailboxFor(address: string): Promise<MailboxMessage[]> {
  */
 export async function mailsOnceArrived(address: string, subject: string, count = 1): Promise<MailboxMessage[]> {
   for (let tries = 0; ; tries++) {
-    const mails = (await mailboxFor(address)).filter((m) => m.subject === subject).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    if (mails.length >= count || tries >= 120) return mails;
+    const all = await mailboxFor(address);
+    const mails = all.filter((m) => m.subject.includes(subject)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    if (mails.length >= count) return mails;
+    if (tries >= 120) {
+      const got = all.map((m) => JSON.stringify(m.subject)).join(", ") || "nothing";
+      throw new Error(`${count} mail(s) to ${address} about "${subject}" did not arrive in 30 s; it got ${got}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

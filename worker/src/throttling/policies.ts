@@ -166,10 +166,14 @@ export const CODE_BURSTS_PER_ADDRESS = attemptPolicy(
   (duration) => `We sent several codes to this address. You can ask for another in ${duration}.`,
 );
 
-/** Codes asked for from one network, whatever the address. */
+/**
+ * Codes asked for from one network, whatever the address: against using Laurel to mail many
+ * strangers. High enough for a whole cohort registering in one workshop behind a campus NAT,
+ * which is how educators often meet Laurel; one mailbox is protected by the keys above.
+ */
 export const CODE_SENDS_PER_IP = attemptPolicy(
   "email-code:send-ip",
-  { limit: 30, per: 15 * MINUTE, onSuccess: "keep" },
+  { limit: 100, per: 15 * MINUTE, onSuccess: "keep" },
   (duration) => `Too many codes were asked for from your network. Try again in ${duration}.`,
 );
 
