@@ -23,6 +23,7 @@ import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./out
 import { completePathwaysAfterAward, completePathwaysOfAccount, evaluatePathwayEvent } from "./pathways/completion.handlers";
 import { sendPathwayInvitation } from "./pathways/invitations.service";
 import { PATHWAY_EVALUATE, PATHWAY_INVITED } from "./pathways/pathway-events";
+import { progressShareRoutes } from "./pathways/progress-share.routes";
 import { attachSession } from "./sessions/visitor";
 import { ssoRoutes } from "./sso/sso.routes";
 import { credentialRoutes } from "./verification/credentials.routes";
@@ -61,6 +62,7 @@ app.route("/public/images", imageRoutes);
 app.route("/public", publicRoutes);
 app.route("/public", credentialRoutes);
 app.route("/public", collectionRoutes);
+app.route("/public", progressShareRoutes);
 app.route("/api/verify", verifyRoutes);
 
 app.get("/api/health", (c) => c.json({ ok: true }));

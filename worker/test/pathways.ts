@@ -23,7 +23,7 @@ export const DECLINE = `mutation ($pathwayId: ID!) { declinePathwayInvitation(pa
 export const JOIN = `mutation ($pathwayId: ID!) { joinPathway(pathwayId: $pathwayId) { ${ERRORS} ... on Pathway { id } } }`;
 const PROGRESS = `pathway { id name } subscribed invited met completedAt stepsDone stepsRequired
   next { name stepId badges { held badgeClass { id } } }
-  nodes { id stepId parentId depth name met done required completedAt completionAwardId badges { held awardId earnUrl badgeClass { id name issuer { name } } } }`;
+  nodes { id stepId parentId depth name met done required completedAt completionAwardId badges { held awardId microCredential earnUrl badgeClass { id name issuer { name } } } }`;
 export const MY_PATHWAYS = `{ myPathways { subscribed { ${PROGRESS} } invitations { ${PROGRESS} } opportunities { ${PROGRESS} } } }`;
 export const PATHWAY_PROGRESS = `query ($id: ID!) { pathwayProgress(pathwayId: $id) { ${PROGRESS} } }`;
 export const SUBSCRIBERS = `query ($id: ID!) { pathway(id: $id) { subscribers { total completed noLongerQualifying

@@ -26,6 +26,7 @@ import "../collections/collections.graphql";
 import "../collections/public-profile.graphql";
 import "../pathways/pathway.graphql";
 import "../pathways/pathway-progress.graphql";
+import "../pathways/progress-share.graphql";
 import "../pathways/pathway-subscribers.graphql";
 import "../microcredentials/submission-state.graphql";
 import "../microcredentials/submission-errors.graphql";

@@ -6,6 +6,7 @@ export const publicUrls = (appUrl: string) => ({
   issuer: (issuerId: string) => `${appUrl}/public/issuers/${issuerId}`,
   image: (key: string) => `${appUrl}/public/images/${key}`,
   collection: (slug: string) => `${appUrl}/public/collections/${slug}`,
+  pathwayProgress: (token: string) => `${appUrl}/public/pathway-progress/${token}`,
   credential: (awardId: string) => `${appUrl}/public/credentials/${awardId}`,
   statusList: (issuerId: string, list: number) => `${appUrl}/public/status-lists/${issuerId}/${list}`,
   revocationList: (issuerId: string) => `${appUrl}/public/revocation-lists/${issuerId}`,

@@ -12,9 +12,18 @@ import { newId } from "../lib/ids";
 import type { OutboxEvent } from "../outbox/deliver";
 import { afterCommit } from "../outbox/enqueue";
 import { armedIds } from "../outbox/intents";
+import { refusedError, reserveAttempt } from "../throttling/guard";
+import { pathwayInviteKeys } from "../throttling/policies";
 import { pathwayEvaluateIntent, pathwayInvitedIntents } from "./pathway-events";
 import { getPathway, requireEditablePathway } from "./pathways.service";
-import { type Pathway, type PathwayInvitation, pathwayInvitations, pathwaySubscriptions, pathways } from "./pathways.table";
+import {
+  type Pathway,
+  type PathwayInvitation,
+  pathwayInvitations,
+  pathwayProgressShares,
+  pathwaySubscriptions,
+  pathways,
+} from "./pathways.table";
 
 // Learners are invited to a pathway by email address, and answer signed in, from My Pathways,
 // with any account that has the address verified: no link to lose, and nothing that tells the
@@ -83,7 +92,8 @@ function addressesOf(input: { emails?: string[] | null; csv?: string | null }): 
 /**
  * Invites addresses to a published pathway, all or none. Inviting an address again does
  * nothing (and emails nothing): the unique index decides, so a retried upload is harmless.
- * The answer and the work are the same whether or not an address has an account.
+ * The answer and the work are the same whether or not an address has an account. Requests
+ * are limited per inviter and per issuer (RateLimitedError).
  */
 export async function inviteToPathway(
   ctx: AppContext,
@@ -95,6 +105,9 @@ export async function inviteToPathway(
   if (pathway.state !== "published") throw ValidationError.field("pathwayId", "Publish the pathway before inviting learners to it.");
   const addresses = addressesOf(input);
   const now = ctx.now();
+  // Counted once the list is known to be good: a list sent back for fixing costs nothing.
+  const reservation = await reserveAttempt(ctx.db, pathwayInviteKeys(pathway.issuerId, user.id), now);
+  if (!reservation.granted) throw refusedError(reservation);
   const rows = addresses.map((email) => ({ id: newId(), email }));
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
@@ -268,7 +281,7 @@ export async function joinPathway(ctx: AppContext, user: User, pathwayId: string
   return pathway;
 }
 
-/** Stops following a pathway; completions and their badges stay. */
+/** Stops following a pathway, withdrawing its public progress link; completions and their badges stay. */
 export async function leavePathway(ctx: AppContext, user: User, pathwayId: string): Promise<Pathway> {
   const pathway = await getPathway(ctx, pathwayId);
   if (!pathway) throw new NotFoundError("No pathway with that id.");
@@ -281,6 +294,10 @@ export async function leavePathway(ctx: AppContext, user: User, pathwayId: strin
       rowExists(ctx.db, pathwaySubscriptions, mine),
     ),
     ctx.db.delete(pathwaySubscriptions).where(mine),
+    // A public link to progress on a pathway the learner left would show what they walked away from.
+    ctx.db
+      .delete(pathwayProgressShares)
+      .where(and(eq(pathwayProgressShares.pathwayId, pathwayId), eq(pathwayProgressShares.userId, user.id))),
   ]);
   return pathway;
 }

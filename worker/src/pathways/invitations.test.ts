@@ -20,6 +20,8 @@ import {
   signedIn,
   subscribe,
 } from "../../test/pathways";
+import { attemptRow } from "../../test/throttling";
+import { PATHWAY_INVITES_PER_INVITER, pathwayInviteKeys } from "../throttling/policies";
 
 // Learners are invited by address and answer from My Pathways, whenever the address reaches their account.
 
@@ -70,6 +72,31 @@ describe("inviting learners", () => {
       .bind(pathway.id)
       .first<{ n: number }>();
     expect(audits?.n).toBe(1);
+  });
+
+  it("limits invitation requests per inviter, refusing with RateLimitedError and inviting nobody; a rejected list costs nothing", async () => {
+    const s = await pathwaySetup();
+    const pathway = await publishedPathway(s, { junction: "ALL", badgeClassIds: [s.badges.a] });
+    const [inviterKey, issuerKey] = pathwayInviteKeys(s.issuerId, s.owner.id);
+    const rejected = (await s.ownerClient.gql(INVITE, { pathwayId: pathway.id, emails: ["not-an-address"] })).inviteToPathway;
+    expect(rejected.__typename).toBe("InvitationListRejectedError");
+    expect(await attemptRow(inviterKey!)).toBeNull();
+    // The inviter has used all but one of the hour's requests.
+    const now = Date.now();
+    await env.DB.prepare("insert into attempt_windows (key, attempts, window_started_at, expires_at) values (?, ?, ?, ?)")
+      .bind(inviterKey!.key, PATHWAY_INVITES_PER_INVITER.limit - 1, now, now + PATHWAY_INVITES_PER_INVITER.windowMs)
+      .run();
+    const last = uniqueEmail("last");
+    expect((await s.ownerClient.gql(INVITE, { pathwayId: pathway.id, emails: [last] })).inviteToPathway).toMatchObject({ invited: 1 });
+    const refused = uniqueEmail("refused");
+    const answer = (await s.ownerClient.gql(INVITE, { pathwayId: pathway.id, emails: [refused] })).inviteToPathway;
+    expect(answer).toMatchObject({ __typename: "RateLimitedError", message: expect.stringContaining("You can send more in 60 minutes") });
+    const invited = await env.DB.prepare("select email from pathway_invitations where pathway_id = ?")
+      .bind(pathway.id)
+      .all<{ email: string }>();
+    expect(invited.results.map((r) => r.email)).toEqual([last]);
+    // The issuer's count took the granted request only: a refused one hands its attempt back.
+    expect((await attemptRow(issuerKey!))?.attempts).toBe(1);
   });
 
   it("refuses invitations to a draft and from a learner", async () => {

@@ -2,16 +2,15 @@ import { BadgeClassType } from "../badges/badge-class.graphql";
 import { IssuerType } from "../badges/issuer.graphql";
 import { builder } from "../graphql/builder";
 import { NotFoundError } from "../lib/errors";
-import { publicUrls } from "../lib/public-urls";
 import { answerInvitation, joinPathway, leavePathway } from "./invitations.service";
 import { JunctionEnum, PathwayType, primeTree } from "./pathway.graphql";
 import { requireVisiblePathway } from "./pathways.service";
-import { type LearnerProgress, learnerProgress, type MyPathways, myPathways } from "./progress.service";
+import { earnUrl, type LearnerProgress, learnerProgress, type MyPathways, myPathways } from "./progress.service";
 import { type NodeProgress, nextStep } from "./requirements";
 
 // A learner's progress on pathways, as it is now (computed when read, ADR 023).
 
-type BadgeView = { badgeClassId: string; awardId: string | null };
+type BadgeView = { badgeClassId: string; awardId: string | null; microCredential: boolean };
 type NodeView = { progress: NodeProgress; of: LearnerProgress; parentId: string | null; depth: number };
 
 const PathwayBadgeProgressType = builder.objectRef<BadgeView>("PathwayBadgeProgress").implement({
@@ -20,9 +19,13 @@ const PathwayBadgeProgressType = builder.objectRef<BadgeView>("PathwayBadgeProgr
     badgeClass: t.field({ type: BadgeClassType, resolve: (b) => b.badgeClassId }),
     held: t.boolean({ resolve: (b) => b.awardId !== null }),
     awardId: t.id({ nullable: true, description: "The learner's award that counts for it.", resolve: (b) => b.awardId }),
+    microCredential: t.boolean({
+      description: "The badge is a micro-credential: earned by submitting evidence, which its page starts.",
+      resolve: (b) => b.microCredential,
+    }),
     earnUrl: t.string({
-      description: "The badge's public page: what it takes to earn it.",
-      resolve: (b, _a, ctx) => publicUrls(ctx.config.appUrl).badge(b.badgeClassId),
+      description: "Where to learn how to earn it: the micro-credential's page (to start it), or else the badge's public page.",
+      resolve: (b, _a, ctx) => earnUrl(ctx.config.appUrl, b),
     }),
   }),
 });
@@ -47,7 +50,12 @@ export const PathwayNodeProgressType = builder.objectRef<NodeView>("PathwayNodeP
     required: t.int({ description: "Items the junction needs.", resolve: (n) => n.progress.required }),
     badges: t.field({
       type: [PathwayBadgeProgressType],
-      resolve: (n) => n.progress.node.badgeClassIds.map((id) => ({ badgeClassId: id, awardId: n.of.held.get(id) ?? null })),
+      resolve: (n) =>
+        n.progress.node.badgeClassIds.map((id) => ({
+          badgeClassId: id,
+          awardId: n.of.held.get(id) ?? null,
+          microCredential: n.of.microCredentials.has(id),
+        })),
     }),
     completionBadgeClass: t.field({ type: BadgeClassType, nullable: true, resolve: (n) => n.progress.node.completionBadgeClassId }),
     completedAt: t.field({

@@ -4,7 +4,7 @@ import { roleAllows } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { builder } from "../graphql/builder";
 import { ErrorInterface } from "../graphql/errors.graphql";
-import { ForbiddenError, NotFoundError } from "../lib/errors";
+import { ForbiddenError, NotFoundError, RateLimitedError } from "../lib/errors";
 import { InvitationListRejectedError, inviteToPathway, listInvitations } from "./invitations.service";
 import { PathwayType } from "./pathway.graphql";
 import { PATHWAY_INVITATION_STATES, type Pathway, type PathwayInvitation } from "./pathways.table";
@@ -114,7 +114,7 @@ builder.mutationFields((t) => ({
     type: InvitationReportType,
     description:
       "Invites addresses to a published pathway: a list, or a CSV with an email column (file or text). All or none; inviting an address again does nothing.",
-    errors: { types: [NotFoundError, ForbiddenError, InvitationListRejectedError] },
+    errors: { types: [NotFoundError, ForbiddenError, InvitationListRejectedError, RateLimitedError] },
     args: {
       pathwayId: t.arg.id(),
       emails: t.arg.stringList({ required: false }),

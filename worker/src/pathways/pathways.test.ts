@@ -1,11 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { joinIssuer, REVOKE } from "../../test/badges";
-import { uniqueEmail } from "../../test/client";
+import { gqlUpload, TestClient, uniqueEmail } from "../../test/client";
+import { fileOf, pngImage, svgImage } from "../../test/images";
+import { definitionInput, SET_MICRO_CREDENTIAL } from "../../test/microcredentials";
 import {
   ARCHIVE,
   award,
   awardsOf,
+  CREATE_PATHWAY,
   createPathway,
   eventuallyAwarded,
   MY_PATHWAYS,
@@ -22,6 +25,15 @@ import {
 } from "../../test/pathways";
 
 // Issuers build pathways; learners' progress is what their badges say now.
+
+const SHARE = `mutation ($pathwayId: ID!) { sharePathwayProgress(pathwayId: $pathwayId) {
+  __typename ... on Error { message } ... on PathwayProgressShareLink { url createdAt } } }`;
+const WITHDRAW = `mutation ($pathwayId: ID!) { withdrawPathwayProgressShare(pathwayId: $pathwayId) { __typename ... on Pathway { id } } }`;
+const LEAVE = `mutation ($pathwayId: ID!) { leavePathway(pathwayId: $pathwayId) { __typename } }`;
+const SHARED_AT = `query ($id: ID!) { pathwayProgress(pathwayId: $id) { sharedAt } }`;
+const UPDATE = `mutation ($id: ID!, $input: PathwayInput!) { updatePathway(id: $id, input: $input) {
+  __typename ... on ValidationError { fieldErrors { field message } } ... on Pathway { id imageUrl completionBadgeClass { id } } } }`;
+const anonymous = (url: string) => new TestClient().request(url.replace("http://127.0.0.1:8787", ""), { headers: { accept: "text/html" } });
 
 const progressOf = async (client: Parameters<typeof subscribe>[2]["client"], id: string) =>
   (await client.gql(PATHWAY_PROGRESS, { id })).pathwayProgress;
@@ -110,6 +122,51 @@ describe("building a pathway", () => {
     });
   });
 
+  it("stores a pathway's picture as badge images are stored: a PNG, or an SVG rebuilt clean; active SVG is refused", async () => {
+    const s = await pathwaySetup();
+    const created = (
+      await gqlUpload(
+        s.ownerClient,
+        CREATE_PATHWAY.replace("... on Pathway {", "... on Pathway { imageUrl"),
+        { issuerId: s.issuerId, input: { name: "With a picture" } },
+        { "input.image": fileOf(await pngImage(300, 120), "wide.png", "image/png") },
+      )
+    ).createPathway;
+    expect(created.imageUrl).toMatch(/^http:\/\/127\.0\.0\.1:8787\/public\/images\/pathways\//);
+    const png = await new TestClient().request(new URL(created.imageUrl).pathname);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    const input = { name: "With a picture", completionBadgeClassId: s.completion };
+    const refused = (
+      await gqlUpload(
+        s.ownerClient,
+        UPDATE,
+        { id: created.id, input },
+        {
+          "input.image": fileOf(svgImage(120, "<script>alert(1)</script>"), "a.svg", "image/svg+xml"),
+        },
+      )
+    ).updatePathway;
+    expect(refused).toMatchObject({
+      __typename: "ValidationError",
+      fieldErrors: [{ field: "image", message: expect.stringContaining("script") }],
+    });
+    const svg = (
+      await gqlUpload(
+        s.ownerClient,
+        UPDATE,
+        { id: created.id, input },
+        {
+          "input.image": fileOf(svgImage(120, "<metadata>editor</metadata>"), "b.svg", "image/svg+xml"),
+        },
+      )
+    ).updatePathway;
+    expect(svg).toMatchObject({ __typename: "Pathway", completionBadgeClass: { id: s.completion } });
+    expect(svg.imageUrl).not.toBe(created.imageUrl);
+    const served = await new TestClient().request(new URL(svg.imageUrl).pathname);
+    expect(served.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await served.text()).not.toContain("metadata");
+  });
+
   it("lets only owners and editors edit, and hides drafts from learners", async () => {
     const s = await pathwaySetup();
     const { id } = await createPathway(s);
@@ -156,7 +213,13 @@ describe("progress, computed when read", () => {
       ["Option D", 0, 1],
     ]);
     const missing = progress.nodes[1].badges.find((b: { held: boolean }) => !b.held);
-    expect(missing.earnUrl).toBe(`http://127.0.0.1:8787/public/badges/${s.badges.b}`);
+    expect(missing).toMatchObject({ microCredential: false, earnUrl: `http://127.0.0.1:8787/public/badges/${s.badges.b}` });
+    // A micro-credential is earned by submitting evidence: its page, where it is started, says how.
+    const set = (await s.ownerClient.gql(SET_MICRO_CREDENTIAL, { badgeClassId: s.badges.c, input: definitionInput() })).setMicroCredential;
+    expect(set.__typename).toBe("MicroCredential");
+    const optionC = { microCredential: true, earnUrl: `http://127.0.0.1:8787/micro-credentials/${s.badges.c}` };
+    expect((await progressOf(learner.client, pathway.id)).nodes[3].badges).toMatchObject([optionC]);
+    expect((await learner.client.gql(MY_PATHWAYS)).myPathways.subscribed[0].nodes[3].badges).toMatchObject([optionC]);
     await award(s, s.badges.b, learner.user.email);
     await award(s, s.badges.d, learner.user.email);
     progress = await progressOf(learner.client, pathway.id);
@@ -190,6 +253,66 @@ describe("progress, computed when read", () => {
     expect((await progressOf(learner.client, pathway.id)).met).toBe(false);
     await award(s, s.badges.a, learner.user.email);
     expect((await progressOf(learner.client, pathway.id)).met).toBe(true);
+  });
+
+  it("shares my progress publicly under a secret link, without my email, until I withdraw it or leave", async () => {
+    const s = await pathwaySetup();
+    const learner = await signedIn();
+    const pathway = await publishedPathway(s, {
+      junction: "ALL",
+      steps: [{ name: "Core step", junction: "ALL", badgeClassIds: [s.badges.a, s.badges.b] }],
+    });
+    expect((await learner.client.gql(SHARE, { pathwayId: pathway.id })).sharePathwayProgress.__typename).toBe("NotFoundError");
+    await subscribe(s, pathway.id, learner);
+    await award(s, s.badges.a, learner.user.email);
+    const shared = (await learner.client.gql(SHARE, { pathwayId: pathway.id })).sharePathwayProgress;
+    expect(shared.url).toMatch(/^http:\/\/127\.0\.0\.1:8787\/public\/pathway-progress\/[A-Za-z0-9_-]{22}$/);
+    const token = shared.url.split("/").at(-1);
+    const row = await env.DB.prepare("select token_hash from pathway_progress_shares where pathway_id = ?")
+      .bind(pathway.id)
+      .first<{ token_hash: string }>();
+    expect(row?.token_hash).not.toContain(token);
+    expect(row?.token_hash).toHaveLength(64);
+    expect((await learner.client.gql(SHARED_AT, { id: pathway.id })).pathwayProgress.sharedAt).toBe(shared.createdAt);
+
+    const response = await anonymous(shared.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const page = await response.text();
+    expect(page).toContain("<h1>Assessment Leader</h1>");
+    expect(page).toContain("Core step");
+    expect(page).toMatch(/✓ <a href="[^"]+">Badge A<\/a> <small>[^<]*<\/small> · earned/);
+    expect(page).toContain(`/public/badges/${s.badges.b}">Badge B</a> <small>by`);
+    expect(page).not.toContain(learner.user.email);
+    // Always current: the next award shows at once.
+    await award(s, s.badges.b, learner.user.email);
+    expect(await (await anonymous(shared.url)).text()).toMatch(/✓ <a href="[^"]+">Badge B<\/a> <small>[^<]*<\/small> · earned/);
+    // A hash, a near miss or garbage opens nothing.
+    for (const wrong of [row!.token_hash, `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, "x"]) {
+      expect((await anonymous(`/public/pathway-progress/${wrong}`)).status).toBe(404);
+    }
+
+    // Sharing again replaces the link; withdrawing stops it at once, and twice is audited once.
+    const again = (await learner.client.gql(SHARE, { pathwayId: pathway.id })).sharePathwayProgress;
+    expect((await anonymous(shared.url)).status).toBe(404);
+    expect((await anonymous(again.url)).status).toBe(200);
+    expect((await learner.client.gql(WITHDRAW, { pathwayId: pathway.id })).withdrawPathwayProgressShare.__typename).toBe("Pathway");
+    expect((await learner.client.gql(WITHDRAW, { pathwayId: pathway.id })).withdrawPathwayProgressShare.__typename).toBe("Pathway");
+    expect((await anonymous(again.url)).status).toBe(404);
+    expect((await learner.client.gql(SHARED_AT, { id: pathway.id })).pathwayProgress.sharedAt).toBeNull();
+    const audits = await env.DB.prepare(
+      "select action, count(*) as n from audit_log where subject_id = ? and action like 'pathway.progress-%' group by action order by action",
+    )
+      .bind(pathway.id)
+      .all<{ action: string; n: number }>();
+    expect(audits.results).toEqual([
+      { action: "pathway.progress-shared", n: 2 },
+      { action: "pathway.progress-unshared", n: 1 },
+    ]);
+    // Leaving the pathway withdraws its link too.
+    const last = (await learner.client.gql(SHARE, { pathwayId: pathway.id })).sharePathwayProgress;
+    await learner.client.gql(LEAVE, { pathwayId: pathway.id });
+    expect((await anonymous(last.url)).status).toBe(404);
   });
 
   it("follows an edit of a published pathway at once", async () => {

@@ -5,6 +5,8 @@ import { type BadgeClass, badgeClasses } from "../badges/badge-classes.table";
 import { type Issuer, issuers } from "../badges/issuers.table";
 import type { AppContext } from "../context";
 import { inSlices } from "../db/limits";
+import { publicUrls } from "../lib/public-urls";
+import { microCredentials } from "../microcredentials/micro-credentials.table";
 import { loadTree } from "./pathways.service";
 import {
   type Pathway,
@@ -61,17 +63,24 @@ export interface LearnerProgress {
   /** badge class id → the live award that counts for it. */
   held: Map<string, string>;
   completions: Map<string, Completion>;
+  /** The required badge classes that are micro-credentials: earned by submitting evidence, started from their page. */
+  microCredentials: Set<string>;
   subscribed: boolean;
   /** Set when the learner's relation to it is a pending invitation. */
   invited: boolean;
 }
 
 /** The learner's progress on one pathway (its page). */
-export async function learnerProgress(ctx: Pick<AppContext, "db" | "now">, user: User, pathway: Pathway): Promise<LearnerProgress> {
+export async function learnerProgress(
+  ctx: Pick<AppContext, "db" | "now">,
+  user: Pick<User, "id">,
+  pathway: Pathway,
+): Promise<LearnerProgress> {
   const now = ctx.now();
   const tree = await loadTree(ctx, pathway);
-  const [held, completionRows, subscription, invitation] = await Promise.all([
-    heldBadges(ctx, user.id, now, badgeClassesOf(tree)),
+  const required = badgeClassesOf(tree);
+  const [held, completionRows, subscription, invitation, micro] = await Promise.all([
+    heldBadges(ctx, user.id, now, required),
     ctx.db
       .select()
       .from(pathwayCompletions)
@@ -86,6 +95,7 @@ export async function learnerProgress(ctx: Pick<AppContext, "db" | "now">, user:
       .innerJoin(emails, eq(emails.address, pathwayInvitations.email))
       .where(and(eq(pathwayInvitations.pathwayId, pathway.id), eq(pathwayInvitations.state, "pending"), eq(emails.userId, user.id)))
       .get(),
+    microCredentialsAmong(ctx, required),
   ]);
   return {
     pathway,
@@ -93,9 +103,25 @@ export async function learnerProgress(ctx: Pick<AppContext, "db" | "now">, user:
     root: evaluate(tree, new Set(held.keys())),
     held,
     completions: new Map(completionRows.map((c) => [c.nodeId, c])),
+    microCredentials: micro,
     subscribed: subscription !== undefined,
     invited: subscription === undefined && invitation !== undefined && pathway.state === "published",
   };
+}
+
+/** Where a learner learns how to earn a badge: a micro-credential's own page (to start it), else the badge's public page. */
+export const earnUrl = (appUrl: string, b: { badgeClassId: string; microCredential: boolean }) =>
+  b.microCredential ? `${appUrl}/micro-credentials/${encodeURIComponent(b.badgeClassId)}` : publicUrls(appUrl).badge(b.badgeClassId);
+
+/** Which of these badge classes are micro-credentials. */
+export async function microCredentialsAmong(ctx: Pick<AppContext, "db">, badgeClassIds: string[]): Promise<Set<string>> {
+  if (badgeClassIds.length === 0) return new Set();
+  const rows = await ctx.db
+    .select({ id: microCredentials.badgeClassId })
+    .from(microCredentials)
+    .where(sql`${microCredentials.badgeClassId} in (select value from json_each(${JSON.stringify(badgeClassIds)}))`)
+    .all();
+  return new Set(rows.map((r) => r.id));
 }
 
 export type PathwayRelation = "subscribed" | "invited" | "opportunity";
@@ -150,7 +176,12 @@ export async function myPathways(ctx: Pick<AppContext, "db" | "now">, user: User
   const ids = rows.map((r) => r.pathway.id);
   const requirements = ids.length
     ? await ctx.db
-        .select({ requirement: pathwayRequirements, badgeClass: badgeClasses, issuer: issuers })
+        .select({
+          requirement: pathwayRequirements,
+          badgeClass: badgeClasses,
+          issuer: issuers,
+          microCredential: sql<number>`exists (select 1 from ${microCredentials} where ${microCredentials.badgeClassId} = ${badgeClasses.id})`,
+        })
         .from(pathwayRequirements)
         .innerJoin(badgeClasses, eq(badgeClasses.id, pathwayRequirements.badgeClassId))
         .innerJoin(issuers, eq(issuers.id, badgeClasses.issuerId))
@@ -158,6 +189,7 @@ export async function myPathways(ctx: Pick<AppContext, "db" | "now">, user: User
         .all()
     : [];
   const heldSet = new Set(held.keys());
+  const micro = new Set(requirements.filter((r) => r.microCredential).map((r) => r.badgeClass.id));
   const result: MyPathways = { subscribed: [], invited: [], opportunities: [], issuers: [], badgeClasses: [] };
   for (const row of rows) {
     const steps = JSON.parse(row.steps) as StepRow[];
@@ -176,6 +208,7 @@ export async function myPathways(ctx: Pick<AppContext, "db" | "now">, user: User
       root: evaluate(tree, heldSet),
       held,
       completions: new Map(completions.map((c) => [c.nodeId, c])),
+      microCredentials: micro,
       subscribed: row.relation === "subscribed",
       invited: row.relation === "invited",
     };

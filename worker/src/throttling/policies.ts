@@ -197,3 +197,29 @@ export const helpFeedbackKeys = (readerKey: string, ip: string | null) => [
   keyOf(HELP_FEEDBACK_PER_READER, readerKey),
   keyOf(HELP_FEEDBACK_PER_IP, ipBucket(ip)),
 ];
+
+// ---- Pathway invitations -------------------------------------------------------------------
+// Each invitation is an email to an address the issuer typed: these keep Laurel from being a
+// way to mail strangers in bulk. One request carries a whole cohort's CSV (up to 500
+// addresses), so they count requests, and leave room for inviting late joiners one by one.
+
+const invitationsPaused = (duration: string) => `You have sent many invitations in a short time. You can send more in ${duration}.`;
+
+/** Invitation requests by one member of an issuer, whatever the pathway. */
+export const PATHWAY_INVITES_PER_INVITER = attemptPolicy(
+  "pathway-invite:inviter",
+  { limit: 60, per: HOUR, onSuccess: "keep" },
+  invitationsPaused,
+);
+
+/** Invitation requests for one issuer's pathways, by all its members together. */
+export const PATHWAY_INVITES_PER_ISSUER = attemptPolicy(
+  "pathway-invite:issuer",
+  { limit: 200, per: HOUR, onSuccess: "keep" },
+  invitationsPaused,
+);
+
+export const pathwayInviteKeys = (issuerId: string, inviterId: string) => [
+  keyOf(PATHWAY_INVITES_PER_INVITER, inviterId),
+  keyOf(PATHWAY_INVITES_PER_ISSUER, issuerId),
+];
