@@ -45,7 +45,9 @@ const n = (count) => `with recursive n(i) as (select 0 union all select i + 1 fr
 function copyRows(table, templateId, count, overrides) {
   const columns = sql(`pragma table_info(${table})`).map((c) => c.name);
   const values = columns.map((c) => (c in overrides ? overrides[c] : `t.${c}`));
-  sql(`insert into ${table} (${columns.join(", ")}) select ${values.join(", ")} from ${table} t, (${n(count)}) where t.id = '${templateId}'`);
+  sql(
+    `insert into ${table} (${columns.join(", ")}) select ${values.join(", ")} from ${table} t, (${n(count)}) where t.id = '${templateId}'`,
+  );
 }
 
 let laurel = await startLaurel({ port: PORT });
@@ -98,7 +100,9 @@ try {
        select 'bench-pw-' || p || '-s-' || s, 'bench-pw-' || p, 'bench-pw-' || p, s, 'Step ' || s, '', 'all', ${now} from (${steps})`);
   sql(`insert into pathway_requirements (pathway_id, node_id, badge_class_id, position)
        select 'bench-pw-' || p, 'bench-pw-' || p || '-s-' || s, 'bench-bc-' || (k % ${2 * BADGES}), 0 from (${steps})`);
-  sql(`insert into pathway_subscriptions (pathway_id, user_id, created_at) select ${ids("i")}, '${learnerId}', ${now} from (${n(PATHWAYS)})`);
+  sql(
+    `insert into pathway_subscriptions (pathway_id, user_id, created_at) select ${ids("i")}, '${learnerId}', ${now} from (${n(PATHWAYS)})`,
+  );
   // The cohort: learners with a verified email, each following the big pathway with one of its badges.
   sql(`insert into users (id, first_name, last_name, role, status, terms_version, terms_accepted_at, credentials_changed_at, created_at, updated_at)
        select 'bench-user-' || i, 'Bench', 'Learner ' || i, 'learner', 'active', 'bench', ${now}, ${now}, ${now}, ${now} from (${n(SUBSCRIBERS)})`);
@@ -134,7 +138,8 @@ try {
     throw new Error(`My Pathways is not what was seeded: ${JSON.stringify(checkMine)?.slice(0, 300)}`);
   }
   const checkView = (await (await fetch(`${laurel.url}/graphql`, subscribers)).json()).data?.pathway?.subscribers;
-  if (checkView?.total !== SUBSCRIBERS) throw new Error(`The progress view is not what was seeded: ${JSON.stringify(checkView)?.slice(0, 300)}`);
+  if (checkView?.total !== SUBSCRIBERS)
+    throw new Error(`The progress view is not what was seeded: ${JSON.stringify(checkView)?.slice(0, 300)}`);
 
   const staticAsset = { url: `${laurel.url}/favicon.svg`, duration: SECONDS };
   const options = { runs: RUNS, warmupSeconds: Math.min(2, SECONDS) };
