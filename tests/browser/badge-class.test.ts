@@ -69,6 +69,25 @@ it("an owner creates a badge class, awards it, opens its page, edits it (criteri
   const hosted = await (await fetch(`${baseUrl()}/public/badges/${classId}`, { headers: { accept: "application/ld+json" } })).json();
   expect(hosted).toMatchObject({ name: "Peer Feedback Practice", tags: ["feedback", "peers"] });
 
+  // LinkedIn and Facebook render no SVG: link previews show a PNG the browser drew from it.
+  const { badgeClass } = await client.gql("query ($id: ID!) { badgeClass(id: $id) { imageUrl previewImageUrl } }", { id: classId });
+  expect(badgeClass.imageUrl).toMatch(/\.svg$/);
+  expect(badgeClass.previewImageUrl).toMatch(/\.png$/);
+  const preview = await context.newPage();
+  await preview.goto(badgeClass.previewImageUrl);
+  const drawn = await preview.evaluate(async () => {
+    const image = document.querySelector("img") as HTMLImageElement;
+    await image.decode();
+    const canvas = Object.assign(document.createElement("canvas"), { width: image.naturalWidth, height: image.naturalHeight });
+    const g = canvas.getContext("2d")!;
+    g.drawImage(image, 0, 0);
+    const at = (x: number, y: number) => [...g.getImageData(x, y, 1, 1).data.slice(0, 3)];
+    return { width: image.naturalWidth, height: image.naturalHeight, centre: at(300, 300), corner: at(5, 5) };
+  });
+  // The badge's blue square in the middle, on white where the SVG is transparent.
+  expect(drawn).toEqual({ width: 600, height: 600, centre: [0x15, 0x65, 0xc0], corner: [255, 255, 255] });
+  await preview.close();
+
   // Its awards are listed here, with the same revoke form as the console's.
   const row = page.getByTestId("award-row").filter({ hasText: recipient });
   await row.getByRole("button", { name: "Revoke" }).click();

@@ -36,4 +36,9 @@ it("answers an unknown path with a real 404 and the not-found page; deep links a
   const robots = await page.request.get("/robots.txt");
   expect(robots.headers()["content-type"]).toMatch(/^text\/plain/);
   expect(await robots.text()).toContain("Disallow: /account");
+
+  // Laurel's card, what link previews show of a page with no PNG of its own.
+  const card = await page.request.get("/preview-card.png");
+  expect(card.status()).toBe(200);
+  expect(card.headers()["content-type"]).toBe("image/png");
 });

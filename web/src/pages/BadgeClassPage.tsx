@@ -34,7 +34,7 @@ export default function BadgeClassPage() {
     if (!current) return;
     setSaved(false);
     return form.run(
-      () => mutate(UPDATE_CLASS, { id: current.id, input: badgeClassInputFrom(element, current) }),
+      async () => mutate(UPDATE_CLASS, { id: current.id, input: await badgeClassInputFrom(element, current) }),
       (updated) => {
         (element.elements.namedItem("image") as HTMLInputElement).value = "";
         setBadgeClass({ ...current, ...updated });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AWARD, awarded, badgeClassInput, issuerWithBadgeClass, joinIssuer } from "../../test/badges";
 import { gqlUpload, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
-import { fileOf, svgImage } from "../../test/images";
+import { fileOf, pngImage, svgImage } from "../../test/images";
 
 const ERRORS = "__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }";
 const UPDATE = `mutation ($id: ID!, $input: BadgeClassInput!) {
@@ -175,5 +175,73 @@ describe("editing a badge class", () => {
       expect(after?.criteria_narrative).toBe(badgeClassInput().criteriaNarrative);
       expect(await audits(badgeClass.id)).toEqual([]);
     }
+  });
+
+  it("gives an SVG class a PNG for link previews, drops it with the image it was drawn from, and refuses one a PNG class does not need", async () => {
+    const { client } = await signedIn();
+    const { badgeClass } = await issuerWithBadgeClass(client);
+    const PREVIEW = `query ($id: ID!) { badgeClass(id: $id) { imageUrl previewImageUrl } }`;
+    const preview = async () => (await client.gql(PREVIEW, { id: badgeClass.id })).badgeClass;
+    // A PNG image is its own preview, and needs no other.
+    expect((await preview()).previewImageUrl).toBe(badgeClass.imageUrl);
+    const needless = await gqlUpload(
+      client,
+      UPDATE,
+      { id: badgeClass.id, input: badgeClassInput() },
+      {
+        "input.previewImage": fileOf(await pngImage(600), "preview.png", "image/png"),
+      },
+    );
+    expect(needless.updateBadgeClass.fieldErrors).toEqual([
+      { field: "previewImage", message: "Only an SVG badge image needs a PNG preview; a PNG image is its own preview." },
+    ]);
+
+    // An SVG with the PNG the SPA drew from it: previews show that PNG.
+    const withPreview = await gqlUpload(
+      client,
+      UPDATE,
+      { id: badgeClass.id, input: badgeClassInput() },
+      {
+        "input.image": fileOf(svgImage(), "badge.svg", "image/svg+xml"),
+        "input.previewImage": fileOf(await pngImage(600), "badge-preview.png", "image/png"),
+      },
+    );
+    expect(withPreview.updateBadgeClass.__typename).toBe("BadgeClass");
+    const shown = await preview();
+    expect(shown.imageUrl).toMatch(/\.svg$/);
+    expect(shown.previewImageUrl).toMatch(/\/public\/images\/badges\/[\w-]+\.png$/);
+    const png = await new TestClient().request(new URL(shown.previewImageUrl).pathname);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    const [entry] = await audits(badgeClass.id);
+    expect(entry.fields.sort()).toEqual(["image", "previewImage"]);
+    const award = (await client.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: uniqueEmail() } })).awardBadge;
+    const page = await getPage(`/public/assertions/${award.id}`);
+    expect(page).toContain(`<meta property="og:image" content="${shown.previewImageUrl}">`);
+    expect(page).toContain(`<img src="${shown.imageUrl}"`);
+
+    // A preview must be a PNG.
+    const svgPreview = await gqlUpload(
+      client,
+      UPDATE,
+      { id: badgeClass.id, input: badgeClassInput() },
+      {
+        "input.previewImage": fileOf(svgImage(), "preview.svg", "image/svg+xml"),
+      },
+    );
+    expect(svgPreview.updateBadgeClass.fieldErrors).toEqual([{ field: "previewImage", message: "The preview must be a PNG image." }]);
+
+    // A new SVG without a new preview: the old PNG no longer shows it, so Laurel's card does.
+    await gqlUpload(
+      client,
+      UPDATE,
+      { id: badgeClass.id, input: badgeClassInput() },
+      {
+        "input.image": fileOf(svgImage(200), "other.svg", "image/svg+xml"),
+      },
+    );
+    expect((await preview()).previewImageUrl).toBe("http://127.0.0.1:8787/preview-card.png");
+    expect(await getPage(`/public/assertions/${award.id}`)).toContain(
+      '<meta property="og:image" content="http://127.0.0.1:8787/preview-card.png">',
+    );
   });
 });

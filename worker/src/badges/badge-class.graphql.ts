@@ -31,6 +31,10 @@ BadgeClassType.implement({
     name: t.exposeString("name"),
     description: t.exposeString("description", { description: "The learning description." }),
     imageUrl: t.string({ resolve: (b, _a, ctx) => publicUrls(ctx.config.appUrl).image(b.imageKey) }),
+    previewImageUrl: t.string({
+      description: "The PNG that link previews show: the image itself when it is a PNG, else its PNG preview, else Laurel's card.",
+      resolve: (b, _a, ctx) => publicUrls(ctx.config.appUrl).previewImage(b),
+    }),
     criteriaNarrative: t.exposeString("criteriaNarrative", { nullable: true, description: "Markdown." }),
     criteriaUrl: t.exposeString("criteriaUrl", { nullable: true }),
     learningOutcomes: t.exposeStringList("learningOutcomes"),
@@ -65,6 +69,12 @@ const BadgeClassInput = builder.inputType("BadgeClassInput", {
       type: "File",
       required: false,
       description: "Required when creating. PNG or SVG, square, 90–2048 px, at most 512 KB.",
+    }),
+    previewImage: t.field({
+      type: "File",
+      required: false,
+      description:
+        "With an SVG image: a PNG of it for link previews (LinkedIn and Facebook show no SVG), square, 90–2048 px. Without one, previews of an SVG class show Laurel's card; a new image drops the old preview.",
     }),
     criteriaNarrative: t.string({ required: false }),
     criteriaUrl: t.string({ required: false }),

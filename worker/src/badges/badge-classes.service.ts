@@ -8,7 +8,7 @@ import { purgeAfterCommit } from "../http/edge-cache";
 import { checkList, checkText, checkUrl } from "../lib/checks";
 import { NotFoundError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { uploadImage } from "../lib/images";
+import { checkImage, storeImage, uploadImage } from "../lib/images";
 import { publicUrls } from "../lib/public-urls";
 import { awards } from "./awards.table";
 import { type Alignment, type BadgeClass, badgeClasses, type CompletionRule } from "./badge-classes.table";
@@ -30,6 +30,8 @@ export interface BadgeClassInput {
   name: string;
   description: string;
   image?: File | null;
+  /** A PNG of an SVG `image` for link previews; the SPA draws it from the SVG it uploads. */
+  previewImage?: File | null;
   criteriaNarrative?: string | null;
   criteriaUrl?: string | null;
   learningOutcomes?: string[] | null;
@@ -100,12 +102,13 @@ export async function createBadgeClass(ctx: AppContext, user: User, issuerId: st
   const values = checkBadgeClass(input);
   if (!input.image) throw ValidationError.field("image", "Upload the badge image (PNG or SVG).");
   const imageKey = await uploadImage(ctx, "image", "badges", input.image);
+  const previewImageKey = await previewKeyFor(ctx, input, imageKey, null);
   const now = ctx.now();
   const id = newId();
   const [created] = await ctx.db.batch([
     ctx.db
       .insert(badgeClasses)
-      .values({ id, issuerId, ...values, imageKey, createdAt: new Date(now), updatedAt: new Date(now) })
+      .values({ id, issuerId, ...values, imageKey, previewImageKey, createdAt: new Date(now), updatedAt: new Date(now) })
       .returning(),
     auditInsert(
       ctx.db,
@@ -121,6 +124,21 @@ export async function createBadgeClass(ctx: AppContext, user: User, issuerId: st
     ),
   ]);
   return created[0]!;
+}
+
+/**
+ * The key of the class's link-preview PNG: a new one when given, else `kept` (the current
+ * preview, or null once the image it was drawn from is replaced, so no preview shows an old
+ * image). Only an SVG needs one; a PNG image is its own preview.
+ */
+async function previewKeyFor(ctx: AppContext, input: BadgeClassInput, imageKey: string, kept: string | null): Promise<string | null> {
+  if (!input.previewImage) return kept;
+  if (!imageKey.endsWith(".svg")) {
+    throw ValidationError.field("previewImage", "Only an SVG badge image needs a PNG preview; a PNG image is its own preview.");
+  }
+  const preview = checkImage("previewImage", new Uint8Array(await input.previewImage.arrayBuffer()), input.previewImage.type);
+  if (preview.contentType !== "image/png") throw ValidationError.field("previewImage", "The preview must be a PNG image.");
+  return storeImage(ctx, "badges", preview);
 }
 
 /**
@@ -168,7 +186,12 @@ export async function updateBadgeClass(ctx: AppContext, user: User, id: string, 
   };
   if (lockedChanged.length > 0 && (await lockedFieldsOf(ctx, id)).length > 0) refuseLocked();
   const imageKey = input.image ? await uploadImage(ctx, "image", "badges", input.image) : existing.imageKey;
-  const fields = imageKey === existing.imageKey ? changed : [...changed, "image"];
+  const previewImageKey = await previewKeyFor(ctx, input, imageKey, imageKey === existing.imageKey ? existing.previewImageKey : null);
+  const fields = [
+    ...changed,
+    ...(imageKey === existing.imageKey ? [] : ["image"]),
+    ...(previewImageKey === existing.previewImageKey ? [] : ["previewImage"]),
+  ];
   if (fields.length === 0) return existing;
   const now = ctx.now();
   const guard = lockedChanged.length > 0 ? and(eq(badgeClasses.id, id), not(hasAwards(ctx, id))) : eq(badgeClasses.id, id);
@@ -182,7 +205,7 @@ export async function updateBadgeClass(ctx: AppContext, user: User, id: string, 
     ),
     ctx.db
       .update(badgeClasses)
-      .set({ ...values, imageKey, updatedAt: new Date(now) })
+      .set({ ...values, imageKey, previewImageKey, updatedAt: new Date(now) })
       .where(guard)
       .returning(),
   ]);

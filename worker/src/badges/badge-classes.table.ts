@@ -29,6 +29,8 @@ export const badgeClasses = sqliteTable(
     /** The learning description. */
     description: text("description").notNull(),
     imageKey: text("image_key").notNull(),
+    /** A PNG rendition of an SVG image, for link previews: LinkedIn and Facebook show no SVG. */
+    previewImageKey: text("preview_image_key"),
     criteriaNarrative: text("criteria_narrative"),
     criteriaUrl: text("criteria_url"),
     learningOutcomes: text("learning_outcomes", { mode: "json" }).$type<string[]>().notNull(),

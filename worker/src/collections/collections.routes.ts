@@ -6,7 +6,7 @@ import { getIssuers } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { getConfig } from "../env";
 import { escapeHtml } from "../lib/html";
-import { publicUrls } from "../lib/public-urls";
+import { PREVIEW_CARD, publicUrls } from "../lib/public-urls";
 import { profileSection, publicPage } from "../verification/page";
 import { jsonLd, respond } from "../verification/public-response";
 import { collectionBadges, collectionCacheUrl, getSharedCollection, shareTokenHash } from "./collections.service";
@@ -35,21 +35,26 @@ async function publicView(ctx: AppContext, collection: Collection) {
       awards.map((a) => a.issuerId),
     ),
   ]);
-  const badges = awards.flatMap((award) => {
+  const shown = awards.flatMap((award) => {
     const badgeClass = badgeClasses.find((b) => b.id === award.badgeClassId);
     const issuer = issuers.find((i) => i.id === award.issuerId);
-    if (!badgeClass || !issuer) return [];
-    return [
-      {
-        assertion: publicUrls(ctx.config.appUrl).assertion(award.id),
-        name: badgeClass.name,
-        issuer: issuer.name,
-        image: publicUrls(ctx.config.appUrl).image(badgeClass.imageKey),
-        issuedOn: award.issuedOn.toISOString(),
-      },
-    ];
+    return badgeClass && issuer ? [{ award, badgeClass, issuer }] : [];
   });
-  return { owner: owner ? `${owner.firstName} ${owner.lastName}` : "A Laurel learner", profile, badges };
+  const badges = shown.map(({ award, badgeClass, issuer }) => ({
+    assertion: publicUrls(ctx.config.appUrl).assertion(award.id),
+    name: badgeClass.name,
+    issuer: issuer.name,
+    image: publicUrls(ctx.config.appUrl).image(badgeClass.imageKey),
+    issuedOn: award.issuedOn.toISOString(),
+  }));
+  const first = shown[0]?.badgeClass;
+  return {
+    owner: owner ? `${owner.firstName} ${owner.lastName}` : "A Laurel learner",
+    profile,
+    badges,
+    /** What link previews show: the first badge's PNG, or Laurel's card. */
+    preview: first ? publicUrls(ctx.config.appUrl).previewImage(first) : `${ctx.config.appUrl}${PREVIEW_CARD}`,
+  };
 }
 
 collectionRoutes.get("/collections/:token", async (c) => {
@@ -62,7 +67,7 @@ collectionRoutes.get("/collections/:token", async (c) => {
       const collection = await getSharedCollection(ctx, hash);
       if (!collection) return null;
       const url = publicUrls(ctx.config.appUrl).collection(token);
-      const { owner, profile, badges } = await publicView(ctx, collection);
+      const { owner, profile, badges, preview } = await publicView(ctx, collection);
       if (variant === "json") {
         return {
           ...jsonLd(200, { id: url, name: collection.name, description: collection.description, owner, badges }),
@@ -84,7 +89,7 @@ collectionRoutes.get("/collections/:token", async (c) => {
         status: 200,
         type: "text/html; charset=utf-8",
         body: publicPage(
-          { title: `${collection.name} · ${owner}`, description, url, image: badges[0]?.image ?? `${ctx.config.appUrl}/favicon.svg` },
+          { title: `${collection.name} · ${owner}`, description, url, image: preview },
           `<h1>${escapeHtml(collection.name)}</h1>
 <p>A collection by ${escapeHtml(owner)}${collection.description ? `: ${escapeHtml(collection.description)}` : ""}</p>
 ${badges.length ? `<ul class="grid">${items}</ul>` : "<p>No badges in this collection yet.</p>"}

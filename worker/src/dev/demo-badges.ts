@@ -58,6 +58,7 @@ export async function seedDemoBadges(ctx: AppContext): Promise<boolean> {
       name: demo.name,
       description: demo.description,
       imageKey,
+      previewImageKey: null,
       criteriaNarrative: "Submit a unit plan and a reflection on how it went.",
       criteriaUrl: null,
       completionRule: null,

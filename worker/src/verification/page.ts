@@ -38,7 +38,7 @@ export function assertionPage(
   const revoked =
     status === "revoked" ? `<p class="notice">Revoked by ${escapeHtml(issuer.name)}: ${escapeHtml(award.revocationReason ?? "")}</p>` : "";
   return publicPage(
-    { title, description, url, image, alternate: url },
+    { title, description, url, image: publicUrls(appUrl).previewImage(badgeClass), alternate: url },
     `
 <img src="${escapeHtml(image)}" alt="${escapeHtml(badgeClass.name)} badge" width="200" height="200">
 <h1>${escapeHtml(badgeClass.name)}</h1>
@@ -99,6 +99,7 @@ export interface PageMeta {
   title: string;
   description: string;
   url: string;
+  /** A PNG (or JPEG): link previews render no SVG. */
   image: string;
   /** The JSON-LD twin of the page, when it has one. */
   alternate?: string;

@@ -1,6 +1,7 @@
 import { For, Show } from "solid-js";
 import { fileFrom, formValues } from "../../lib/forms";
 import { ErrorFields, type FragmentOf, graphql, type VariablesOf } from "../../lib/gql";
+import { pngPreviewOf } from "../../lib/png-preview";
 import { Field } from "../Field";
 
 /** Everything the edit form shows of a class, and what it keeps that the form does not edit. */
@@ -31,10 +32,11 @@ const LOCKED_HINT = "Locked: badges were already awarded against it. A different
 /**
  * The input from a badge class form. What the form does not show (the achievement type, an
  * alignment's framework) is kept from the class being edited, so saving changes only what the
- * issuer changed.
+ * issuer changed. An SVG image travels with a PNG of it, for link previews.
  */
-export function badgeClassInputFrom(form: HTMLFormElement, editing?: EditedClass): BadgeClassInput {
+export async function badgeClassInputFrom(form: HTMLFormElement, editing?: EditedClass): Promise<BadgeClassInput> {
   const v = formValues(form);
+  const image = fileFrom(form, "image");
   const rows = Math.max(editing?.alignments.length ?? 0, 0) + 1;
   const alignments = Array.from({ length: rows }, (_, i) => ({
     name: v[`alignmentName.${i}`]?.trim() ?? "",
@@ -45,7 +47,8 @@ export function badgeClassInputFrom(form: HTMLFormElement, editing?: EditedClass
   return {
     name: v.name ?? "",
     description: v.description ?? "",
-    image: fileFrom(form, "image"),
+    image,
+    previewImage: await pngPreviewOf(image),
     criteriaNarrative: v.criteriaNarrative || null,
     criteriaUrl: v.criteriaUrl || null,
     learningOutcomes: lines(v.learningOutcomes),

@@ -35,10 +35,10 @@ export function NewBadgeClassForm(props: { issuerId: string; onCreated: () => vo
     const element = event.currentTarget as HTMLFormElement;
     setCreated(null);
     return form.run(
-      () =>
+      async () =>
         mutate(CREATE_CLASS, {
           issuerId: props.issuerId,
-          input: badgeClassInputFrom(element),
+          input: await badgeClassInputFrom(element),
         }),
       (badgeClass) => {
         element.reset();

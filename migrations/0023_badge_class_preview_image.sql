@@ -1,0 +1,1 @@
+ALTER TABLE `badge_classes` ADD `preview_image_key` text;
