@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { registeredAccount } from "../support/accounts";
 import { oathtoolCode } from "../support/authenticator";
+import { expectAccessible } from "../support/axe";
 import { launchChromium, newPage, uniqueEmail } from "../support/browser";
 import {
   codeFrom,
@@ -152,20 +153,56 @@ it("when sign-in is paused, emails a sign-in link that lets the right password t
   await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
 });
 
-it("is usable at 375 px wide without sideways scrolling", async () => {
+it("is usable at 375 px wide without sideways scrolling, and every page passes axe-core", async () => {
   const { page } = await newPage(browser, { width: 375 });
-  for (const path of ["/", "/register", "/sign-in", "/forgot-password", "/register/verify?email=someone%40example.org", "/dev/mailbox"]) {
+  const check = async (what: string) => {
+    expect(await scrollsSideways(page), what).toBe(false);
+    await expectAccessible(page, `${what} at 375 px`);
+  };
+  const signedOut = [
+    "/",
+    "/register",
+    "/sign-in",
+    "/forgot-password",
+    "/reset-password?email=someone%40example.org",
+    "/register/verify?email=someone%40example.org",
+    "/verify",
+    "/terms",
+    "/privacy",
+    "/a-page-that-is-not-there",
+    "/dev/mailbox",
+  ];
+  for (const path of signedOut) {
     await page.goto(path);
     await page.locator("h1").first().waitFor();
-    expect(await scrollsSideways(page), path).toBe(false);
+    await check(path);
   }
   await signInWithPassword(page, "learner@laurel.local", "laurel-demo-2026");
   await page.getByLabel("Code from the app").waitFor();
-  expect(await scrollsSideways(page)).toBe(false);
+  await check("the sign-in code step");
   await enterSignInCode(page, oathtoolCode(DEMO_TOTP_SECRET));
   await page.getByRole("heading", { name: /Welcome/ }).waitFor();
+  await check("home, signed in");
   await page.goto("/account");
   await page.getByTestId("session").first().waitFor();
-  expect(await scrollsSideways(page)).toBe(false);
+  await check("/account");
   await screenshot(page, "account-375");
+  // The demo learner's own pages, with the seeded badges, pathways and submissions in them.
+  for (const [path, heading, loaded] of [
+    ["/account/security", "Security", "Two-step sign-in"],
+    ["/backpack", "Backpack", "Formative Assessment"],
+    ["/backpack/collections", "Collections", "New collection"],
+    ["/submissions", "My submissions", "Returned for revision"],
+    ["/pathways", "Pathways", "Assessment Leader"],
+  ] as const) {
+    await page.goto(path);
+    await page.getByRole("heading", { name: heading, exact: true }).waitFor();
+    // Checked once the page's data is in, not while it loads.
+    await page.getByText(loaded).first().waitFor();
+    await check(path);
+  }
+  await page.goto("/backpack");
+  await page.locator(".badge-card").first().getByRole("link").first().click();
+  await page.getByTestId("public-link").waitFor();
+  await check("a badge in the backpack");
 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { registeredAccount } from "../support/accounts";
 import { oathtoolCode } from "../support/authenticator";
+import { expectAccessible } from "../support/axe";
 import { launchChromium, newPage, uniqueEmail } from "../support/browser";
 import {
   codeFrom,
@@ -141,6 +142,7 @@ it("an issuer awards a badge to a new address; the recipient registers from the 
   // The image carries the signed Open Badges 3.0 credential too; its proof is what was checked.
   expect(await visitor.page.locator('[data-check="signature"]').textContent()).toContain("eddsa-rdfc-2022 proof holds");
   expect(await scrollsSideways(visitor.page)).toBe(false);
+  await expectAccessible(visitor.page, "a verification result at 375 px");
   await screenshot(visitor.page, "verify-page");
 
   // The credential itself, downloaded from the backpack, pasted as JSON.
@@ -212,6 +214,8 @@ it("an issuer uploads a CSV: a broken file is refused row by row, the fixed one 
   await enterSignInCode(page, oathtoolCode(DEMO_TOTP_SECRET, 1));
   await page.getByRole("heading", { name: "Welcome, Ivan" }).waitFor();
   await page.goto("/issuers");
+  await page.getByRole("link", { name: "Laurel Demo Academy" }).waitFor();
+  await expectAccessible(page, "/issuers at 375 px");
   await page.getByRole("link", { name: "Laurel Demo Academy" }).click();
   await page.getByRole("heading", { name: "Award from a CSV file" }).waitFor();
   await page.getByRole("heading", { name: "Members" }).waitFor();
@@ -279,6 +283,7 @@ it("an owner invites an address; the invitee reads the email, registers, accepts
   await guest.page.goto(link!);
   await guest.page.getByText("You are invited to join Laurel Demo Academy on Laurel as an awarder.").waitFor();
   await guest.page.getByRole("link", { name: "Accept invitation" }).waitFor();
+  await expectAccessible(guest.page, "an invitation, signed out");
   await guest.page.getByRole("link", { name: `Create one with ${invitee}` }).click();
   expect(await guest.page.getByLabel("Email").inputValue()).toBe(invitee);
   await guest.page.getByLabel("First name").fill("Ina");
@@ -302,6 +307,8 @@ it("an owner invites an address; the invitee reads the email, registers, accepts
   await setUpTwoStepSignIn(guest.page);
 
   // Back on the invitation, signed in.
+  await guest.page.getByRole("button", { name: "Accept invitation" }).waitFor();
+  await expectAccessible(guest.page, "an invitation, signed in");
   await guest.page.getByRole("button", { name: "Accept invitation" }).click();
   await guest.page.getByText("You are now a member of Laurel Demo Academy.").waitFor();
   await screenshot(guest.page, "invitation-accepted");

@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { issuerWithBadgeClass, signedInAccount } from "../support/api";
 import { oathtoolCode } from "../support/authenticator";
+import { expectAccessible } from "../support/axe";
 import { launchChromium, newPage } from "../support/browser";
 import { enterSignInCode, screenshot, scrollsSideways, signInWithPassword } from "../support/pages";
 
@@ -48,6 +49,7 @@ it("a learner signs in, gathers badges into a collection on a phone, orders them
   await page.getByRole("button", { name: "Share with a link" }).click();
   const link = (await page.getByTestId("collection-link").getAttribute("href"))!;
   expect(await scrollsSideways(page)).toBe(false);
+  await expectAccessible(page, "the collection editor");
   await screenshot(page, "collection-editor");
 
   // Anyone with the link sees the page; its badges link to their verification pages.
@@ -57,6 +59,7 @@ it("a learner signs in, gathers badges into a collection on a phone, orders them
   expect(await visitor.page.locator(".grid li a").count()).toBe(2);
   expect(await visitor.page.locator(".grid li a").first().getAttribute("href")).toMatch(/\/public\/assertions\//);
   expect(await scrollsSideways(visitor.page)).toBe(false);
+  await expectAccessible(visitor.page, "a shared collection");
   await screenshot(visitor.page, "collection-public");
 
   // The link is shown once (Laurel keeps only its hash): back on the page, only a new one can be made.
