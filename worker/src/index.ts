@@ -7,6 +7,7 @@ import { collectionRoutes } from "./collections/collections.routes";
 import { type AppContext, backgroundContext } from "./context";
 import { devRoutes } from "./dev/dev.routes";
 import { EMAIL_SEND, sendQueuedEmail } from "./email/queued-email";
+import { getConfig } from "./env";
 import { graphqlServer } from "./graphql/yoga";
 import { articlePageHead } from "./help/article-page";
 import { credentialedCors, publicCors } from "./http/cors";
@@ -16,6 +17,7 @@ import { type AppEnv, requestContext } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
 import { spaPages } from "./http/spa-pages";
 import { attachApiCaller, refuseInvalidBearer } from "./integrations/bearer-caller";
+import { authorizationServerMetadata, oauthRoutes } from "./integrations/oauth.routes";
 import { apiRateLimit } from "./integrations/rate-limit";
 import { evidenceRoutes } from "./microcredentials/evidence.routes";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
@@ -50,6 +52,7 @@ app.use("/api/submissions/*", credentialedCors(), csrfProtection(), requestConte
 app.use("/api/evidence/*", requestContext(attachSession));
 app.use("/public/*", publicCors());
 app.use("/api/verify", publicCors());
+app.use("/.well-known/oauth-authorization-server", publicCors());
 // Browser navigations (GET only) to and from identity providers; no CSRF header is possible here.
 app.use("/auth/*", requestContext(attachSession));
 
@@ -57,6 +60,10 @@ app.on(["GET", "POST"], "/graphql", (c) => graphqlServer(c.var.app.config.enviro
 app.route("/dev/api", devRoutes);
 app.route("/api", evidenceRoutes);
 app.route("/auth/sso", ssoRoutes);
+app.route("/oauth", oauthRoutes);
+app.get("/.well-known/oauth-authorization-server", (c) =>
+  c.json(authorizationServerMetadata(getConfig(c.env).appUrl), 200, { "Cache-Control": "public, max-age=3600" }),
+);
 
 app.route("/public/images", imageRoutes);
 app.route("/public", publicRoutes);

@@ -14,6 +14,7 @@ export * from "./collections/collections.table";
 export * from "./email/outbox.table";
 export * from "./help/help.table";
 export * from "./integrations/api-tokens.table";
+export * from "./integrations/oauth-clients.table";
 export * from "./mfa/mfa.table";
 export * from "./microcredentials/micro-credentials.table";
 export * from "./microcredentials/submissions.table";

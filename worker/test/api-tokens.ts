@@ -69,3 +69,44 @@ export async function insertApiToken(input: {
     .run();
   return { id, token };
 }
+
+export const CREATE_OAUTH_CLIENT = `mutation ($input: OAuthClientInput!) {
+  createOAuthClient(input: $input) { ${ERRORS} ... on OAuthClientCreated { clientId clientSecret client { id name scopes secretHint } } }
+}`;
+export const DELETE_OAUTH_CLIENT = `mutation ($id: ID!) { deleteOAuthClient(id: $id) { ${ERRORS} ... on OAuthClient { id deletedAt } } }`;
+
+/** An OAuth client written straight to D1, for tests of the token endpoint rather than of registering. */
+export async function insertOAuthClient(input: { userId: string; issuerId?: string | null; scopes: string[] }) {
+  const clientId = `laurel_ci_${randomToken(16)}`;
+  const clientSecret = `laurel_cs_${randomToken(32)}`;
+  await env.DB.prepare(
+    "insert into oauth_clients (id, issuer_id, created_by_user_id, name, scopes, secret_hash, secret_hint, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+  )
+    .bind(
+      clientId,
+      input.issuerId ?? null,
+      input.userId,
+      "test",
+      JSON.stringify(input.scopes),
+      await sha256Hex(clientSecret),
+      "laurel_cs_…test",
+      Date.now(),
+    )
+    .run();
+  return { clientId, clientSecret };
+}
+
+/** A request to the token endpoint, form-encoded as RFC 6749 says, from its own address unless told. */
+export function tokenRequest(form: Record<string, string>, headers: Record<string, string> = {}) {
+  return exports.default.fetch(
+    new Request("http://127.0.0.1:8787/oauth/token", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": randomIp(), ...headers },
+      body: new URLSearchParams(form),
+    }),
+  );
+}
+
+export const basicAuth = (clientId: string, clientSecret: string) => ({
+  authorization: `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`)}`,
+});

@@ -1,6 +1,7 @@
 import { A, useParams } from "@solidjs/router";
 import { createResource, createSignal, Show } from "solid-js";
 import { ApiTokens } from "../components/integrations/ApiTokens";
+import { OAuthClients } from "../components/integrations/OAuthClients";
 import { AwardForm } from "../components/issuer/AwardForm";
 import { AwardList } from "../components/issuer/AwardList";
 import { BadgeClassList, BadgeClassSummaryFields } from "../components/issuer/BadgeClassList";
@@ -64,6 +65,7 @@ export default function IssuerConsole() {
               <MembersPanel issuerId={i().id} />
               <SigningKeys issuerId={i().id} />
               <ApiTokens issuerId={i().id} />
+              <OAuthClients issuerId={i().id} />
             </Show>
           </div>
         </Page>

@@ -7,6 +7,7 @@ import { CopyButton } from "../components/CopyButton";
 import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { ApiTokens } from "../components/integrations/ApiTokens";
+import { OAuthClients } from "../components/integrations/OAuthClients";
 import { AuthenticatorCodeField } from "../components/mfa/AuthenticatorCodeField";
 import { type Enrolment, EnrolmentFields, QrEnrolment } from "../components/mfa/QrEnrolment";
 import { Page } from "../components/Page";
@@ -271,6 +272,7 @@ export default function Security() {
             <RememberedDevices devices={mfa().rememberedDevices} onChange={refetch} />
             <LinkedProviders />
             <ApiTokens />
+            <OAuthClients />
           </div>
         )}
       </Show>

@@ -9,6 +9,7 @@ import type { Db } from "../database";
 import { insertWhere } from "../db/conditional";
 import { emailIntent } from "../email/queued-email";
 import { apiTokens } from "../integrations/api-tokens.table";
+import { oauthClients } from "../integrations/oauth-clients.table";
 import { checkEmail } from "../lib/email-address";
 import { InvalidCredentialsError, Problems, ValidationError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -68,6 +69,10 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
       .update(apiTokens)
       .set({ createdByUserId: intoId })
       .where(and(eq(apiTokens.createdByUserId, fromId), when)),
+    db
+      .update(oauthClients)
+      .set({ createdByUserId: intoId })
+      .where(and(eq(oauthClients.createdByUserId, fromId), when)),
     // One profile per user: the survivor's wins; the other's moves only to fill a gap.
     db
       .update(profiles)

@@ -34,20 +34,29 @@ export interface NewApiTokenInput {
   code: string;
 }
 
-/** Creates a token; its secret is in the answer and nowhere else, ever. */
-export async function createApiToken(ctx: AppContext, user: User, input: NewApiTokenInput): Promise<{ token: string; apiToken: ApiToken }> {
-  const issuerId = input.issuerId ?? null;
-  const problems = new Problems();
-  const name = checkText(problems, "name", "a name that says where the token is used", input.name, 100);
+/**
+ * The distinct scopes asked for, each one a credential of its kind may have: an issuer's
+ * (token or OAuth client) gets issuer scopes, a personal one `backpack:read`.
+ */
+export function checkScopes(problems: Problems, issuerId: string | null, raw: string[], noun: string): string[] {
   const allowed: readonly string[] = issuerId ? ISSUER_SCOPES : PERSONAL_SCOPES;
-  const scopes = [...new Set(input.scopes)];
+  const scopes = [...new Set(raw)];
   if (scopes.length === 0) problems.add("scopes", "Choose at least one scope.");
   const wrong = scopes.filter((s) => !isApiScope(s) || !allowed.includes(s));
   if (wrong.length > 0)
     problems.add(
       "scopes",
-      `${issuerId ? "An issuer's" : "A personal"} token cannot have ${wrong.join(", ")}: choose from ${allowed.join(", ")}.`,
+      `${issuerId ? "An issuer's" : "A personal"} ${noun} cannot have ${wrong.join(", ")}: choose from ${allowed.join(", ")}.`,
     );
+  return scopes;
+}
+
+/** Creates a token; its secret is in the answer and nowhere else, ever. */
+export async function createApiToken(ctx: AppContext, user: User, input: NewApiTokenInput): Promise<{ token: string; apiToken: ApiToken }> {
+  const issuerId = input.issuerId ?? null;
+  const problems = new Problems();
+  const name = checkText(problems, "name", "a name that says where the token is used", input.name, 100);
+  const scopes = checkScopes(problems, issuerId, input.scopes, "token");
   const days = input.expiresInDays ?? null;
   if (days !== null && (!Number.isInteger(days) || days < 1 || days > MAX_EXPIRY_DAYS))
     problems.add("expiresInDays", `Choose between 1 and ${MAX_EXPIRY_DAYS} days, or no expiry.`);

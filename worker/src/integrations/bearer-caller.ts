@@ -2,11 +2,18 @@ import { createMiddleware } from "hono/factory";
 import type { AppContext } from "../context";
 import type { AppEnv } from "../http/request-context";
 import { authenticateApiToken } from "./api-tokens.service";
+import { ACCESS_TOKEN_PREFIX, authenticateOAuthAccessToken } from "./oauth-tokens.service";
 
-/** The caller of a bearer request: the token's rights, on behalf of its creator. */
+/**
+ * The caller of a bearer request: the token's rights, on behalf of its creator. An API token
+ * and an OAuth access token are told apart by their prefix, so either costs one D1 read.
+ */
 export async function attachApiCaller(app: AppContext): Promise<void> {
   if (app.bearerToken === null) return;
-  const found = await authenticateApiToken(app, app.bearerToken);
+  const token = app.bearerToken;
+  const found = token.startsWith(ACCESS_TOKEN_PREFIX)
+    ? await authenticateOAuthAccessToken(app, token)
+    : await authenticateApiToken(app, token);
   if (!found) return;
   app.apiToken = found.caller;
   app.user = found.user;

@@ -223,3 +223,39 @@ export const pathwayInviteKeys = (issuerId: string, inviterId: string) => [
   keyOf(PATHWAY_INVITES_PER_INVITER, inviterId),
   keyOf(PATHWAY_INVITES_PER_ISSUER, issuerId),
 ];
+// ---- OAuth client secrets ------------------------------------------------------------------
+// The token endpoint counts by the client_id it is given, whether or not such a client exists,
+// so an unknown id is throttled exactly like a known one.
+
+const clientSecretPaused = (duration: string) => `Too many wrong client secrets. The token endpoint is paused for ${duration}.`;
+
+/** Guesses at one client's secret from one network: what stops a guesser without stopping the integration elsewhere. */
+export const CLIENT_SECRET_PER_CLIENT_AND_IP = attemptPolicy(
+  "client-secret:client-ip",
+  { limit: 10, per: 15 * MINUTE, onSuccess: "clear" },
+  clientSecretPaused,
+);
+
+/** Secret guesses from one network across every client. */
+export const CLIENT_SECRET_PER_IP = attemptPolicy(
+  "client-secret:ip",
+  { limit: 50, per: 15 * MINUTE, onSuccess: "release" },
+  clientSecretPaused,
+);
+
+/** A ceiling per client whatever the network, against guessing spread over many addresses. */
+export const CLIENT_SECRET_PER_CLIENT = attemptPolicy(
+  "client-secret:client",
+  { limit: 100, per: HOUR, onSuccess: "release" },
+  clientSecretPaused,
+);
+
+/** The keys a client_secret check for `clientId` reserves. */
+export function clientSecretKeys(clientId: string, ip: string | null): AttemptKey[] {
+  const network = ipBucket(ip);
+  return [
+    keyOf(CLIENT_SECRET_PER_CLIENT_AND_IP, clientId, network),
+    keyOf(CLIENT_SECRET_PER_IP, network),
+    keyOf(CLIENT_SECRET_PER_CLIENT, clientId),
+  ];
+}
