@@ -223,6 +223,7 @@ export const pathwayInviteKeys = (issuerId: string, inviterId: string) => [
   keyOf(PATHWAY_INVITES_PER_INVITER, inviterId),
   keyOf(PATHWAY_INVITES_PER_ISSUER, issuerId),
 ];
+
 // ---- OAuth client secrets ------------------------------------------------------------------
 // The token endpoint counts by the client_id it is given, whether or not such a client exists,
 // so an unknown id is throttled exactly like a known one.
