@@ -63,8 +63,9 @@ describe("the SPA's pages", () => {
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     const lines = (await response.text()).split("\n");
     expect(lines[0]).toBe("User-agent: *");
-    for (const path of ["/account", "/backpack", "/issuers", "/sign-in", "/graphql", "/api/", "/dev"])
+    for (const path of ["/account", "/backpack", "/issuers", "/sign-in/code", "/register/verify", "/graphql", "/api/", "/dev/mailbox"])
       expect(lines).toContain(`Disallow: ${path}`);
-    for (const line of lines) expect(line).not.toMatch(/^Disallow: \/(public|verify|terms|privacy)?$/);
+    // Sign-in and registration are found by search; the public pages are what crawlers are for.
+    for (const line of lines) expect(line).not.toMatch(/^Disallow: \/(public|verify|terms|privacy|help|sign-in|register|micro-credentials)?\/?$/);
   });
 });

@@ -27,7 +27,13 @@ export const SPA_PAGES: readonly SpaPage[] = [
     description: "Earn, keep and share micro-credentials: evidence-backed digital badges that anyone can verify.",
     indexed: true,
   },
-  { path: "/sign-in", title: "Sign in", description: "Sign in to Laurel to see your badges, share them and award your own." },
+  // Found by search ("Laurel sign in"); the steps after them are not.
+  {
+    path: "/sign-in",
+    title: "Sign in",
+    description: "Sign in to Laurel to see your badges, share them and award your own.",
+    indexed: true,
+  },
   { path: "/sign-in/setup", title: "Set up two-step sign-in", description: "Connect an authenticator app to your Laurel account." },
   { path: "/sign-in/code", title: "Enter your code", description: "The second step of signing in to Laurel." },
   { path: "/sign-in/continue", title: "Signing in", description: "Finishing your sign-in to Laurel." },
@@ -35,6 +41,7 @@ export const SPA_PAGES: readonly SpaPage[] = [
     path: "/register",
     title: "Create your account",
     description: "Create a free Laurel account for the badges awarded to your email addresses.",
+    indexed: true,
   },
   { path: "/register/verify", title: "Check your email", description: "Enter the code we emailed you to activate your Laurel account." },
   { path: "/forgot-password", title: "Forgot password", description: "Get a code by email to choose a new Laurel password." },
@@ -127,9 +134,12 @@ const API_PREFIXES = ["/graphql", "/api/", "/public/", "/auth/", "/dev/api/", "/
 export function robotsTxt(): string {
   const disallowed = new Set(["/graphql", "/api/", "/auth/"]);
   for (const page of SPA_PAGES) {
-    if (!page.indexed) disallowed.add(page.path.replace(/^(\/[^/]+).*$/, "$1"));
+    // Up to its first parameter: "/sign-in/code" keeps crawlers off that step, not off /sign-in.
+    if (!page.indexed) disallowed.add(page.path.replace(/\/:.*$/, "") || "/");
   }
-  return ["User-agent: *", "Allow: /", ...[...disallowed].sort().map((path) => `Disallow: ${path}`), ""].join("\n");
+  // A rule is a prefix: one under another adds nothing.
+  const rules = [...disallowed].filter((path) => ![...disallowed].some((other) => other !== path && path.startsWith(`${other}/`)));
+  return ["User-agent: *", "Allow: /", ...rules.sort().map((path) => `Disallow: ${path}`), ""].join("\n");
 }
 
 /** What a page's HTML says before any script runs. */

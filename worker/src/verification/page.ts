@@ -115,7 +115,7 @@ export function publicPage(meta: PageMeta, body: string): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <meta name="description" content="${escapeHtml(description)}">
-<link rel="canonical" href="${escapeHtml(url)}">
+<link rel="canonical" href="${escapeHtml(url)}"><link rel="icon" href="/favicon.svg" type="image/svg+xml">
 ${meta.alternate ? `<link rel="alternate" type="application/ld+json" href="${escapeHtml(meta.alternate)}">` : ""}
 <meta property="og:type" content="website"><meta property="og:site_name" content="Laurel">
 <meta property="og:title" content="${escapeHtml(title)}"><meta property="og:description" content="${escapeHtml(description)}">
