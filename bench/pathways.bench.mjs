@@ -6,7 +6,7 @@
 // awarding and sign-up, not pathways; the server then starts again on the same state.
 // The D1 queries per request are counted by worker/src/pathways/invitations.test.ts.
 // Run: pnpm bench:pathways (BENCH_BADGES, BENCH_PATHWAYS, BENCH_STEPS, BENCH_SUBSCRIBERS,
-// BENCH_SECONDS and BENCH_RUNS make it smaller for a quick check).
+// BENCH_SECONDS, BENCH_RUNS and BENCH_CONNECTIONS make it smaller for a quick check).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { compare, gql, graphqlOk, reportCompared, serveLaurel, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
@@ -19,6 +19,7 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const BIG_STEPS = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 
 const root = path.join(import.meta.dirname, "..");
 const state = path.join(root, `bench/results/state-${PORT}`);
@@ -141,18 +142,18 @@ try {
   if (checkView?.total !== SUBSCRIBERS)
     throw new Error(`The progress view is not what was seeded: ${JSON.stringify(checkView)?.slice(0, 300)}`);
 
-  const staticAsset = { url: `${laurel.url}/favicon.svg`, duration: SECONDS };
+  const staticAsset = { url: `${laurel.url}/favicon.svg`, duration: SECONDS, connections: CONNECTIONS };
   const options = { runs: RUNS, warmupSeconds: Math.min(2, SECONDS) };
   reportCompared([
     await compare(
       `My Pathways, ${BADGES} badges, ${PATHWAYS} pathways of ${STEPS} steps`,
-      { url: `${laurel.url}/graphql`, ...mine, check: graphqlOk, duration: SECONDS },
+      { url: `${laurel.url}/graphql`, ...mine, check: graphqlOk, duration: SECONDS, connections: CONNECTIONS },
       staticAsset,
       options,
     ),
     await compare(
       `pathway progress view, ${SUBSCRIBERS} subscribers, first 50`,
-      { url: `${laurel.url}/graphql`, ...subscribers, check: graphqlOk, duration: SECONDS },
+      { url: `${laurel.url}/graphql`, ...subscribers, check: graphqlOk, duration: SECONDS, connections: CONNECTIONS },
       staticAsset,
       options,
     ),

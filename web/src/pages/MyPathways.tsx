@@ -42,6 +42,7 @@ function ProgressSummary(props: { p: Progress }) {
 function PathwayCard(props: { p: Progress; actions?: JSX.Element }) {
   return (
     <li class="list__item">
+      <Show when={props.p.pathway.imageUrl}>{(url) => <img class="pathway-picture" src={url()} alt="" width="56" height="56" />}</Show>
       <div class="list__main">
         <A href={`/pathways/${props.p.pathway.id}`}>{props.p.pathway.name}</A>
         <span class="list__meta"> by {props.p.issuer.name}</span>

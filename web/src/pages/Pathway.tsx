@@ -2,16 +2,31 @@ import { A, useParams } from "@solidjs/router";
 import { createResource, createSignal, Show } from "solid-js";
 import { Alert } from "../components/Alert";
 import { Button } from "../components/Button";
+import { CopyButton } from "../components/CopyButton";
+import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
 import { PathwayTree } from "../components/pathways/PathwayTree";
 import { PathwayProgressFields } from "../components/pathways/progress";
 import { formatDate } from "../lib/format";
+import { createFormState } from "../lib/forms";
 import { ErrorFields, graphql } from "../lib/gql";
 import { mutate, query } from "../lib/graphql";
 
-const PROGRESS = graphql(`query PathwayPage($id: ID!) { pathwayProgress(pathwayId: $id) { ...PathwayProgressFields } }`, [
+const PROGRESS = graphql(`query PathwayPage($id: ID!) { pathwayProgress(pathwayId: $id) { ...PathwayProgressFields sharedAt } }`, [
   PathwayProgressFields,
 ]);
+const SHARE = graphql(
+  `mutation SharePathwayProgress($pathwayId: ID!) {
+    sharePathwayProgress(pathwayId: $pathwayId) { __typename ...ErrorFields ... on PathwayProgressShareLink { url createdAt } }
+  }`,
+  [ErrorFields],
+);
+const WITHDRAW = graphql(
+  `mutation WithdrawPathwayProgressShare($pathwayId: ID!) {
+    withdrawPathwayProgressShare(pathwayId: $pathwayId) { __typename ...ErrorFields ... on Pathway { id } }
+  }`,
+  [ErrorFields],
+);
 const ACCEPT = graphql(
   `mutation AcceptPathway($pathwayId: ID!) { acceptPathwayInvitation(pathwayId: $pathwayId) { __typename ...ErrorFields ... on Pathway { id } } }`,
   [ErrorFields],
@@ -33,6 +48,26 @@ export default function Pathway() {
     async (id) => (await query(PROGRESS, { id })).pathwayProgress,
   );
   const [message, setMessage] = createSignal<string | null>(null);
+  // The public link exists only in the answer that made it: Laurel keeps a hash of it.
+  const [link, setLink] = createSignal<string | null>(null);
+  const sharing = createFormState();
+  const share = (pathwayId: string) =>
+    sharing.run(
+      () => mutate(SHARE, { pathwayId }),
+      async (made) => {
+        setLink(made.url);
+        await refetch();
+      },
+    );
+  const withdraw = (pathwayId: string) =>
+    sharing.run(
+      () => mutate(WITHDRAW, { pathwayId }),
+      async () => {
+        setLink(null);
+        setMessage("Your progress is no longer shared: the link does not work any more.");
+        await refetch();
+      },
+    );
   const act = async (action: () => ReturnType<typeof mutate>, done: string) => {
     const outcome = await action();
     setMessage(outcome.ok ? done : outcome.message);
@@ -48,6 +83,7 @@ export default function Pathway() {
           <Show when={message()}>{(m) => <Alert kind="info">{m()}</Alert>}</Show>
           <section class="panel" aria-labelledby="about-heading">
             <h2 id="about-heading">About this pathway</h2>
+            <Show when={p().pathway.imageUrl}>{(url) => <img class="pathway-picture pathway-picture--large" src={url()} alt="" />}</Show>
             <Show when={p().pathway.description}>
               <p>{p().pathway.description}</p>
             </Show>
@@ -84,6 +120,61 @@ export default function Pathway() {
             <h2 id="steps-heading">Steps</h2>
             <PathwayTree nodes={p().nodes} />
           </section>
+          <Show when={p().subscribed}>
+            <section class="panel" aria-labelledby="share-heading">
+              <h2 id="share-heading">Share your progress</h2>
+              <FormAlert form={sharing} />
+              <Show
+                when={p().sharedAt}
+                fallback={
+                  <>
+                    <p>
+                      Only you see your progress. A public link shows the steps and what you have done, with your name but not your email.
+                    </p>
+                    <Button type="button" busy={sharing.submitting()} onClick={() => share(p().pathway.id)}>
+                      Share my progress
+                    </Button>
+                  </>
+                }
+              >
+                {(since) => (
+                  <>
+                    <Show
+                      when={link()}
+                      fallback={
+                        <p>
+                          Shared with a link since {formatDate(since())}. Laurel keeps only a fingerprint of the link, so it cannot show it
+                          again. Lost it? Make a new link: the old one stops working.
+                        </p>
+                      }
+                    >
+                      {(url) => (
+                        <>
+                          <p>
+                            Anyone with this link sees your progress on this pathway as it is. Copy it now: Laurel shows it only this once.
+                          </p>
+                          <div class="share-link">
+                            <a href={url()} rel="noopener external" target="_blank" data-testid="progress-link">
+                              {url()}
+                            </a>
+                            <CopyButton text={url()} label="Copy link" />
+                          </div>
+                        </>
+                      )}
+                    </Show>
+                    <div class="toolbar">
+                      <Button type="button" variant="secondary" busy={sharing.submitting()} onClick={() => share(p().pathway.id)}>
+                        Make a new link
+                      </Button>
+                      <Button type="button" variant="secondary" busy={sharing.submitting()} onClick={() => withdraw(p().pathway.id)}>
+                        Stop sharing
+                      </Button>
+                    </div>
+                  </>
+                )}
+              </Show>
+            </section>
+          </Show>
         </Page>
       )}
     </Show>

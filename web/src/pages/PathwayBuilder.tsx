@@ -13,13 +13,17 @@ import { mutate, query } from "../lib/graphql";
 const BUILDER = graphql(`query PathwayBuilder($issuerId: ID!, $id: ID!) {
   issuer(id: $issuerId) { id name myRole badgeClasses { id name } }
   pathway(id: $id) {
-    id name state junction requiredCount completionBadgeClass { id name }
+    id name description imageUrl state junction requiredCount completionBadgeClass { id name }
     badgeClasses { id name }
     steps { id parentId name description junction requiredCount badgeClasses { id name } completionBadgeClass { id } }
     subscribers { total completed noLongerQualifying items { name email stepsDone stepsRequired completedAt noLongerQualifies } }
     invitations { pending accepted declined }
   }
 }`);
+const UPDATE = graphql(
+  `mutation UpdatePathway($id: ID!, $input: PathwayInput!) { updatePathway(id: $id, input: $input) { __typename ...ErrorFields ... on Pathway { id } } }`,
+  [ErrorFields],
+);
 const SAVE = graphql(
   `mutation SavePathwayTree($id: ID!, $tree: PathwayTreeInput!) { setPathwayTree(id: $id, tree: $tree) { __typename ...ErrorFields ... on Pathway { id } } }`,
   [ErrorFields],
@@ -145,6 +149,7 @@ export default function PathwayBuilder() {
   };
   const names = () => new Map(badgeChoices().map((b) => [b.id, b.name]));
   const save = createFormState();
+  const details = createFormState();
   const state = createFormState();
   const invite = createFormState();
   const [notice, setNotice] = createSignal<string | null>(null);
@@ -194,6 +199,28 @@ export default function PathwayBuilder() {
         }),
       async () => {
         setNotice("Steps saved.");
+        await refetch();
+      },
+    );
+  };
+  const onDetails = (event: SubmitEvent) => {
+    event.preventDefault();
+    setNotice(null);
+    const element = event.currentTarget as HTMLFormElement;
+    const v = formValues(element);
+    return details.run(
+      () =>
+        mutate(UPDATE, {
+          id: params.pathwayId,
+          input: {
+            name: v.name ?? "",
+            description: v.description,
+            image: fileFrom(element, "image"),
+            completionBadgeClassId: v.completionBadgeClassId || null,
+          },
+        }),
+      async () => {
+        setNotice("Details saved.");
         await refetch();
       },
     );
@@ -263,10 +290,10 @@ export default function PathwayBuilder() {
           <Button type="button" variant="secondary" onClick={() => addStep(props.path)}>
             Add a step inside {label()}
           </Button>
-          <Button type="button" variant="link" onClick={() => move(props.path, -1)} aria-label={`Move ${label()} up`}>
+          <Button type="button" variant="link" onClick={() => move(props.path, -1)} aria-label={`Move up ${label()}`}>
             Move up
           </Button>
-          <Button type="button" variant="link" onClick={() => move(props.path, 1)} aria-label={`Move ${label()} down`}>
+          <Button type="button" variant="link" onClick={() => move(props.path, 1)} aria-label={`Move down ${label()}`}>
             Move down
           </Button>
           <Button type="button" variant="link" onClick={() => remove(props.path)} aria-label={`Remove ${label()}`}>
@@ -334,6 +361,45 @@ export default function PathwayBuilder() {
           <A href={`/issuers/${params.id}`}>Back to the issuer console</A> · <A href={`/pathways/${params.pathwayId}`}>Learners' view</A>
         </p>
         <Show when={notice()}>{(m) => <Alert kind="success">{m()}</Alert>}</Show>
+        <section class="panel" aria-labelledby="details-heading">
+          <h2 id="details-heading">Details</h2>
+          <FormAlert form={details} />
+          <form onSubmit={onDetails} novalidate>
+            <Field label="Name" name="name" required maxLength={200} value={data()!.pathway!.name} error={details.fieldErrors().name} />
+            <Field
+              label="Description"
+              name="description"
+              rows={2}
+              maxLength={5000}
+              value={data()!.pathway!.description}
+              error={details.fieldErrors().description}
+            />
+            <Show when={data()!.pathway!.imageUrl}>
+              {(url) => (
+                <p class="field__hint">
+                  <img src={url()} alt={`${data()!.pathway!.name}, as it looks now`} height="72" />
+                </p>
+              )}
+            </Show>
+            <Field
+              label={`${data()!.pathway!.imageUrl ? "New picture" : "Picture"} (optional; PNG or SVG, 90–2048 px, up to 512 KB)`}
+              name="image"
+              type="file"
+              accept="image/png,image/svg+xml"
+              error={details.fieldErrors().image}
+            />
+            <div class="field">
+              <label for="pathway-completion">Completion badge of the whole pathway</label>
+              <select id="pathway-completion" name="completionBadgeClassId" value={data()!.pathway!.completionBadgeClass?.id ?? ""}>
+                <option value="">None</option>
+                <For each={data()?.issuer?.badgeClasses ?? []}>{(b) => <option value={b.id}>{b.name}</option>}</For>
+              </select>
+            </div>
+            <Button busy={details.submitting()} busyLabel="Saving…">
+              Save details
+            </Button>
+          </form>
+        </section>
         <section class="panel" aria-labelledby="steps-heading">
           <h2 id="steps-heading">Steps</h2>
           <FormAlert form={save} />

@@ -11,6 +11,8 @@ import { pathways } from "../pathways/pathways.table";
 
 const completionSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256"><circle cx="128" cy="128" r="120" fill="#8a5a00"/><circle cx="128" cy="128" r="96" fill="none" stroke="#fff" stroke-width="6"/><text x="128" y="146" font-family="sans-serif" font-size="52" font-weight="700" fill="#fff" text-anchor="middle">AL</text></svg>`;
 
+const pathwaySvg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="240" viewBox="0 0 480 240"><rect width="480" height="240" fill="#17573a"/><path d="M40 200 L160 120 L260 160 L440 40" fill="none" stroke="#f2c14e" stroke-width="14" stroke-linecap="round" stroke-linejoin="round"/><circle cx="440" cy="40" r="18" fill="#f2c14e"/></svg>`;
+
 /**
  * A published demo pathway of the demo issuer, "Assessment Leader": a step that needs
  * Formative Assessment and one that needs either of the demo badges, ending in a completion
@@ -52,6 +54,7 @@ export async function seedDemoPathway(ctx: AppContext): Promise<boolean> {
   const pathway = await createPathway(ctx, owner, issuerId, {
     name: "Assessment Leader",
     description: "From formative checks to leading assessment practice in your school.",
+    image: new File([pathwaySvg], "assessment-leader.svg", { type: "image/svg+xml" }),
     completionBadgeClassId: completionId,
   });
   await setPathwayTree(ctx, owner, pathway.id, {

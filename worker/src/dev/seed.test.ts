@@ -28,11 +28,11 @@ describe("the demo seed", () => {
     expect(files.objects.length).toBe(2);
 
     const pathway = await env.DB.prepare(
-      `select p.id, p.state, (select count(*) from pathway_steps s where s.pathway_id = p.id) as steps,
+      `select p.id, p.state, p.image_key, (select count(*) from pathway_steps s where s.pathway_id = p.id) as steps,
         (select count(*) from pathway_invitations i where i.pathway_id = p.id and i.email = 'learner@laurel.local') as invited
        from pathways p where p.name = 'Assessment Leader'`,
     ).first<{ state: string; steps: number; invited: number }>();
-    expect(pathway).toMatchObject({ state: "published", steps: 2, invited: 1 });
+    expect(pathway).toMatchObject({ state: "published", steps: 2, invited: 1, image_key: expect.stringContaining("pathways") });
 
     const again = (await (await seed()).json()) as { demoMicroCredentials: boolean; demoPathway: boolean };
     expect(again).toMatchObject({ demoMicroCredentials: false, demoPathway: false });

@@ -1,6 +1,6 @@
 import { A, useNavigate } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
-import { createFormState, formValues } from "../../lib/forms";
+import { createFormState, fileFrom, formValues } from "../../lib/forms";
 import { ErrorFields, graphql } from "../../lib/gql";
 import { mutate, query } from "../../lib/graphql";
 import { Button } from "../Button";
@@ -26,12 +26,18 @@ export function PathwaysPanel(props: { issuerId: string; badgeClasses: BadgeClas
   const form = createFormState();
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
-    const v = formValues(event.currentTarget as HTMLFormElement);
+    const element = event.currentTarget as HTMLFormElement;
+    const v = formValues(element);
     return form.run(
       () =>
         mutate(CREATE, {
           issuerId: props.issuerId,
-          input: { name: v.name ?? "", description: v.description, completionBadgeClassId: v.completionBadgeClassId || null },
+          input: {
+            name: v.name ?? "",
+            description: v.description,
+            image: fileFrom(element, "image"),
+            completionBadgeClassId: v.completionBadgeClassId || null,
+          },
         }),
       (created) => navigate(`/issuers/${props.issuerId}/pathways/${created.id}`),
     );
@@ -60,6 +66,13 @@ export function PathwaysPanel(props: { issuerId: string; badgeClasses: BadgeClas
         <form onSubmit={onSubmit} novalidate>
           <Field label="Pathway name" name="name" required maxLength={200} error={form.fieldErrors().name} />
           <Field label="Description (optional)" name="description" rows={2} maxLength={5000} error={form.fieldErrors().description} />
+          <Field
+            label="Pathway image (optional; PNG or SVG, 90–2048 px, up to 512 KB)"
+            name="image"
+            type="file"
+            accept="image/png,image/svg+xml"
+            error={form.fieldErrors().image}
+          />
           <div class="field">
             <label for="new-pathway-completion">Completion badge</label>
             <select id="new-pathway-completion" name="completionBadgeClassId">

@@ -7,7 +7,10 @@ type Node = ResultOf<typeof PathwayProgressFields>["nodes"][number];
 const junctionText = (n: Pick<Node, "junction" | "required">) =>
   n.junction === "ALL" ? "All of these" : `At least ${n.required} of these`;
 
-/** The pathway's steps, indented by depth, with what is done and, for each missing badge, where to learn how to earn it. */
+/**
+ * The pathway's steps, indented by depth, with what is done and, for each missing badge, where
+ * to learn how to earn it (for a micro-credential, its page, where the learner starts it).
+ */
 export function PathwayTree(props: { nodes: Node[] }) {
   return (
     <ol class="pathway-tree">
@@ -42,9 +45,20 @@ export function PathwayTree(props: { nodes: Node[] }) {
                           </span>
                         }
                       >
-                        <a href={b.earnUrl} aria-label={`How to earn ${b.badgeClass.name}`}>
-                          How to earn it
-                        </a>
+                        <Show
+                          when={b.microCredential}
+                          fallback={
+                            <a href={b.earnUrl}>
+                              How to earn <span class="visually-hidden">{b.badgeClass.name}</span>
+                              <span aria-hidden="true">it</span>
+                            </a>
+                          }
+                        >
+                          {/* A micro-credential is earned by submitting evidence: its page is where that starts. */}
+                          <a href={b.earnUrl}>
+                            Start this micro-credential <span class="visually-hidden">({b.badgeClass.name})</span>
+                          </a>
+                        </Show>
                       </Show>
                     </li>
                   )}

@@ -10,7 +10,7 @@ export const PathwayProgressFields = graphql(`
     nodes {
       id stepId depth name description junction requiredCount met done required completedAt
       completionBadgeClass { id name }
-      badges { held earnUrl badgeClass { id name imageUrl issuer { name } } }
+      badges { held microCredential earnUrl badgeClass { id name imageUrl issuer { name } } }
     }
   }
 `);
