@@ -66,6 +66,7 @@ describe("the SPA's pages", () => {
     for (const path of ["/account", "/backpack", "/issuers", "/sign-in/code", "/register/verify", "/graphql", "/api/", "/dev/mailbox"])
       expect(lines).toContain(`Disallow: ${path}`);
     // Sign-in and registration are found by search; the public pages are what crawlers are for.
-    for (const line of lines) expect(line).not.toMatch(/^Disallow: \/(public|verify|terms|privacy|help|sign-in|register|micro-credentials)?\/?$/);
+    for (const line of lines)
+      expect(line).not.toMatch(/^Disallow: \/(public|verify|terms|privacy|help|sign-in|register|micro-credentials)?\/?$/);
   });
 });
