@@ -1,13 +1,15 @@
 // My Pathways for a learner with 1,000 badges who follows 20 pathways of 50 steps, and an
 // issuer's progress view of a pathway with 10,000 subscribers (first page of 50), next to a
 // static asset served by the same wrangler dev process (warm-up, three rounds, medians). The
-// data is written straight into the local D1 while the server is stopped, a few INSERT … SELECT
-// statements over a counter (one per table), since making it through the API would measure
-// awarding and sign-up, not pathways; the server then starts again on the same state.
+// data is written straight into the local D1 while the server is stopped: INSERT … SELECT
+// statements over a counter (one per table), all in one `wrangler d1 execute --file`, since
+// making it through the API would measure awarding and sign-up, not pathways; the server then
+// starts again on the same state.
 // The D1 queries per request are counted by worker/src/pathways/invitations.test.ts.
 // Run: pnpm bench:pathways (BENCH_BADGES, BENCH_PATHWAYS, BENCH_STEPS, BENCH_SUBSCRIBERS,
 // BENCH_SECONDS, BENCH_RUNS and BENCH_CONNECTIONS make it smaller for a quick check).
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { compare, gql, graphqlOk, reportCompared, serveLaurel, signInDemo, startLaurel, workerdMemoryMiB } from "./harness.mjs";
 
@@ -24,15 +26,32 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const root = path.join(import.meta.dirname, "..");
 const state = path.join(root, `bench/results/state-${PORT}`);
 
-/** Runs SQL on the stopped server's local D1; returns the last statement's rows. */
-function sql(command) {
-  const result = spawnSync(
-    "pnpm",
-    ["exec", "wrangler", "d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", command],
-    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-  );
+/** Runs SQL (a file of statements) on the stopped server's local D1; returns each statement's rows. */
+function d1(args) {
+  const result = spawnSync("pnpm", ["exec", "wrangler", "d1", "execute", "DB", "--local", "--persist-to", state, "--json", ...args], {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(result.stderr || result.stdout);
-  return JSON.parse(result.stdout).at(-1)?.results ?? [];
+  return JSON.parse(result.stdout).map((r) => r.results ?? []);
+}
+
+/** Reads, one wrangler run for all of them (each run costs seconds of start-up; the SQL itself takes milliseconds). */
+const read = (...statements) => {
+  const file = path.join(root, `bench/results/read-${PORT}.sql`);
+  writeFileSync(file, statements.map((st) => `${st};`).join("\n"));
+  return d1(["--file", file]);
+};
+
+/** The writes, gathered and then run as one file. */
+const writes = [];
+const sql = (statement) => writes.push(`${statement};`);
+function runWrites() {
+  const file = path.join(root, `bench/results/seed-${PORT}.sql`);
+  writeFileSync(file, writes.join("\n"));
+  d1(["--file", file]);
 }
 
 /** `select i from n`: the integers 0 … count-1. */
@@ -43,8 +62,7 @@ const n = (count) => `with recursive n(i) as (select 0 union all select i + 1 fr
  * (column → SQL expression over `i`) replacing columns; every other column keeps the template's
  * value, so the copy stays valid whatever columns the table gains.
  */
-function copyRows(table, templateId, count, overrides) {
-  const columns = sql(`pragma table_info(${table})`).map((c) => c.name);
+function copyRows(table, columns, templateId, count, overrides) {
   const values = columns.map((c) => (c in overrides ? overrides[c] : `t.${c}`));
   sql(
     `insert into ${table} (${columns.join(", ")}) select ${values.join(", ")} from ${table} t, (${n(count)}) where t.id = '${templateId}'`,
@@ -64,15 +82,22 @@ try {
   await new Promise((r) => setTimeout(r, 2000));
 
   const seeded = performance.now();
-  const [template] = sql(
+  const [templates, [{ top }], awardColumns, classColumns] = read(
     `select a.id, a.badge_class_id from awards a join badge_classes b on b.id = a.badge_class_id
      where a.recipient_email = 'learner@laurel.local' and b.issuer_id = '${issuerId}' limit 1`,
+    "select coalesce(max(status_index), 0) as top from awards",
+    "select name from pragma_table_info('awards')",
+    "select name from pragma_table_info('badge_classes')",
   );
+  const [template] = templates;
   if (!template) throw new Error("the dev seed gave the learner no award of the demo issuer");
-  const [{ top }] = sql("select coalesce(max(status_index), 0) as top from awards");
+  const columns = { awards: awardColumns.map((c) => c.name), badge_classes: classColumns.map((c) => c.name) };
   const now = Date.now();
   // Twice as many badge classes as the learner holds: the pathways' steps need held and missing ones.
-  copyRows("badge_classes", template.badge_class_id, 2 * BADGES, { id: "'bench-bc-' || i", name: "'Bench badge ' || i" });
+  copyRows("badge_classes", columns.badge_classes, template.badge_class_id, 2 * BADGES, {
+    id: "'bench-bc-' || i",
+    name: "'Bench badge ' || i",
+  });
   const award = (id, badgeClass, email, offset) => ({
     id,
     badge_class_id: badgeClass,
@@ -88,7 +113,7 @@ try {
     status_index: `${top + 1 + offset} + i`,
   });
   // The learner's badges: one of each even-numbered class.
-  copyRows("awards", template.id, BADGES, award("'bench-aw-' || i", "'bench-bc-' || (2 * i)", "'learner@laurel.local'", 0));
+  copyRows("awards", columns.awards, template.id, BADGES, award("'bench-aw-' || i", "'bench-bc-' || (2 * i)", "'learner@laurel.local'", 0));
   const ids = (p) => `'bench-pw-' || ${p}`;
   sql(`insert into pathways (id, issuer_id, name, description, junction, state, version, created_by, created_at, updated_at, published_at)
        select ${ids("i")}, '${issuerId}', 'Bench pathway ' || i, 'Bench.', 'all', 'published', 1, '${issuerUserId}', ${now}, ${now}, ${now}
@@ -113,10 +138,12 @@ try {
        select 'bench-pw-big', 'bench-user-' || i, ${now} - i from (${n(SUBSCRIBERS)})`);
   copyRows(
     "awards",
+    columns.awards,
     template.id,
     SUBSCRIBERS,
     award("'bench-cohort-aw-' || i", `'bench-bc-' || (i % ${BIG_STEPS})`, "'bench-user-' || i || '@example.org'", BADGES),
   );
+  runWrites();
   console.log(`seeded in ${Math.round((performance.now() - seeded) / 1000)} s`);
 
   // wrangler dev again on the state the harness made (its sessions in KV still sign us in).
