@@ -39,6 +39,11 @@ const Terms = lazy(() => import("./pages/Terms"));
 const Privacy = lazy(() => import("./pages/Privacy"));
 const Help = lazy(() => import("./pages/Help"));
 const HelpArticle = lazy(() => import("./pages/HelpArticle"));
+const SubmitRequest = lazy(() => import("./pages/SubmitRequest"));
+const MyTickets = lazy(() => import("./pages/MyTickets"));
+const Ticket = lazy(() => import("./pages/Ticket"));
+const StaffTickets = lazy(() => import("./pages/StaffTickets"));
+const StaffTicket = lazy(() => import("./pages/StaffTicket"));
 
 const signedIn = (Page: Component) => () => (
   <RequireUser>
@@ -82,6 +87,11 @@ export function App() {
       <Route path="/verify" component={Verify} />
       <Route path="/help" component={Help} />
       <Route path="/help/articles/:slug" component={HelpArticle} />
+      <Route path="/help/requests/new" component={SubmitRequest} />
+      <Route path="/help/requests" component={signedIn(MyTickets)} />
+      <Route path="/help/requests/:id" component={Ticket} />
+      <Route path="/staff/tickets" component={StaffTickets} />
+      <Route path="/staff/tickets/:id" component={StaffTicket} />
       <Route path="/terms" component={Terms} />
       <Route path="/privacy" component={Privacy} />
       <Route path="*404" component={NotFound} />

@@ -28,6 +28,7 @@ import { PATHWAY_EVALUATE, PATHWAY_INVITED } from "./pathways/pathway-events";
 import { progressShareRoutes } from "./pathways/progress-share.routes";
 import { attachSession } from "./sessions/visitor";
 import { ssoRoutes } from "./sso/sso.routes";
+import { closeSolvedTickets } from "./tickets/desk.service";
 import { credentialRoutes } from "./verification/credentials.routes";
 import { signAwardCredential } from "./verification/credentials.service";
 import { publicRoutes } from "./verification/public.routes";
@@ -102,5 +103,7 @@ export default {
     const ctx = backgroundContext(env, execution);
     await enqueueDueEvents(ctx);
     await pruneFinishedEvents(ctx);
+    // Solved tickets close after AUTO_CLOSE_DAYS; a minute's lateness is nothing to a requester.
+    await closeSolvedTickets(ctx);
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

@@ -22,5 +22,6 @@ export * from "./outbox/outbox.table";
 export * from "./pathways/pathways.table";
 export * from "./sso/sso.table";
 export * from "./throttling/attempts.table";
+export * from "./tickets/tickets.table";
 export * from "./verification/issuer-keys.table";
 export * from "./verification/signed-credentials.table";

@@ -3,6 +3,7 @@ import { createSignal, type JSX, Show } from "solid-js";
 import { graphql } from "../lib/gql";
 import { mutate } from "../lib/graphql";
 import { currentUser, setCurrentUser } from "../lib/session";
+import { requestPath } from "../lib/tickets";
 
 const SIGN_OUT = graphql(`mutation SignOut { signOut }`);
 const CANCEL_SIGN_IN = graphql(`mutation CancelSignIn { cancelSignIn }`);
@@ -46,7 +47,12 @@ export function Layout(props: { children?: JSX.Element }) {
           <img src="/favicon.svg" alt="" width="28" height="28" /> Laurel
         </A>
         <nav aria-label="Main">
-          <A href="/help">Help</A>
+          <A href="/help" end>
+            Help
+          </A>
+          <A href={requestPath(location.pathname + location.search)} end>
+            Submit a ticket
+          </A>
           <Show
             when={currentUser()}
             fallback={
@@ -76,6 +82,12 @@ export function Layout(props: { children?: JSX.Element }) {
             <A href="/submissions">Submissions</A>
             <A href="/pathways">Pathways</A>
             <A href="/issuers">Issuers</A>
+            <A href="/help/requests" end>
+              My Tickets
+            </A>
+            <Show when={currentUser()?.isStaff}>
+              <A href="/staff/tickets">Support desk</A>
+            </Show>
             <A href="/account">Account</A>
             <button type="button" class="button button--link" disabled={leaving()} onClick={signOut}>
               Sign out

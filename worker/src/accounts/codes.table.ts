@@ -9,7 +9,7 @@ import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core"
 export const emailCodes = sqliteTable(
   "email_codes",
   {
-    purpose: text("purpose", { enum: ["register", "reset-password", "add-email"] }).notNull(),
+    purpose: text("purpose", { enum: ["register", "reset-password", "add-email", "ticket"] }).notNull(),
     address: text("address").notNull(),
     codeHash: text("code_hash").notNull(),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),

@@ -9,7 +9,7 @@ const seed = () => new TestClient().request("/dev/api/seed", { method: "POST", h
 describe("the demo seed", () => {
   it("gives the demo issuer micro-credentials and a published pathway, the demo learner a returned, a submitted and a draft submission and a pathway invitation, once", async () => {
     const first = (await (await seed()).json()) as { demoMicroCredentials: boolean; demoPathway: boolean };
-    expect(first).toMatchObject({ demoMicroCredentials: true, demoPathway: true });
+    expect(first).toMatchObject({ demoMicroCredentials: true, demoPathway: true, demoTickets: 4 });
     const states = await env.DB.prepare(
       `select s.state, s.round, (select count(*) from submission_reviews r where r.submission_id = s.id) as reviews,
          (select count(*) from submission_scores sc join submission_reviews r on r.id = sc.review_id where r.submission_id = s.id) as scores
@@ -34,8 +34,13 @@ describe("the demo seed", () => {
     ).first<{ state: string; steps: number; invited: number }>();
     expect(pathway).toMatchObject({ state: "published", steps: 2, invited: 1, image_key: expect.stringContaining("pathways") });
 
+    const tickets = await env.DB.prepare(
+      "select t.state from tickets t join emails e on e.address = t.requester_email where e.address = 'learner@laurel.local' order by t.state",
+    ).all<{ state: string }>();
+    expect(tickets.results.map((t) => t.state)).toEqual(["new", "open", "pending", "solved"]);
+
     const again = (await (await seed()).json()) as { demoMicroCredentials: boolean; demoPathway: boolean };
-    expect(again).toMatchObject({ demoMicroCredentials: false, demoPathway: false });
+    expect(again).toMatchObject({ demoMicroCredentials: false, demoPathway: false, demoTickets: 0 });
     expect((await env.DB.prepare("select count(*) as n from submissions").first<{ n: number }>())?.n).toBe(3);
   });
 });

@@ -12,6 +12,7 @@ import { otpauthUri } from "../mfa/totp";
 import { seedDemoBadges } from "./demo-badges";
 import { seedDemoMicroCredentials } from "./demo-micro-credentials";
 import { seedDemoPathway } from "./demo-pathways";
+import { seedDemoTickets } from "./demo-tickets";
 
 export const DEMO_PASSWORD = "laurel-demo-2026";
 /**
@@ -67,6 +68,7 @@ export async function seedDemoData(ctx: AppContext) {
   const badges = await seedDemoBadges(ctx);
   const microCredentials = await seedDemoMicroCredentials(ctx);
   const pathway = await seedDemoPathway(ctx);
+  const demoTickets = await seedDemoTickets(ctx);
   // The help centre's articles, from the files bundled with the Worker; unchanged ones are skipped.
   const helpArticles = await loadHelpContent(ctx, parseHelpContent(HELP_CONTENT_FILES));
   return {
@@ -74,6 +76,7 @@ export async function seedDemoData(ctx: AppContext) {
     demoBadges: badges,
     demoMicroCredentials: microCredentials,
     demoPathway: pathway,
+    demoTickets,
     helpArticles,
     totpSecret: DEMO_TOTP_SECRET,
     otpauthUri: otpauthUri("demo accounts", DEMO_TOTP_SECRET),

@@ -44,6 +44,9 @@ import "../help/help-votes.graphql";
 import "../help/help-centre.graphql";
 import "../help/help-search.graphql";
 import "../help/help-feedback.graphql";
+import "../tickets/ticket-enums.graphql";
+import "../tickets/support-ticket.graphql";
+import "../tickets/desk-ticket.graphql";
 import { builder } from "./builder";
 
 export const schema = builder.toSchema();

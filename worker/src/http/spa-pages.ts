@@ -107,6 +107,11 @@ export const SPA_PAGES: readonly SpaPage[] = [
   },
   // Its title and description are the article's own (a lookup given to spaPages()); an unknown slug is a 404.
   { path: "/help/articles/:slug", title: "Help article", description: "An article of Laurel's help centre.", indexed: true },
+  { path: "/help/requests/new", title: "Submit a request", description: "Ask Laurel support for help, signed in or not." },
+  { path: "/help/requests", title: "My Tickets", description: "Your requests to Laurel support." },
+  { path: "/help/requests/:id", title: "Support request", description: "One of your requests to Laurel support and its conversation." },
+  { path: "/staff/tickets", title: "Support desk", description: "Laurel staff: the queue of support tickets." },
+  { path: "/staff/tickets/:id", title: "Ticket", description: "Laurel staff: one support ticket and its requester's account." },
   { path: "/terms", title: "Terms of use", description: "The terms under which Laurel is offered.", indexed: true },
   { path: "/privacy", title: "Privacy", description: "What Laurel keeps about you, why, and for how long.", indexed: true },
 ];

@@ -120,7 +120,11 @@ export async function forgetRememberedDevices(ctx: AppContext, user: User): Prom
  * recovery code, ends every session and remembered device, records who did it and why, and
  * tells the user. The next sign-in starts set-up again.
  */
-export async function resetUserMfa(ctx: AppContext, staff: User, input: { userId: string; reason: string }): Promise<User> {
+export async function resetUserMfa(
+  ctx: AppContext,
+  staff: User,
+  input: { userId: string; reason: string; ticketId?: string },
+): Promise<User> {
   const reason = input.reason.trim();
   if (reason.length < 5) throw ValidationError.field("reason", "Say why (for example the support ticket number).");
   const user = await getUserById(ctx, input.userId);
@@ -137,7 +141,14 @@ export async function resetUserMfa(ctx: AppContext, staff: User, input: { userId
       .returning(),
     auditInsert(
       ctx.db,
-      { actorUserId: staff.id, action: "mfa.reset-by-staff", subjectType: "user", subjectId: user.id, data: { reason }, ip: ctx.ip },
+      {
+        actorUserId: staff.id,
+        action: "mfa.reset-by-staff",
+        subjectType: "user",
+        subjectId: user.id,
+        data: { reason, ...(input.ticketId ? { ticketId: input.ticketId } : {}) },
+        ip: ctx.ip,
+      },
       now,
     ),
     clearAttemptsStatement(ctx.db, secondFactorKey(user.id)),

@@ -12,7 +12,7 @@ const SsoProviderType = builder.objectRef<Pick<SsoProviderConfig, "name" | "labe
   }),
 });
 
-const SsoIdentityType = builder.objectRef<SsoIdentity>("SsoIdentity").implement({
+export const SsoIdentityType = builder.objectRef<SsoIdentity>("SsoIdentity").implement({
   description: "An account at an identity provider that signs in to this account.",
   fields: (t) => ({
     id: t.exposeID("id"),

@@ -260,3 +260,27 @@ export function clientSecretKeys(clientId: string, ip: string | null): AttemptKe
     keyOf(CLIENT_SECRET_PER_CLIENT, clientId),
   ];
 }
+
+// ---- Support tickets -----------------------------------------------------------------------
+
+const ticketsPaused = (duration: string) =>
+  `You have sent several requests in a short time. You can send another in ${duration}; you can still reply to the ones you sent.`;
+
+/** New requests from one requester (a signed-in user, or one typed address). */
+export const TICKETS_PER_REQUESTER = attemptPolicy("tickets:requester", { limit: 5, per: HOUR, onSuccess: "keep" }, ticketsPaused);
+
+/** New requests from one network, whatever the address: against spam through the form. */
+export const TICKETS_PER_IP = attemptPolicy("tickets:ip", { limit: 20, per: HOUR, onSuccess: "keep" }, ticketsPaused);
+
+export const ticketSubmitKeys = (requesterKey: string, ip: string | null) => [
+  keyOf(TICKETS_PER_REQUESTER, requesterKey),
+  keyOf(TICKETS_PER_IP, ipBucket(ip)),
+];
+
+/** Requester replies on one ticket. */
+export const TICKET_REPLIES = attemptPolicy(
+  "tickets:replies",
+  { limit: 30, per: HOUR, onSuccess: "keep" },
+  (duration) => `You have replied many times in a short time. You can reply again in ${duration}.`,
+);
+export const ticketReplyKey = (ticketId: string) => keyOf(TICKET_REPLIES, ticketId);

@@ -1,14 +1,12 @@
-import { A } from "@solidjs/router";
-
-// Requests (tickets) will live at /help/requests/new; until that page exists, "Submit a request"
-// leads to the help centre's search rather than to a page that is not there.
-export const REQUEST_PATH = "/help";
+import { A, useLocation } from "@solidjs/router";
+import { requestPath } from "../../lib/tickets";
 
 /** "Have more questions? Submit a request", under an article and after a search with no hit. */
 export function RequestLink() {
+  const location = useLocation();
   return (
     <p class="help-request">
-      Have more questions? <A href={REQUEST_PATH}>Submit a request</A>
+      Have more questions? <A href={requestPath(location.pathname + location.search)}>Submit a request</A>
     </p>
   );
 }
