@@ -8,6 +8,8 @@ import type { AppContext } from "../context";
 import type { Db } from "../database";
 import { insertWhere } from "../db/conditional";
 import { emailIntent } from "../email/queued-email";
+import { helpFeedback, helpVotes } from "../help/help.table";
+import { userVoterKey } from "../help/voter";
 import { apiTokens } from "../integrations/api-tokens.table";
 import { oauthClients } from "../integrations/oauth-clients.table";
 import { checkEmail } from "../lib/email-address";
@@ -163,6 +165,28 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
       ),
     // A progress link of the closed account stops working; the survivor shares again if they want.
     db.delete(pathwayProgressShares).where(and(eq(pathwayProgressShares.userId, fromId), when)),
+    // One person, one vote per article: the other account's votes count for the survivor where
+    // the survivor has not voted on that article; the rest go.
+    db
+      .update(helpVotes)
+      .set({ voterKey: userVoterKey(intoId) })
+      .where(
+        and(
+          eq(helpVotes.voterKey, userVoterKey(fromId)),
+          notExists(
+            db
+              .select({ articleId: survivorVotes.articleId })
+              .from(survivorVotes)
+              .where(and(eq(survivorVotes.voterKey, userVoterKey(intoId)), eq(survivorVotes.articleId, helpVotes.articleId))),
+          ),
+          when,
+        ),
+      ),
+    db.delete(helpVotes).where(and(eq(helpVotes.voterKey, userVoterKey(fromId)), when)),
+    db
+      .update(helpFeedback)
+      .set({ userId: intoId })
+      .where(and(eq(helpFeedback.userId, fromId), when)),
   ] as const;
 }
 
@@ -181,6 +205,7 @@ function deleteAccountOnlyRows(ctx: AppContext, userId: string, when: SQL) {
 }
 
 const survivorCompletions = alias(pathwayCompletions, "survivor_completions");
+const survivorVotes = alias(helpVotes, "survivor_votes");
 
 const isActive = (db: Db, userId: string) =>
   exists(

@@ -8,6 +8,9 @@ import { codeIn, latestMailTo, settledMailTo, TestClient, uniqueEmail } from "..
 import { createUser, signInAs, type TestUser } from "../../test/fixtures";
 import { enrolAuthenticator, totp } from "../../test/mfa";
 import { backgroundContext } from "../context";
+import { loadHelpContent } from "../help/articles.service";
+import { parseHelpContent } from "../help/content";
+import { HELP_CONTENT_FILES } from "../help/content.generated";
 import * as schema from "../tables";
 import { getUserById } from "./accounts.service";
 import { mergeAccount } from "./merge.service";
@@ -179,6 +182,40 @@ describe("linking another account (merge)", () => {
     expect((await second.client.gql("{ me { profile { headline } } }")).me.profile.headline).toBe("Survivor's headline");
   });
 
+  it("counts the other account's help votes for the survivor once per article, and moves its feedback", async () => {
+    const { survivor, other, secret, client } = await twoAccounts();
+    await loadHelpContent(backgroundContext(env, { waitUntil: () => undefined }), parseHelpContent(HELP_CONTENT_FILES));
+    const [first, second] = (await env.DB.prepare("select id from help_articles order by slug limit 2").all<{ id: string }>()).results.map(
+      (r) => r.id,
+    );
+    const vote = (userId: string, articleId: string, helpful: boolean) =>
+      env.DB.prepare("insert into help_votes (article_id, voter_key, helpful, created_at, updated_at) values (?, ?, ?, ?, ?)")
+        .bind(articleId, `user:${userId}`, helpful ? 1 : 0, Date.now(), Date.now())
+        .run();
+    await vote(survivor.id, first!, true);
+    await vote(other.id, first!, false);
+    await vote(other.id, second!, false);
+    await env.DB.prepare("insert into help_feedback (id, article_id, message, user_id, created_at) values (?, ?, ?, ?, ?)")
+      .bind(crypto.randomUUID(), second!, "Missing a step.", other.id, Date.now())
+      .run();
+    expect((await merge(client, { a: other.email, p: other.password, c: totp(secret) })).__typename).toBe("User");
+    const votes = await env.DB.prepare(
+      "select article_id, voter_key, helpful from help_votes where voter_key in (?, ?) order by article_id",
+    )
+      .bind(`user:${survivor.id}`, `user:${other.id}`)
+      .all();
+    expect(votes.results).toEqual(
+      [
+        { article_id: first, voter_key: `user:${survivor.id}`, helpful: 1 },
+        { article_id: second, voter_key: `user:${survivor.id}`, helpful: 0 },
+      ].sort((a, b) => a.article_id!.localeCompare(b.article_id!)),
+    );
+    const feedback = await env.DB.prepare("select user_id from help_feedback where article_id = ? and message = 'Missing a step.'")
+      .bind(second!)
+      .first();
+    expect(feedback).toEqual({ user_id: survivor.id });
+  });
+
   it("accounts for every column that references users (a new one needs a line in moveOwnedRows)", async () => {
     const references = Object.values(schema)
       .filter((table) => is(table, SQLiteTable))
@@ -201,6 +238,7 @@ describe("linking another account (merge)", () => {
         "sso_identities.user_id",
         "submissions.learner_id",
         "pathway_subscriptions.user_id",
+        "help_feedback.user_id",
         // Moved unless the survivor completed the same node (then it stays, with its award).
         "pathway_completions.user_id",
         // Deleted with the other account's factors and flows.
@@ -224,7 +262,6 @@ describe("linking another account (merge)", () => {
         "pathway_invitations.answered_by",
         "pathway_invitations.invited_by",
         "pathways.created_by",
-        "help_feedback.user_id",
       ].sort(),
     );
   });

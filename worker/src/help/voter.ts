@@ -7,6 +7,9 @@ const VISITOR_MAX_AGE_SECONDS = (365 * DAY) / 1000;
 // randomToken(32): 256 bits, base64url without padding.
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/** The voter key of a signed-in user's votes. */
+export const userVoterKey = (userId: string) => `user:${userId}`;
+
 /**
  * Who is voting or writing: a signed-in user as themselves, anyone else by a random visitor
  * cookie (256 bits) that is stored only as its SHA-256. `create` sets the cookie when there is
@@ -18,7 +21,7 @@ export async function readerKey(
 ): Promise<string | null> {
   // An API token acts for its creator only on fields that name its scope: here it is a visitor.
   const user = sessionUser(ctx);
-  if (user) return `user:${user.id}`;
+  if (user) return userVoterKey(user.id);
   let token = ctx.cookies.get(VISITOR_COOKIE);
   if (!token || !TOKEN.test(token)) {
     if (!create) return null;
