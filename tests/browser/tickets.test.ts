@@ -30,6 +30,10 @@ it("a signed-out visitor submits a request with an emailed code; staff add a not
   await visitor.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Submit a ticket" }).click();
   await visitor.page.getByRole("heading", { name: "Submit a request", level: 1 }).waitFor();
   expect(visitor.page.url()).toContain("/help/requests/new?from=%2Fhelp");
+  // From the form itself, the header's link still names the page the visitor came from.
+  expect(
+    await visitor.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Submit a ticket" }).getAttribute("href"),
+  ).toBe("/help/requests/new?from=%2Fhelp");
   await expectAccessible(visitor.page, "the Submit a request page");
 
   await visitor.page.getByLabel("Your email address").fill(email);

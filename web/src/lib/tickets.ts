@@ -28,5 +28,14 @@ export const DESK_STATE_LABELS: Record<string, string> = {
   CLOSED: "Closed",
 };
 
-/** Where "Submit a request" leads, telling the form the page it came from. */
-export const requestPath = (from?: string) => (from ? `/help/requests/new?from=${encodeURIComponent(from)}` : "/help/requests/new");
+/**
+ * Where "Submit a request" leads, telling the form the page it came from; from the request
+ * pages themselves it keeps the page they were opened from, rather than naming themselves.
+ */
+export function requestPath(from?: string): string {
+  if (from?.startsWith("/help/requests/new")) {
+    const original = new URLSearchParams(from.split("?")[1] ?? "").get("from");
+    return original ? requestPath(original) : "/help/requests/new";
+  }
+  return from ? `/help/requests/new?from=${encodeURIComponent(from)}` : "/help/requests/new";
+}
