@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { codeIn, deliveredMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
-import { testContext } from "../../test/outbox";
+import { runCron, testContext } from "../../test/outbox";
 import { DAY } from "../lib/time";
 import { closeSolvedTickets } from "./desk.service";
 import { nextState, type TicketEvent } from "./states";
@@ -268,5 +268,16 @@ describe("solving, closing and following up", () => {
     expect(reply.followUp).toBe(true);
     expect(reply.ticket).toMatchObject({ followUpOfId: ticket.id, state: "NEW", subject: "Follow-up: Lost my authenticator" });
     expect((await client.gql(TICKET_QUERY, { id: ticket.id })).supportTicket.comments).toHaveLength(1);
+  });
+
+  it("the Worker's Cron Trigger closes a ticket solved more than AUTO_CLOSE_DAYS ago", async () => {
+    const { client } = await signedInClient();
+    const ticket = await submitted(client);
+    await client.gql(SOLVE, { id: ticket.id });
+    await env.DB.prepare("UPDATE tickets SET solved_at = ? WHERE id = ?")
+      .bind(Date.now() - 5 * DAY, ticket.id)
+      .run();
+    await runCron();
+    expect((await client.gql(TICKET_QUERY, { id: ticket.id })).supportTicket.state).toBe("CLOSED");
   });
 });
