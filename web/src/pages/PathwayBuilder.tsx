@@ -6,6 +6,7 @@ import { Button } from "../components/Button";
 import { Field } from "../components/Field";
 import { FormAlert } from "../components/FormAlert";
 import { Page } from "../components/Page";
+import { SubscribersPanel } from "../components/pathways/SubscribersPanel";
 import { createFormState, fileFrom, formValues } from "../lib/forms";
 import { ErrorFields, graphql, type ResultOf, type VariablesOf } from "../lib/gql";
 import { mutate, query } from "../lib/graphql";
@@ -16,7 +17,6 @@ const BUILDER = graphql(`query PathwayBuilder($issuerId: ID!, $id: ID!) {
     id name description imageUrl state junction requiredCount completionBadgeClass { id name }
     badgeClasses { id name }
     steps { id parentId name description junction requiredCount badgeClasses { id name } completionBadgeClass { id } }
-    subscribers { total completed noLongerQualifying items { name email stepsDone stepsRequired completedAt noLongerQualifies } }
     invitations { pending accepted declined }
   }
 }`);
@@ -487,27 +487,7 @@ export default function PathwayBuilder() {
             </p>
           </section>
         </Show>
-        <section class="panel" aria-labelledby="subscribers-heading">
-          <h2 id="subscribers-heading">Subscribers</h2>
-          <p>
-            {data()!.pathway!.subscribers.total} subscribed · {data()!.pathway!.subscribers.completed} completed
-          </p>
-          <ul class="list">
-            <For each={data()!.pathway!.subscribers.items} fallback={<li class="list__item">Nobody follows this pathway yet.</li>}>
-              {(s) => (
-                <li class="list__item">
-                  <span class="list__main">
-                    {s.name} <span class="list__meta">{s.email}</span>
-                  </span>
-                  <span class="list__meta">
-                    {s.completedAt ? "Completed" : `${s.stepsDone} of ${s.stepsRequired} steps`}
-                    {s.noLongerQualifies ? " · no longer qualifies" : ""}
-                  </span>
-                </li>
-              )}
-            </For>
-          </ul>
-        </section>
+        <SubscribersPanel pathwayId={data()!.pathway!.id} revision={data()} />
       </Page>
     </Show>
   );
