@@ -27,6 +27,7 @@ import { revokeAllSessions } from "../sessions/sessions.service";
 import { ssoFlows, ssoIdentities } from "../sso/sso.table";
 import { clearAttemptsStatement } from "../throttling/guard";
 import { secondFactorKey } from "../throttling/policies";
+import { tickets } from "../tickets/tickets.table";
 import { accountsMergedIntent } from "./account-events";
 import { accountsMergedEmail } from "./accounts.emails";
 import { getUserByEmail, getUserById } from "./accounts.service";
@@ -187,6 +188,16 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
       .update(helpFeedback)
       .set({ userId: intoId })
       .where(and(eq(helpFeedback.userId, fromId), when)),
+    // The person's support requests, and those assigned to them, follow them; who wrote each
+    // comment stays as written.
+    db
+      .update(tickets)
+      .set({ requesterUserId: intoId })
+      .where(and(eq(tickets.requesterUserId, fromId), when)),
+    db
+      .update(tickets)
+      .set({ assigneeUserId: intoId })
+      .where(and(eq(tickets.assigneeUserId, fromId), when)),
   ] as const;
 }
 

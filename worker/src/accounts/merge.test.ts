@@ -239,6 +239,8 @@ describe("linking another account (merge)", () => {
         "submissions.learner_id",
         "pathway_subscriptions.user_id",
         "help_feedback.user_id",
+        "tickets.requester_user_id",
+        "tickets.assignee_user_id",
         // Moved unless the survivor completed the same node (then it stays, with its award).
         "pathway_completions.user_id",
         // Deleted with the other account's factors and flows.
@@ -262,6 +264,7 @@ describe("linking another account (merge)", () => {
         "pathway_invitations.answered_by",
         "pathway_invitations.invited_by",
         "pathways.created_by",
+        "ticket_comments.author_user_id",
       ].sort(),
     );
   });
