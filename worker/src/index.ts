@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { ACCOUNTS_MERGED, EMAIL_VERIFIED } from "./accounts/account-events";
-import { AWARD_CREATED, AWARD_REVOKED } from "./badges/award-events";
+import { AWARD_ACCEPTED, AWARD_CREATED, AWARD_REVOKED } from "./badges/award-events";
 import { imageRoutes } from "./badges/images.routes";
 import { notifyAwardCreated, notifyAwardRevoked } from "./badges/notifications";
 import { collectionRoutes } from "./collections/collections.routes";
@@ -33,6 +33,9 @@ import { credentialRoutes } from "./verification/credentials.routes";
 import { signAwardCredential } from "./verification/credentials.service";
 import { publicRoutes } from "./verification/public.routes";
 import { verifyRoutes } from "./verification/verify.routes";
+import { awardWebhooks } from "./webhooks/award-webhooks";
+import { deliverWebhookEvent, sendDueWebhooks, WEBHOOK_DELIVER, WEBHOOK_ENDPOINT_DISABLED } from "./webhooks/deliveries.service";
+import { notifyEndpointDisabled } from "./webhooks/endpoint-disabled";
 
 const app = new Hono<AppEnv>();
 
@@ -87,12 +90,16 @@ const outboxHandlers: OutboxHandlers<AppContext> = {
   [EMAIL_SEND]: [sendQueuedEmail],
   // The email first: a signing failure retries the event, and the email's marker keeps it single.
   // Pathways last: their completion awards are new events of their own, whatever happens here.
-  [AWARD_CREATED]: [notifyAwardCreated, signAwardCredential, completePathwaysAfterAward],
-  [AWARD_REVOKED]: [notifyAwardRevoked],
+  // Webhooks fan out into deliveries with their own retries, so they never fail the event.
+  [AWARD_CREATED]: [notifyAwardCreated, signAwardCredential, completePathwaysAfterAward, awardWebhooks("award.created")],
+  [AWARD_ACCEPTED]: [awardWebhooks("award.accepted")],
+  [AWARD_REVOKED]: [notifyAwardRevoked, awardWebhooks("award.revoked")],
   [PATHWAY_EVALUATE]: [evaluatePathwayEvent],
   [PATHWAY_INVITED]: [sendPathwayInvitation],
   [EMAIL_VERIFIED]: [completePathwaysOfAccount],
   [ACCOUNTS_MERGED]: [completePathwaysOfAccount],
+  [WEBHOOK_DELIVER]: [deliverWebhookEvent],
+  [WEBHOOK_ENDPOINT_DISABLED]: [notifyEndpointDisabled],
 };
 
 export default {
@@ -105,5 +112,6 @@ export default {
     await pruneFinishedEvents(ctx);
     // Solved tickets close after AUTO_CLOSE_DAYS; a minute's lateness is nothing to a requester.
     await closeSolvedTickets(ctx);
+    await sendDueWebhooks(ctx);
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

@@ -25,3 +25,4 @@ export * from "./throttling/attempts.table";
 export * from "./tickets/tickets.table";
 export * from "./verification/issuer-keys.table";
 export * from "./verification/signed-credentials.table";
+export * from "./webhooks/webhooks.table";

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
 import { startOidcProvider } from "../../tests/oidc-provider/provider.mjs";
 import { startTurnstilePeer } from "../../tests/turnstile-peer/peer.mjs";
+import { startWebhookReceiver } from "../../tests/webhook-receiver/receiver.mjs";
 
 /**
  * Real protocol peers on loopback for the workerd tests (runs in Node, once per run).
@@ -31,7 +32,10 @@ export async function setup(project: TestProject) {
   // Turnstile is off in the tests' bindings; test/turnstile.ts turns it on for the tests about it.
   const turnstile = await startTurnstilePeer({ testHooks: true });
   project.provide("turnstilePeerUrl", turnstile.url);
+  const receiver = await startWebhookReceiver();
+  project.provide("webhookReceiverUrl", receiver.url);
   return async () => {
+    await receiver.close();
     await turnstile.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await oidc.close();
@@ -54,5 +58,6 @@ declare module "vitest" {
     mailProviderUrl: string;
     oidcProviderUrl: string;
     turnstilePeerUrl: string;
+    webhookReceiverUrl: string;
   }
 }

@@ -7,6 +7,7 @@ import { type OutboxWrite, outboxInsert, outboxInsertFrom } from "../outbox/inte
 
 export const AWARD_CREATED = "award.created";
 export const AWARD_REVOKED = "award.revoked";
+export const AWARD_ACCEPTED = "award.accepted";
 
 export interface AwardEventPayload {
   awardId: string;
@@ -20,6 +21,11 @@ export function awardCreatedIntent(db: Db, awardId: string, now: number, when?: 
 /** For the batch that revokes the award. */
 export function awardRevokedIntent(db: Db, awardId: string, now: number): OutboxWrite {
   return outboxInsert(db, { kind: AWARD_REVOKED, key: `${AWARD_REVOKED}:${awardId}`, payload: { awardId } }, now);
+}
+
+/** For the batch of a recipient's first acceptance: `when` holds only if this batch accepts it. */
+export function awardAcceptedIntent(db: Db, awardId: string, now: number, when: SQL): OutboxWrite {
+  return outboxInsert(db, { kind: AWARD_ACCEPTED, key: `${AWARD_ACCEPTED}:${awardId}`, payload: { awardId } }, now, when);
 }
 
 /** Source keys per statement: the JSON parameter of 500 CSV keys is about 35 kB. */

@@ -12,7 +12,7 @@ import { newId } from "../lib/ids";
 import { publicUrls } from "../lib/public-urls";
 import { afterCommit } from "../outbox/enqueue";
 import { documentsChangedByRevocation } from "../verification/ob3";
-import { awardCreatedIntent, awardRevokedIntent } from "./award-events";
+import { awardAcceptedIntent, awardCreatedIntent, awardRevokedIntent } from "./award-events";
 import { type Award, type AwardStatus, awards, type Evidence, type RubricResult } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import type { BadgeClass } from "./badge-classes.table";
@@ -328,15 +328,22 @@ export async function setAwardVisibility(ctx: AppContext, user: User, awardId: s
     show: { set: { hiddenAt: null }, pending: isNotNull(awards.hiddenAt) },
   }[change];
   const guard = and(eq(awards.id, awardId), isNull(awards.revokedAt), pending);
-  const [, updated] = await ctx.db.batch([
+  // Only the first acceptance is an event (webhooks); showing a hidden badge again is not.
+  const accepted =
+    change === "accept"
+      ? awardAcceptedIntent(ctx.db, awardId, now, rowExists(ctx.db, awards, and(guard, isNull(awards.acceptedAt))))
+      : null;
+  const [, , updated] = await ctx.db.batch([
     auditInsertWhere(
       ctx.db,
       { actorUserId: user.id, action: `award.${change}`, subjectType: "award", subjectId: awardId, ip: ctx.ip },
       now,
       rowExists(ctx.db, awards, guard),
     ),
+    accepted?.statement ?? ctx.db.select({ one: sql`1` }).from(awards).where(sql`0`),
     ctx.db.update(awards).set(set).where(guard).returning(),
   ]);
+  if (accepted) afterCommit(ctx, [accepted.id]);
   if (updated[0]) return updated[0];
   // Nothing to change: already in that state, or revoked meanwhile.
   const current = await getAward(ctx, awardId);

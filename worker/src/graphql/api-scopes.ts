@@ -10,6 +10,7 @@ export const ISSUER_SCOPES = [
   "awards:write",
   "submissions:review",
   "pathways:write",
+  "webhooks:write",
 ] as const;
 export const PERSONAL_SCOPES = ["backpack:read"] as const;
 export const API_SCOPES = [...ISSUER_SCOPES, ...PERSONAL_SCOPES] as const;
@@ -22,6 +23,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   "awards:write": "Award badges, one by one or in bulk, and revoke them.",
   "submissions:review": "Read and decide submissions of the issuer's micro-credentials.",
   "pathways:write": "Build and edit the issuer's pathways.",
+  "webhooks:write": "Manage the issuer's webhook endpoints, read their deliveries and redeliver them.",
   "backpack:read": "Read the badges in your own backpack.",
 };
 

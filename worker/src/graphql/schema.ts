@@ -36,6 +36,7 @@ import "../microcredentials/submission-queue.graphql";
 import "../sso/sso.graphql";
 import "../integrations/api-token.graphql";
 import "../integrations/oauth-client.graphql";
+import "../webhooks/webhook-endpoint.graphql";
 import "../help/help-category.graphql";
 import "../help/help-section.graphql";
 import "../help/help-article-link.graphql";
