@@ -1,7 +1,8 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { issuerWithBadgeClass } from "../support/api";
 import { oathtoolCode } from "../support/authenticator";
+import { expectAccessible } from "../support/axe";
 import { baseUrl, launchChromium, newPage, uniqueEmail } from "../support/browser";
 
 let browser: Browser;
@@ -60,5 +61,43 @@ it("an owner creates an API token in the console, an integration awards with it,
   await row.getByText("revoked", { exact: true }).waitFor();
   const refused = await awardWith(secret, badgeClassId, uniqueEmail("api-refused"));
   expect(refused.status).toBe(401);
+  await context.close();
+});
+
+it("an owner adds a webhook endpoint for a loopback receiver, sends a test event and sees the delivery logged", async () => {
+  const { client, issuerId } = await issuerWithBadgeClass("webhook-owner");
+  const { context, page } = await newPage(browser);
+  await context.addCookies(client.browserCookies());
+  await page.goto(`/issuers/${issuerId}`);
+  const panel = page.getByRole("region", { name: "Webhooks" });
+  await panel.getByText("No endpoints yet.").waitFor();
+
+  const name = crypto.randomUUID();
+  const url = `${inject("webhookReceiverUrl")}/hooks/${name}`;
+  await panel.getByLabel("Endpoint URL").fill(url);
+  await panel.getByRole("button", { name: "Add endpoint" }).click();
+  await panel.getByText("Choose at least one event.").waitFor();
+  await panel.getByRole("checkbox", { name: "award.created" }).check();
+  await panel.getByRole("button", { name: "Add endpoint" }).click();
+  expect(await panel.getByTestId("webhook-secret").textContent()).toMatch(/^whsec_/);
+
+  const endpoint = panel.getByRole("listitem").filter({ hasText: url });
+  await endpoint.getByRole("button", { name: "Send test event" }).click();
+  const delivery = endpoint.getByTestId("webhook-delivery").first();
+  await expect
+    .poll(
+      async () => {
+        await panel.getByRole("button", { name: "Refresh deliveries" }).click();
+        return delivery.textContent({ timeout: 5_000 }).catch(() => "");
+      },
+      { timeout: 30_000, interval: 1_000 },
+    )
+    .toContain("delivered");
+  expect(await delivery.textContent()).toContain("HTTP 200");
+  const received = (await (await fetch(`${inject("webhookReceiverUrl")}/received/${name}`)).json()) as {
+    headers: Record<string, string>;
+  }[];
+  expect(received[0]?.headers["webhook-signature"]).toMatch(/^v1,/);
+  await expectAccessible(page);
   await context.close();
 });

@@ -20,11 +20,12 @@ import { attachApiCaller, refuseInvalidBearer } from "./integrations/bearer-call
 import { authorizationServerMetadata, oauthRoutes } from "./integrations/oauth.routes";
 import { apiRateLimit } from "./integrations/rate-limit";
 import { evidenceRoutes } from "./microcredentials/evidence.routes";
+import { SUBMISSION_DECIDED, SUBMISSION_SUBMITTED } from "./microcredentials/submission-events";
 import { deliverOutboxBatch, type OutboxHandlers } from "./outbox/deliver";
 import { enqueueDueEvents, type OutboxMessage, pruneFinishedEvents } from "./outbox/enqueue";
 import { completePathwaysAfterAward, completePathwaysOfAccount, evaluatePathwayEvent } from "./pathways/completion.handlers";
 import { sendPathwayInvitation } from "./pathways/invitations.service";
-import { PATHWAY_EVALUATE, PATHWAY_INVITED } from "./pathways/pathway-events";
+import { PATHWAY_COMPLETED, PATHWAY_EVALUATE, PATHWAY_INVITED } from "./pathways/pathway-events";
 import { progressShareRoutes } from "./pathways/progress-share.routes";
 import { attachSession } from "./sessions/visitor";
 import { ssoRoutes } from "./sso/sso.routes";
@@ -36,6 +37,8 @@ import { verifyRoutes } from "./verification/verify.routes";
 import { awardWebhooks } from "./webhooks/award-webhooks";
 import { deliverWebhookEvent, sendDueWebhooks, WEBHOOK_DELIVER, WEBHOOK_ENDPOINT_DISABLED } from "./webhooks/deliveries.service";
 import { notifyEndpointDisabled } from "./webhooks/endpoint-disabled";
+import { pathwayCompletedWebhooks } from "./webhooks/pathway-webhooks";
+import { submissionWebhooks } from "./webhooks/submission-webhooks";
 
 const app = new Hono<AppEnv>();
 
@@ -98,6 +101,9 @@ const outboxHandlers: OutboxHandlers<AppContext> = {
   [PATHWAY_INVITED]: [sendPathwayInvitation],
   [EMAIL_VERIFIED]: [completePathwaysOfAccount],
   [ACCOUNTS_MERGED]: [completePathwaysOfAccount],
+  [SUBMISSION_SUBMITTED]: [submissionWebhooks("submission.submitted")],
+  [SUBMISSION_DECIDED]: [submissionWebhooks("submission.decided")],
+  [PATHWAY_COMPLETED]: [pathwayCompletedWebhooks],
   [WEBHOOK_DELIVER]: [deliverWebhookEvent],
   [WEBHOOK_ENDPOINT_DISABLED]: [notifyEndpointDisabled],
 };

@@ -2,6 +2,7 @@ import { A, useParams } from "@solidjs/router";
 import { createResource, createSignal, Show } from "solid-js";
 import { ApiTokens } from "../components/integrations/ApiTokens";
 import { OAuthClients } from "../components/integrations/OAuthClients";
+import { Webhooks } from "../components/integrations/Webhooks";
 import { AwardForm } from "../components/issuer/AwardForm";
 import { AwardList } from "../components/issuer/AwardList";
 import { BadgeClassList, BadgeClassSummaryFields } from "../components/issuer/BadgeClassList";
@@ -66,6 +67,7 @@ export default function IssuerConsole() {
               <SigningKeys issuerId={i().id} />
               <ApiTokens issuerId={i().id} />
               <OAuthClients issuerId={i().id} />
+              <Webhooks issuerId={i().id} />
             </Show>
           </div>
         </Page>

@@ -15,6 +15,7 @@ import { afterCommit } from "../outbox/enqueue";
 import { SubmissionClaimedError } from "./errors";
 import { submissionNotAwardedEmail, submissionReturnedEmail } from "./micro-credentials.emails";
 import { type MicroCredential, microCredentials } from "./micro-credentials.table";
+import { SUBMISSION_DECIDED, submissionEventIntent } from "./submission-events";
 import { getSubmission, requireMicroCredential, stateError, UNDECIDED } from "./submissions.service";
 import {
   type Decision,
@@ -174,6 +175,7 @@ export async function decideSubmission(ctx: AppContext, user: User, id: string, 
           now,
           { key: `submission.decided:${id}:${submission.round}`, when: happened },
         );
+  const decided = submissionEventIntent(ctx.db, SUBMISSION_DECIDED, { submissionId: id, eventId }, now, happened);
   const award =
     input.decision === "awarded"
       ? await awardInsertWhere(
@@ -229,10 +231,11 @@ export async function decideSubmission(ctx: AppContext, user: User, id: string, 
         insertWhere(ctx.db, submissionScores, { reviewId, criterionId: s.criterion.id, level: s.level, comment: s.comment }, happenedNow),
       ),
       ...(email ? [email.statement] : []),
+      decided.statement,
     ],
   });
   if (!updated) return explainReviewRefusal(ctx, user, id, "decide it");
-  afterCommit(ctx, [...(email ? [email.id] : []), ...(award ? [award.notificationId] : [])]);
+  afterCommit(ctx, [...(email ? [email.id] : []), ...(award ? [award.notificationId] : []), decided.id]);
   return updated;
 }
 

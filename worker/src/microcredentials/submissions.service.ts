@@ -18,6 +18,7 @@ import { getMicroCredential, listStepPrerequisites } from "./definitions.service
 import { PrerequisitesMissingError, SubmissionStateError } from "./errors";
 import { submissionReceivedEmail } from "./micro-credentials.emails";
 import { type MicroCredential, microCredentialPrerequisites } from "./micro-credentials.table";
+import { SUBMISSION_SUBMITTED, submissionEventIntent } from "./submission-events";
 import { type Submission, type SubmissionState, submissionAttempts, submissionEvents, submissions } from "./submissions.table";
 import { transition } from "./transition";
 
@@ -240,7 +241,10 @@ async function handIn(ctx: AppContext, user: User, id: string, kind: "submit" | 
   // Emails are sealed before the batch, so they test for the change's id chosen here.
   const eventId = newId();
   const happened = sql`exists (select 1 from ${submissions} where ${submissions.id} = ${id} and ${submissions.lastEventId} = ${eventId})`;
-  const emailWrites = await reviewerEmails(ctx, submission, round, happened);
+  const emailWrites = [
+    ...(await reviewerEmails(ctx, submission, round, happened)),
+    submissionEventIntent(ctx.db, SUBMISSION_SUBMITTED, { submissionId: id, eventId }, now, happened),
+  ];
   const updated = await transition(ctx, {
     submissionId: id,
     from: [from],

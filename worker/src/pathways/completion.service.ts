@@ -11,6 +11,8 @@ import { insertWhere, rowExists } from "../db/conditional";
 import { inSlices } from "../db/limits";
 import { newId } from "../lib/ids";
 import { afterCommit } from "../outbox/enqueue";
+import type { OutboxWrite } from "../outbox/intents";
+import { pathwayCompletedIntent } from "./pathway-events";
 import { loadTree } from "./pathways.service";
 import { type Pathway, pathwayCompletions, pathwaySubscriptions, pathways } from "./pathways.table";
 import { heldByUsers, holdsLive } from "./progress.service";
@@ -107,7 +109,7 @@ async function judgeUsers(
         if (earlier && !badgeClass) continue;
         const written = await completionStatements(ctx, pathway, p, person, badgeClass ?? null, earlier?.id ?? null, now);
         statements.push(...written.statements);
-        if (written.notificationId) notifications.push(written.notificationId);
+        notifications.push(...written.notificationIds);
       }
     }
     const [first, ...rest] = statements;
@@ -129,10 +131,11 @@ async function completionStatements(
   badgeClass: BadgeClass | null,
   earlierId: string | null,
   now: number,
-): Promise<{ statements: BatchItem<"sqlite">[]; notificationId: string | null }> {
+): Promise<{ statements: BatchItem<"sqlite">[]; notificationIds: string[] }> {
   const node = progress.node;
   const completionId = earlierId ?? newId();
   const statements: BatchItem<"sqlite">[] = [];
+  let completed: OutboxWrite | null = null;
   const stillJudgedRight = and(
     rowExists(ctx.db, pathways, and(eq(pathways.id, pathway.id), eq(pathways.state, "published"), eq(pathways.version, pathway.version))),
     rowExists(
@@ -151,6 +154,15 @@ async function completionStatements(
         stillJudgedRight,
       ).onConflictDoNothing(),
     );
+    if (node.stepId === null) {
+      completed = pathwayCompletedIntent(
+        ctx.db,
+        completionId,
+        now,
+        rowExists(ctx.db, pathwayCompletions, eq(pathwayCompletions.id, completionId)),
+      );
+      statements.push(completed.statement);
+    }
   }
   // Only the evaluation whose row is the recorded one (and still has no award) goes on.
   const mine = rowExists(ctx.db, pathwayCompletions, and(eq(pathwayCompletions.id, completionId), isNull(pathwayCompletions.awardId)));
@@ -206,5 +218,5 @@ async function completionStatements(
         : rowExists(ctx.db, pathwayCompletions, and(eq(pathwayCompletions.id, completionId), isNull(pathwayCompletions.awardId))),
     ),
   );
-  return { statements, notificationId };
+  return { statements, notificationIds: [notificationId, completed?.id ?? null].filter((id): id is string => id !== null) };
 }

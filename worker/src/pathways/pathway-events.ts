@@ -45,3 +45,11 @@ export function pathwayInvitedIntents(d1: Pick<D1Database, "prepare">, invitatio
     now,
   );
 }
+
+/** A learner completed a whole pathway (not a step): `pathway.completed:<completionId>`, for webhooks. */
+export const PATHWAY_COMPLETED = "pathway.completed";
+
+/** For the batch that records the completion, after its insert: written only if that insert happened. */
+export function pathwayCompletedIntent(db: Db, completionId: string, now: number, when: SQL): OutboxWrite {
+  return outboxInsert(db, { kind: PATHWAY_COMPLETED, key: `${PATHWAY_COMPLETED}:${completionId}`, payload: { completionId } }, now, when);
+}

@@ -5,7 +5,9 @@ import { bearerGql, insertApiToken } from "../../test/api-tokens";
 import { AWARD, CREATE_ISSUER, insertMembership, issuerWithBadgeClass } from "../../test/badges";
 import { deliveredMailTo, mailTo, TestClient, uniqueEmail } from "../../test/client";
 import { createUser, signInAs } from "../../test/fixtures";
+import { CLAIM, DECIDE, microCredential, passingScores, submitted } from "../../test/microcredentials";
 import { testContext } from "../../test/outbox";
+import { award, pathwaySetup, publishedPathway, signedIn, subscribe } from "../../test/pathways";
 import { DAY, HOUR, MINUTE } from "../lib/time";
 import { fanOut, MAX_ATTEMPTS, RETRY_DELAYS_MS, sendDueWebhooks } from "./deliveries.service";
 import { destinationProblem } from "./destinations";
@@ -235,6 +237,47 @@ describe("webhooks", () => {
     const { token: reader } = await insertApiToken({ userId: owner.id, issuerId: issuer.id, scopes: ["issuer:read"] });
     const refused = await bearerGql(reader, TEST_EVENT, { id: endpoint.id });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "INSUFFICIENT_SCOPE", scope: "webhooks:write" });
+  });
+
+  it("carry hand-ins and decisions without naming a blind-reviewed learner, and pathway completions with the learner", async () => {
+    const s = await microCredential({ blindReview: true });
+    const target = hook();
+    const { secret } = await endpointFor(s.ownerClient, s.issuerId, target.url, ["submission.submitted", "submission.decided"]);
+    const submission = await submitted(s);
+    expect((await s.assessorClient.gql(CLAIM, { id: submission.id })).claimSubmission.__typename).toBe("Submission");
+    const decided = (await s.assessorClient.gql(DECIDE, { id: submission.id, decision: "AWARDED", scores: passingScores(s) }))
+      .decideSubmission;
+    expect(decided.__typename).toBe("Submission");
+    const bodies = (await target.receivedAtLeast(2)).map(
+      (r) => new Webhook(secret).verify(r.body, r.headers) as { type: string; data: any },
+    );
+    const byType = Object.fromEntries(bodies.map((b) => [b.type, b.data]));
+    expect(byType["submission.submitted"]).toMatchObject({
+      submissionId: submission.id,
+      badgeClassName: "Formative Assessment",
+      state: "submitted",
+      learner: null,
+    });
+    expect(byType["submission.decided"]).toMatchObject({
+      submissionId: submission.id,
+      decision: "awarded",
+      awardId: expect.any(String),
+      learner: null,
+    });
+    expect(JSON.stringify(bodies)).not.toContain(s.learner.email);
+
+    const p = await pathwaySetup();
+    const pathwayHook = hook();
+    await endpointFor(p.ownerClient, p.issuerId, pathwayHook.url, ["pathway.completed"]);
+    const pathway = await publishedPathway(p, { junction: "ALL", badgeClassIds: [p.badges.a] });
+    const learner = await signedIn();
+    await subscribe(p, pathway.id, learner);
+    await award(p, p.badges.a, learner.user.email);
+    const [completed] = await pathwayHook.receivedAtLeast(1);
+    expect(JSON.parse(completed!.body)).toMatchObject({
+      type: "pathway.completed",
+      data: { pathwayId: pathway.id, pathwayName: "Assessment Leader", learner: { id: learner.user.id, email: learner.user.email } },
+    });
   });
 
   it("refuse addresses Laurel must not call and unknown events, creating nothing", async () => {
