@@ -22,5 +22,6 @@ export function submissionEventIntent(
   now: number,
   happened: SQL,
 ): OutboxWrite {
-  return outboxInsert(db, { kind, key: `${kind}:${payload.submissionId}:${payload.eventId}`, payload }, now, happened);
+  // Keyed by the change's own event id; `<kind>:<submissionId>:…` is the reviewer emails' key.
+  return outboxInsert(db, { kind, key: `${kind}/${payload.eventId}`, payload }, now, happened);
 }
