@@ -116,6 +116,29 @@ describe("webhooks", () => {
     expect(() => new Webhook(secret).verify(test!.body, test!.headers)).toThrow();
   });
 
+  it("tell of a recipient's first acceptance only, not of showing a hidden badge again", async () => {
+    const { client, issuer, badgeClass } = await ownerWithIssuer();
+    const target = hook();
+    const { secret } = await endpointFor(client, issuer.id, target.url, ["award.accepted"]);
+    const recipient = await createUser();
+    const award = (await client.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: recipient.email } })).awardBadge;
+    const learner = new TestClient();
+    await signInAs(learner, recipient);
+    const accept = `mutation ($id: ID!) { acceptBadge(id: $id) { __typename } }`;
+    expect((await learner.gql(accept, { id: award.id })).acceptBadge.__typename).toBe("Award");
+    await learner.gql(`mutation ($id: ID!) { hideBadge(id: $id) { __typename } }`, { id: award.id });
+    expect((await learner.gql(accept, { id: award.id })).acceptBadge.__typename).toBe("Award");
+    const [request] = await target.receivedAtLeast(1);
+    expect(new Webhook(secret).verify(request!.body, request!.headers)).toMatchObject({
+      type: "award.accepted",
+      data: { awardId: award.id, acceptedAt: expect.any(String) },
+    });
+    const events = await env.DB.prepare("select count(*) as n from outbox_events where kind = 'award.accepted' and key = ?")
+      .bind(`award.accepted:${award.id}`)
+      .first<{ n: number }>();
+    expect(events?.n).toBe(1);
+  });
+
   it("retry a failing receiver on their own backoff until it answers, without following a redirect", async () => {
     const { client, issuer } = await ownerWithIssuer();
     const target = hook();
