@@ -28,6 +28,7 @@ import { ssoFlows, ssoIdentities } from "../sso/sso.table";
 import { clearAttemptsStatement } from "../throttling/guard";
 import { secondFactorKey } from "../throttling/policies";
 import { tickets } from "../tickets/tickets.table";
+import { webhookEndpoints } from "../webhooks/webhooks.table";
 import { accountsMergedIntent } from "./account-events";
 import { accountsMergedEmail } from "./accounts.emails";
 import { getUserByEmail, getUserById } from "./accounts.service";
@@ -76,6 +77,10 @@ function moveOwnedRows(db: Db, fromId: string, intoId: string, when: SQL) {
       .update(oauthClients)
       .set({ createdByUserId: intoId })
       .where(and(eq(oauthClients.createdByUserId, fromId), when)),
+    db
+      .update(webhookEndpoints)
+      .set({ createdByUserId: intoId })
+      .where(and(eq(webhookEndpoints.createdByUserId, fromId), when)),
     // One profile per user: the survivor's wins; the other's moves only to fill a gap.
     db
       .update(profiles)

@@ -231,6 +231,7 @@ describe("linking another account (merge)", () => {
         // Moved to the survivor.
         "api_tokens.created_by_user_id",
         "oauth_clients.created_by_user_id",
+        "webhook_endpoints.created_by_user_id",
         "collections.user_id",
         "emails.user_id",
         "issuer_members.user_id",
