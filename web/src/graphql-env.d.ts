@@ -32,7 +32,7 @@ export type introspection_types = {
     'BeginMfaSetupResult': { kind: 'UNION'; name: 'BeginMfaSetupResult'; fields: {}; possibleTypes: 'MfaEnrolment' | 'SignInExpiredError' | 'ValidationError'; };
     'Boolean': unknown;
     'BulkAwardReport': { kind: 'OBJECT'; name: 'BulkAwardReport'; fields: { 'alreadyAwarded': { name: 'alreadyAwarded'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null; }; } }; 'created': { name: 'created'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null; }; } }; 'rows': { name: 'rows'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null; }; } }; }; };
-    'BulkAwardResult': { kind: 'UNION'; name: 'BulkAwardResult'; fields: {}; possibleTypes: 'BulkAwardReport' | 'CsvRejectedError' | 'ForbiddenError' | 'NotFoundError' | 'ValidationError'; };
+    'BulkAwardResult': { kind: 'UNION'; name: 'BulkAwardResult'; fields: {}; possibleTypes: 'BulkAwardReport' | 'CsvRejectedError' | 'ForbiddenError' | 'IdempotencyKeyReusedError' | 'NotFoundError' | 'ValidationError'; };
     'ChangePasswordResult': { kind: 'UNION'; name: 'ChangePasswordResult'; fields: {}; possibleTypes: 'InvalidCodeError' | 'PasswordChanged' | 'RateLimitedError' | 'ValidationError'; };
     'ClaimSubmissionResult': { kind: 'UNION'; name: 'ClaimSubmissionResult'; fields: {}; possibleTypes: 'ForbiddenError' | 'NotFoundError' | 'Submission' | 'SubmissionClaimedError' | 'SubmissionStateError' | 'ValidationError'; };
     'CodeSent': { kind: 'OBJECT'; name: 'CodeSent'; fields: { 'email': { name: 'email'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null; }; } }; }; };
@@ -167,7 +167,7 @@ export type introspection_types = {
     'ResetUserMfaResult': { kind: 'UNION'; name: 'ResetUserMfaResult'; fields: {}; possibleTypes: 'NotFoundError' | 'User' | 'ValidationError'; };
     'ResubmitSubmissionResult': { kind: 'UNION'; name: 'ResubmitSubmissionResult'; fields: {}; possibleTypes: 'NotFoundError' | 'PrerequisitesMissingError' | 'Submission' | 'SubmissionStateError' | 'ValidationError'; };
     'RevokeApiTokenResult': { kind: 'UNION'; name: 'RevokeApiTokenResult'; fields: {}; possibleTypes: 'ApiToken' | 'ForbiddenError' | 'NotFoundError' | 'ValidationError'; };
-    'RevokeAwardResult': { kind: 'UNION'; name: 'RevokeAwardResult'; fields: {}; possibleTypes: 'Award' | 'ForbiddenError' | 'NotFoundError' | 'ValidationError'; };
+    'RevokeAwardResult': { kind: 'UNION'; name: 'RevokeAwardResult'; fields: {}; possibleTypes: 'Award' | 'ForbiddenError' | 'IdempotencyKeyReusedError' | 'NotFoundError' | 'ValidationError'; };
     'RevokeIssuerInvitationResult': { kind: 'UNION'; name: 'RevokeIssuerInvitationResult'; fields: {}; possibleTypes: 'ForbiddenError' | 'InvitationUnavailableError' | 'Issuer' | 'NotFoundError' | 'ValidationError'; };
     'RevokeSessionResult': { kind: 'UNION'; name: 'RevokeSessionResult'; fields: {}; possibleTypes: 'NotFoundError' | 'SessionRevoked' | 'ValidationError'; };
     'RotateIssuerSigningKeyResult': { kind: 'UNION'; name: 'RotateIssuerSigningKeyResult'; fields: {}; possibleTypes: 'ForbiddenError' | 'IssuerSigningKey' | 'NotFoundError' | 'ValidationError'; };

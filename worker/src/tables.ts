@@ -8,6 +8,7 @@ export * from "./auth/pending-sign-ins.table";
 export * from "./auth/sign-in-links.table";
 export * from "./badges/awards.table";
 export * from "./badges/badge-classes.table";
+export * from "./badges/idempotency.table";
 export * from "./badges/invitations.table";
 export * from "./badges/issuers.table";
 export * from "./collections/collections.table";

@@ -105,9 +105,18 @@ builder.mutationFields((t) => ({
   revokeAward: t.withAuth({ actor: "awards:write" }).field({
     type: AwardType,
     description: "Revokes an award with a reason; it leaves the recipient's backpack and they are told.",
-    errors: { types: [NotFoundError, ForbiddenError] },
-    args: { awardId: t.arg.id(), reason: t.arg.string() },
-    resolve: (_r, args, ctx) => revokeAward(ctx, ctx.user, { awardId: String(args.awardId), reason: args.reason }),
+    errors: { types: [NotFoundError, ForbiddenError, IdempotencyKeyReusedError] },
+    args: {
+      awardId: t.arg.id(),
+      reason: t.arg.string(),
+      idempotencyKey: t.arg.string({
+        required: false,
+        description:
+          "A fresh random key per revocation: a retry with the same key returns the revoked award instead of an error. Integrations may send it as the Idempotency-Key header instead.",
+      }),
+    },
+    resolve: (_r, args, ctx) =>
+      revokeAward(ctx, ctx.user, { awardId: String(args.awardId), reason: args.reason }, args.idempotencyKey ?? ctx.idempotencyKey),
   }),
   acceptBadge: t.withAuth({ signedIn: true }).field({
     type: AwardType,

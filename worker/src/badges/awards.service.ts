@@ -1,4 +1,5 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { emails, type User } from "../accounts/accounts.table";
 import { auditInsertWhere } from "../audit/audit";
 import type { AppContext } from "../context";
@@ -16,6 +17,7 @@ import { awardAcceptedIntent, awardCreatedIntent, awardRevokedIntent } from "./a
 import { type Award, type AwardStatus, awards, type Evidence, type RubricResult } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import type { BadgeClass } from "./badge-classes.table";
+import { earlierResult, idempotencyClaim } from "./idempotency";
 import { requireIssuerRole } from "./issuers.service";
 import { hashedRecipient } from "./recipient";
 
@@ -125,7 +127,7 @@ export async function awardInsertWhere(
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,100}$/;
 
-function checkIdempotencyKey(problems: Problems, raw: string | null | undefined): string | null {
+export function checkIdempotencyKey(problems: Problems, raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
   if (!IDEMPOTENCY_KEY.test(raw)) {
     problems.add(
@@ -216,20 +218,46 @@ export async function getAward(ctx: Pick<AppContext, "db">, id: string): Promise
   return (await ctx.db.query.awards.findFirst({ where: eq(awards.id, id) })) ?? null;
 }
 
-export async function revokeAward(ctx: AppContext, user: User, input: { awardId: string; reason: string }): Promise<Award> {
+/**
+ * Revokes an award with a reason. With an idempotency key, the first request with that key
+ * (per revoking user) revokes; a retry, or one of many concurrent ones, gets that revoked
+ * award back instead of "already revoked". The key's claim in the batch decides who won.
+ */
+export async function revokeAward(
+  ctx: AppContext,
+  user: User,
+  input: { awardId: string; reason: string },
+  idempotencyKey: string | null = null,
+): Promise<Award> {
   const award = await getAward(ctx, input.awardId);
   if (!award) throw new NotFoundError("No award with that id.");
   await requireIssuerRole(ctx, user, award.issuerId, "revoke");
   const problems = new Problems();
   const reason = checkText(problems, "reason", "the reason for revoking", input.reason, 1000);
+  const key = checkIdempotencyKey(problems, idempotencyKey);
   problems.throwIfAny();
-  if (award.revokedAt) throw ValidationError.field("awardId", "This award is already revoked.");
+  const request = key
+    ? { userId: user.id, operation: "revokeAward", key, requestHash: await sha256Hex(JSON.stringify([award.id, reason])) }
+    : null;
+  const again = async () => {
+    if (request && (await earlierResult<string>(ctx.db, request, "revocation")) !== null) return (await getAward(ctx, award.id))!;
+    throw ValidationError.field("awardId", "This award is already revoked.");
+  };
+  if (award.revokedAt) return again();
   const now = ctx.now();
-  const unrevoked = and(eq(awards.id, award.id), isNull(awards.revokedAt));
+  const claim = request ? idempotencyClaim(ctx.db, request, now) : null;
+  const unrevoked = and(eq(awards.id, award.id), isNull(awards.revokedAt), claim?.held);
   const notification = awardRevokedIntent(ctx.db, award.id, now);
   // The audit row goes first, under the revocation's own guard: of racing revocations only
-  // the one whose update will match writes it.
-  const [, updated] = await ctx.db.batch([
+  // the one whose update will match writes it. A key is claimed only while the award is
+  // unrevoked, so a key that holds a row is the one that revoked it.
+  const statements: BatchItem<"sqlite">[] = [
+    ...(claim
+      ? [
+          claim.claim(rowExists(ctx.db, awards, and(eq(awards.id, award.id), isNull(awards.revokedAt)))),
+          claim.setResult(sql`${JSON.stringify(award.id)}`),
+        ]
+      : []),
     auditInsertWhere(
       ctx.db,
       { actorUserId: user.id, action: "award.revoked", subjectType: "award", subjectId: award.id, data: { reason }, ip: ctx.ip },
@@ -242,9 +270,10 @@ export async function revokeAward(ctx: AppContext, user: User, input: { awardId:
       .where(unrevoked)
       .returning(),
     notification.statement,
-  ]);
-  const revoked = updated[0];
-  if (!revoked) throw ValidationError.field("awardId", "This award is already revoked.");
+  ];
+  const results = await ctx.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const revoked = (results.at(-2) as Award[])[0];
+  if (!revoked) return again();
   afterCommit(ctx, [notification.id]);
   // Verifiers must see the revocation now, not when the edge cache expires.
   purgeAfterCommit(ctx, [publicUrls(ctx.config.appUrl).assertion(award.id), ...documentsChangedByRevocation(ctx.config.appUrl, award)]);

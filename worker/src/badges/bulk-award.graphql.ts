@@ -1,6 +1,6 @@
 import { builder } from "../graphql/builder";
 import { ErrorInterface } from "../graphql/errors.graphql";
-import { ForbiddenError, NotFoundError } from "../lib/errors";
+import { ForbiddenError, IdempotencyKeyReusedError, NotFoundError } from "../lib/errors";
 import { bulkAward, CsvRejectedError } from "./bulk-award";
 
 // Awarding a badge class to every row of a CSV file.
@@ -28,9 +28,24 @@ builder.mutationFields((t) => ({
     type: BulkAwardReportType,
     description:
       "Awards a badge class to every row of a CSV (header: email, name, narrative, evidence_url, issued_on, expires_on; only email required), or to none when any row has a problem. Uploading the same rows again awards nothing twice.",
-    errors: { types: [NotFoundError, ForbiddenError, CsvRejectedError] },
-    args: { badgeClassId: t.arg.id(), csv: t.arg.string({ required: false }), file: t.arg({ type: "File", required: false }) },
+    errors: { types: [NotFoundError, ForbiddenError, CsvRejectedError, IdempotencyKeyReusedError] },
+    args: {
+      badgeClassId: t.arg.id(),
+      csv: t.arg.string({ required: false }),
+      file: t.arg({ type: "File", required: false }),
+      idempotencyKey: t.arg.string({
+        required: false,
+        description:
+          "A fresh random key per upload: a retry with the same key and rows returns the first upload's report. Integrations may send it as the Idempotency-Key header instead.",
+      }),
+    },
     resolve: async (_r, args, ctx) =>
-      bulkAward(ctx, ctx.user, String(args.badgeClassId), args.file ? await args.file.text() : (args.csv ?? "")),
+      bulkAward(
+        ctx,
+        ctx.user,
+        String(args.badgeClassId),
+        args.file ? await args.file.text() : (args.csv ?? ""),
+        args.idempotencyKey ?? ctx.idempotencyKey,
+      ),
   }),
 }));

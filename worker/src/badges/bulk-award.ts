@@ -7,10 +7,11 @@ import { Problems, ValidationError } from "../lib/errors";
 import { afterCommit } from "../outbox/enqueue";
 import { armedIds } from "../outbox/intents";
 import { bulkAwardIntents } from "./award-events";
-import { awardRow, type CheckedAward, checkAward } from "./awards.service";
+import { awardRow, type CheckedAward, checkAward, checkIdempotencyKey } from "./awards.service";
 import { awards } from "./awards.table";
 import { requireBadgeClass } from "./badge-classes.service";
 import { parseCsv } from "./csv";
+import { earlierResult, idempotencyClaim } from "./idempotency";
 import { requireIssuerRole } from "./issuers.service";
 
 export const MAX_CSV_ROWS = 10_000;
@@ -34,10 +35,14 @@ const INSERT_COLUMNS = [
   "created_at",
 ] as const;
 
-/** The multi-row insert for `rows` awards; a row already awarded (same source key) is skipped. */
-function insertSql(rows: number): string {
+/**
+ * The multi-row insert for `rows` awards; a row already awarded (same source key) is skipped,
+ * and nothing is written unless `condition` (SQL text, its parameters after the rows') holds.
+ */
+function insertSql(rows: number, condition: string): string {
   const tuple = `(${INSERT_COLUMNS.map(() => "?").join(", ")})`;
-  return `insert into awards (${INSERT_COLUMNS.join(", ")}) values ${Array.from({ length: rows }, () => tuple).join(", ")} on conflict do nothing returning id`;
+  // SQLite needs the WHERE of an INSERT … SELECT with an upsert clause (it parses ON otherwise).
+  return `insert into awards (${INSERT_COLUMNS.join(", ")}) select * from (values ${Array.from({ length: rows }, () => tuple).join(", ")}) where ${condition} on conflict do nothing returning id`;
 }
 
 export interface RowProblem {
@@ -69,9 +74,18 @@ export interface BulkAwardReport {
  * uploading the same file again awards nothing twice, and emails only the recipients whose
  * email was never sent.
  */
-export async function bulkAward(ctx: AppContext, user: User, badgeClassId: string, csv: string): Promise<BulkAwardReport> {
+export async function bulkAward(
+  ctx: AppContext,
+  user: User,
+  badgeClassId: string,
+  csv: string,
+  idempotencyKey: string | null = null,
+): Promise<BulkAwardReport> {
   const badgeClass = await requireBadgeClass(ctx, badgeClassId);
   await requireIssuerRole(ctx, user, badgeClass.issuerId, "award");
+  const keyProblems = new Problems();
+  const idempotency = checkIdempotencyKey(keyProblems, idempotencyKey);
+  keyProblems.throwIfAny();
   const [header, ...rows] = parseCsv(csv);
   if (!header) throw ValidationError.field("csv", "The file is empty. The first line must name the columns, starting with email.");
   const names = header.fields.map((f) => f.trim().toLowerCase().replace(/\s+/g, "_"));
@@ -136,6 +150,17 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
   }
 
   const values = await Promise.all(checked.map(({ award, key }) => awardRow(badgeClass, award, user.id, key, now)));
+  // A retry must send the same rows (as their keys say) for the same badge class.
+  const request = idempotency
+    ? {
+        userId: user.id,
+        operation: "bulkAward",
+        key: idempotency,
+        requestHash: await sha256Hex(JSON.stringify([badgeClass.id, checked.map((c) => c.key)])),
+      }
+    : null;
+  const claim = request ? idempotencyClaim(ctx.db, request, now) : null;
+  const held = claim ? claim.heldRaw() : { sql: "1", params: [] };
   // Plain prepared statements, not query builders: 1,400 builders for a 10,000-row file cost
   // more memory than a Worker has.
   const statements: D1PreparedStatement[] = [];
@@ -157,7 +182,7 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
       v.awardedBy,
       v.createdAt.getTime(),
     ]);
-    statements.push(ctx.d1.prepare(insertSql(chunk.length)).bind(...params));
+    statements.push(ctx.d1.prepare(insertSql(chunk.length, held.sql)).bind(...params, ...held.params));
   }
   // Audited only if the upload awarded something: the awards' fresh ids, as one JSON
   // parameter (D1 binds at most 100 values a statement), are what only this upload can have written.
@@ -181,11 +206,40 @@ export async function bulkAward(ctx: AppContext, user: User, badgeClassId: strin
     values.map((v) => v.sourceKey),
     now,
   );
+  // With a key: claimed first, and its answer stored last, counted in SQL from this upload's
+  // fresh ids, so the whole decision is inside the one transaction.
+  const raw = (statement: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const query = statement.toSQL();
+    return ctx.d1.prepare(query.sql).bind(...query.params);
+  };
+  const freshIds = JSON.stringify(values.map((v) => v.id));
+  const createdCount = sql`(select count(*) from ${awards} where ${awards.id} in (select value from json_each(${freshIds})))`;
+  const first = claim ? [raw(claim.claim())] : [];
+  const last = claim
+    ? [
+        raw(
+          claim.setResult(
+            sql`json_object('created', ${createdCount}, 'alreadyAwarded', ${values.length} - ${createdCount}, 'rows', ${rows.length})`,
+          ),
+        ),
+      ]
+    : [];
   // One batch is one transaction: the whole file lands with its emails' intents, or none of it.
-  const results = await ctx.d1.batch<{ id: string }>([...statements, ctx.d1.prepare(audit.sql).bind(...audit.params), ...notifications]);
-  const inserts = results.slice(0, statements.length);
+  const results = await ctx.d1.batch<{ id: string }>([
+    ...first,
+    ...statements,
+    ctx.d1.prepare(audit.sql).bind(...audit.params),
+    ...notifications,
+    ...last,
+  ]);
+  if (request && results[0]!.meta.changes === 0) {
+    // Another request holds the key: its answer, and nothing of this one's (its inserts were guarded).
+    const earlier = await earlierResult<BulkAwardReport>(ctx.db, request, "bulk award");
+    if (earlier) return earlier;
+  }
+  const inserts = results.slice(first.length, first.length + statements.length);
   const createdIds = new Set(inserts.flatMap((r) => r.results.map((row) => row.id)));
   const created = values.filter((v) => createdIds.has(v.id));
-  afterCommit(ctx, results.slice(statements.length + 1).flatMap(armedIds));
+  afterCommit(ctx, results.slice(first.length + statements.length + 1, results.length - last.length).flatMap(armedIds));
   return { created: created.length, alreadyAwarded: values.length - created.length, rows: rows.length };
 }

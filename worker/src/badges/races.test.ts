@@ -100,6 +100,53 @@ describe("awarding with an idempotency key", () => {
   });
 });
 
+describe("bulk awards and revocations with an idempotency key", () => {
+  it("upload once for 20 identical calls at once, answering each with the first report, and refuse the key for other rows", async () => {
+    const { owner, badgeClass } = await issuerOwner();
+    const [a, b] = [uniqueEmail(), uniqueEmail()];
+    const key = crypto.randomUUID();
+    const outcomes = await race(await racingContexts(Array(20).fill(owner.id)), (ctx, user) =>
+      bulkAward(ctx, user, badgeClass.id, `email,name\n${a},Ada\n${b},Bo\n`, key),
+    );
+    expect(outcomes).toEqual(Array(20).fill({ created: 2, alreadyAwarded: 0, rows: 2 }));
+    const rows = await env.DB.prepare("select id from awards where recipient_email in (?, ?)").bind(a, b).all<{ id: string }>();
+    expect(rows.results).toHaveLength(2);
+    expect(await auditCount("award.bulk", badgeClass.id)).toBe(1);
+    for (const { id } of rows.results) expect(await eventsFor("award.created", id)).toBe(1);
+
+    const [ctx] = await racingContexts([owner.id]);
+    const other = uniqueEmail();
+    await expect(bulkAward(ctx!.ctx, ctx!.user, badgeClass.id, `email\n${other}\n`, key)).rejects.toThrow(
+      "This idempotency key was already used for a different bulk award.",
+    );
+    const none = await env.DB.prepare("select count(*) as n from awards where recipient_email = ?").bind(other).first<{ n: number }>();
+    expect(none?.n).toBe(0);
+  });
+
+  it("revoke once for 20 identical calls at once, answering each with the revoked award", async () => {
+    const { owner, client, badgeClass } = await issuerOwner();
+    const created = (await client.gql(AWARD, { badgeClassId: badgeClass.id, input: { email: uniqueEmail() } })).awardBadge;
+    const key = crypto.randomUUID();
+    const outcomes = await race(await racingContexts(Array(20).fill(owner.id)), (ctx, user) =>
+      revokeAward(ctx, user, { awardId: created.id, reason: "Wrong cohort." }, key),
+    );
+    expect(outcomes.map(messageOf)).toEqual(Array(20).fill("ok"));
+    expect(new Set(outcomes.map((o) => (o as { revokedAt: Date }).revokedAt.getTime())).size).toBe(1);
+    expect(await auditCount("award.revoked", created.id)).toBe(1);
+    expect(await eventsFor("award.revoked", created.id)).toBe(1);
+    // A later retry still gets the award; another key, or none, is told it is already revoked.
+    const retry = `mutation ($id: ID!, $k: String) { revokeAward(awardId: $id, reason: "Wrong cohort.", idempotencyKey: $k) {
+      __typename ... on Error { message } ... on Award { id status } } }`;
+    expect((await client.gql(retry, { id: created.id, k: key })).revokeAward).toEqual({
+      __typename: "Award",
+      id: created.id,
+      status: "REVOKED",
+    });
+    expect((await client.gql(retry, { id: created.id, k: crypto.randomUUID() })).revokeAward.__typename).toBe("ValidationError");
+    expect((await client.gql(retry, { id: created.id, k: null })).revokeAward.__typename).toBe("ValidationError");
+  });
+});
+
 describe("racing backpack changes", () => {
   it("accept and hide each change and audit once, however often they are sent at once", async () => {
     const { client, badgeClass } = await issuerOwner();
