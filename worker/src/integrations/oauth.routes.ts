@@ -89,6 +89,6 @@ export function authorizationServerMetadata(appUrl: string) {
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     scopes_supported: [...API_SCOPES],
     response_types_supported: [],
-    service_documentation: `${appUrl}/developers`,
+    service_documentation: `${appUrl}/help/articles/use-the-laurel-api`,
   };
 }

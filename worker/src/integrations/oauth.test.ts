@@ -226,7 +226,7 @@ describe("OAuth clients", () => {
       token_endpoint: `${appUrl}/oauth/token`,
       grant_types_supported: ["client_credentials"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-      service_documentation: `${appUrl}/developers`,
+      service_documentation: `${appUrl}/help/articles/use-the-laurel-api`,
     });
     expect(metadata.scopes_supported).toContain("awards:write");
   });

@@ -89,7 +89,7 @@ export function OAuthClients(props: { issuerId?: string }) {
         For systems that sign in with OAuth 2.0 client credentials: they exchange the client's id and secret at <code>/oauth/token</code>{" "}
         for access tokens that last an hour.{" "}
         {forIssuer() ? "The tokens act with your role here, for this issuer only." : "The tokens can only read your backpack."} See{" "}
-        <a href="/developers">the API documentation</a>.
+        <a href="/help/articles/use-the-laurel-api">how to use the API</a>.
       </p>
       <Show when={secret()}>
         {(s) => (
