@@ -52,6 +52,21 @@ export function checkScopes(problems: Problems, issuerId: string | null, raw: st
 }
 
 /** Creates a token; its secret is in the answer and nowhere else, ever. */
+/**
+ * A machine credential (an API token or an OAuth client) is managed by its issuer's owners, or,
+ * when personal, by its creator; to anyone else it does not exist.
+ */
+export async function requireCredentialManager<C extends { issuerId: string | null; createdByUserId: string }>(
+  ctx: AppContext,
+  user: User,
+  credential: C | null | undefined,
+  notFound: string,
+): Promise<C> {
+  if (!credential || (credential.issuerId === null && credential.createdByUserId !== user.id)) throw new NotFoundError(notFound);
+  if (credential.issuerId) await requireIssuerRole(ctx, user, credential.issuerId, "manage-integrations");
+  return credential;
+}
+
 export async function createApiToken(ctx: AppContext, user: User, input: NewApiTokenInput): Promise<{ token: string; apiToken: ApiToken }> {
   const issuerId = input.issuerId ?? null;
   const problems = new Problems();
@@ -120,10 +135,12 @@ export function listPersonalApiTokens(ctx: Pick<AppContext, "db">, user: User): 
  * audited twice.
  */
 export async function revokeApiToken(ctx: AppContext, user: User, tokenId: string): Promise<ApiToken> {
-  const existing = await ctx.db.query.apiTokens.findFirst({ where: eq(apiTokens.id, tokenId) });
-  if (!existing || (existing.issuerId === null && existing.createdByUserId !== user.id))
-    throw new NotFoundError("No API token with that id.");
-  if (existing.issuerId) await requireIssuerRole(ctx, user, existing.issuerId, "manage-integrations");
+  const existing = await requireCredentialManager(
+    ctx,
+    user,
+    await ctx.db.query.apiTokens.findFirst({ where: eq(apiTokens.id, tokenId) }),
+    "No API token with that id.",
+  );
   const now = ctx.now();
   const live = and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt));
   await ctx.db.batch([

@@ -5,9 +5,9 @@ import { requireIssuerRole } from "../badges/issuers.service";
 import type { AppContext } from "../context";
 import { checkText } from "../lib/checks";
 import { randomToken, sha256Hex } from "../lib/crypto";
-import { NotFoundError, Problems } from "../lib/errors";
+import { Problems } from "../lib/errors";
 import { requireFreshCode } from "../mfa/mfa.service";
-import { checkScopes } from "./api-tokens.service";
+import { checkScopes, requireCredentialManager } from "./api-tokens.service";
 import { type OAuthClient, oauthAccessTokens, oauthClients } from "./oauth-clients.table";
 
 /** Public, but unguessable all the same, so a client id says nothing about how many there are. */
@@ -97,10 +97,8 @@ export function listPersonalOAuthClients(ctx: Pick<AppContext, "db">, user: User
  * (their rows go in the same batch). Deleting twice changes nothing and is audited once.
  */
 export async function deleteOAuthClient(ctx: AppContext, user: User, clientId: string): Promise<OAuthClient> {
-  const existing = await ctx.db.query.oauthClients.findFirst({ where: eq(oauthClients.id, clientId) });
-  if (!existing || existing.deletedAt || (existing.issuerId === null && existing.createdByUserId !== user.id))
-    throw new NotFoundError("No OAuth client with that id.");
-  if (existing.issuerId) await requireIssuerRole(ctx, user, existing.issuerId, "manage-integrations");
+  const found = await ctx.db.query.oauthClients.findFirst({ where: eq(oauthClients.id, clientId) });
+  const existing = await requireCredentialManager(ctx, user, found?.deletedAt ? null : found, "No OAuth client with that id.");
   const now = ctx.now();
   const live = and(eq(oauthClients.id, clientId), isNull(oauthClients.deletedAt));
   await ctx.db.batch([
